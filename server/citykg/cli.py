@@ -1,0 +1,176 @@
+"""The ``citykg`` command: ``build`` a release, ``validate`` profiles or RDF files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from citykg import __version__
+from citykg.build.assemble import InputError, assemble, parse_rdf_file
+from citykg.build.release import write_release
+from citykg.build.validation import SourceLines, merge_reports, result_findings, validate_graph
+from citykg.findings import Finding, Severity, count_errors
+from citykg.project import Project
+
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``citykg`` command; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"citykg: {exc.finding.format()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("citykg: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="citykg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"citykg {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = sub.add_parser("build", help="import, validate and write a release")
+    _project_options(build)
+    build.add_argument(
+        "-q", "--quiet", action="store_true", help="print only errors and the summary"
+    )
+    build.set_defaults(run=run_build)
+
+    validate = sub.add_parser("validate", help="validate profiles (.txt) or RDF files")
+    _project_options(validate)
+    validate.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        help="profile .txt or RDF (.ttl .nt .nq .trig .jsonld); default: every profile",
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "turtle"),
+        default="text",
+        help="text: one line per finding; turtle: the SHACL report graph",
+    )
+    validate.set_defaults(run=run_validate)
+    return parser
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project", type=Path, help="project directory (default: $CITYKG_PROJECT or .)"
+    )
+    parser.add_argument("--build-dir", type=Path, help="where releases go (default: PROJECT/build)")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """``citykg build``: write a release unless there are errors; never touch the last good one."""
+    project = Project.at(args.project, args.build_dir)
+    assembly = assemble(project)
+    _print_findings(assembly.findings, quiet=args.quiet)
+    print(_summary(len(assembly.profiles), assembly.findings))
+    previous = project.release.resolve() if project.release.exists() else None
+    if assembly.errors:
+        kept = (
+            f"the last good release {previous} is still current"
+            if previous
+            else "no release was written"
+        )
+        print(f"citykg: build stopped by {len(assembly.errors)} error(s); {kept}", file=sys.stderr)
+        return 1
+    try:
+        release = write_release(assembly, project.build_dir)
+    except OSError as exc:
+        kept = (
+            f"the last good release {previous} is still current"
+            if previous
+            else "no release was written"
+        )
+        print(
+            f"citykg: could not write the release ({exc.strerror or exc}); {kept}", file=sys.stderr
+        )
+        return 1
+    print(
+        f"release: {release.path} ({release.quads} quads, {release.triples} triples), "
+        f"now {project.release}"
+    )
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """``citykg validate``: report findings; exit 1 when anything is an error."""
+    project = Project.at(args.project, args.build_dir)
+    files = [f for f in args.files]
+    rdf_files = [f for f in files if f.suffix in RDF_SUFFIXES]
+    profiles = [f for f in files if f.suffix not in RDF_SUFFIXES]
+    for missing in (f for f in files if not f.is_file()):
+        print(f"citykg: {missing}: no such file", file=sys.stderr)
+        return 1
+    findings: list[Finding] = []
+    reports: list[Graph] = []
+    if profiles or not files:
+        assembly = assemble(project, profiles if files else None)
+        findings += assembly.findings
+        reports += assembly.reports
+    if rdf_files:
+        shapes = parse_rdf_file(project.shapes, project.relative(project.shapes))
+        concepts = parse_rdf_file(project.concepts, project.relative(project.concepts))
+        for path in rdf_files:
+            data = _load_rdf(path, project)
+            validation = validate_graph(data + concepts, shapes)
+            reports.append(validation.report)
+            findings += result_findings(
+                validation.results, project.relative(path), SourceLines(data)
+            )
+    if args.format == "turtle":
+        sys.stdout.write(merge_reports(reports).serialize(format="turtle"))
+    else:
+        _print_findings(findings, quiet=False)
+        print(_summary(len(files) if files else len(project.profiles()), findings, "file"))
+    return 1 if count_errors(findings) else 0
+
+
+def _load_rdf(path: Path, project: Project) -> Graph:
+    fmt = RDF_SUFFIXES[path.suffix]
+    if fmt in ("nquads", "trig"):
+        dataset = Dataset()
+        try:
+            dataset.parse(path, format=fmt)
+        except Exception as exc:  # rdflib raises many parser exception types
+            finding = Finding(
+                project.relative(path), None, Severity.ERROR, "syntax", f"not valid RDF: {exc}"
+            )
+            raise InputError(finding) from None
+        union = Graph()
+        for quad in dataset.quads():
+            union.add(quad[:3])
+        return union
+    return parse_rdf_file(path, project.relative(path), fmt)
+
+
+def _print_findings(findings: list[Finding], quiet: bool) -> None:
+    for finding in sorted(findings, key=lambda f: (f.file, f.line or 0, f.code, f.message)):
+        if not quiet or finding.severity is Severity.ERROR:
+            print(finding.format())
+
+
+def _summary(count: int, findings: list[Finding], noun: str = "profile") -> str:
+    by = Counter(f.severity for f in findings)
+    plural = "" if count == 1 else "s"
+    return (
+        f"{count} {noun}{plural}: {by[Severity.ERROR]} error(s), "
+        f"{by[Severity.WARNING]} warning(s), {by[Severity.INFO]} info(s)"
+    )

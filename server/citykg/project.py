@@ -1,0 +1,70 @@
+"""A citykg project on disk: where the ontology, shapes, source data and releases live.
+
+The project directory is the one given with ``--project``, else ``$CITYKG_PROJECT``, else the
+current directory. Nothing else in citykg reads the environment for paths.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of one project. ``build_dir`` holds releases and is never committed."""
+
+    root: Path
+    build_dir: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None, build_dir: str | Path | None = None) -> Project:
+        """The project at ``root`` (default: $CITYKG_PROJECT or the current directory)."""
+        base = Path(root or os.environ.get("CITYKG_PROJECT") or ".").resolve()
+        return cls(base, Path(build_dir).resolve() if build_dir else base / "build")
+
+    @property
+    def ontology(self) -> Path:
+        """The OWL ontology."""
+        return self.root / "ontology" / "citykg.ttl"
+
+    @property
+    def concepts(self) -> Path:
+        """The SKOS concept schemes (the survey's answer lists)."""
+        return self.root / "ontology" / "citykg-concepts.ttl"
+
+    @property
+    def shapes(self) -> Path:
+        """The SHACL shapes."""
+        return self.root / "shapes" / "citykg-shapes.ttl"
+
+    @property
+    def links(self) -> Path:
+        """The curated Wikidata link file."""
+        return self.root / "data" / "wikidata-links.csv"
+
+    @property
+    def profiles_dir(self) -> Path:
+        """Where the source profiles are."""
+        return self.root / "data" / "profiles"
+
+    def profiles(self) -> list[Path]:
+        """Every source profile, in a stable order."""
+        return sorted(self.profiles_dir.glob("*.txt"))
+
+    @property
+    def release(self) -> Path:
+        """The current release (a symbolic link swapped atomically by each good build)."""
+        return self.build_dir / "current"
+
+    def relative(self, path: Path) -> str:
+        """``path`` as shown in findings: relative to the project root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inputs(self) -> list[Path]:
+        """Every file a build reads."""
+        return [self.ontology, self.concepts, self.shapes, self.links, *self.profiles()]
