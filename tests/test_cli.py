@@ -1,0 +1,55 @@
+"""The citykg command as a publisher uses it: validate reports, clear errors for bad files."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF
+
+from citykg.cli import main
+from citykg.namespaces import SH
+
+from conftest import ROOT, leipzig_text, make_project
+
+
+def test_validate_all_profiles(capsys):
+    assert main(["validate", "--project", str(ROOT)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "1 file: 0 error(s), 1 warning(s), 1 info(s)"
+    assert any(
+        line.startswith("data/profiles/leipzig-deu-2020.txt:176: warning [shacl]") for line in out
+    )
+
+
+def test_validate_turtle_report(capsys):
+    assert main(["validate", "--project", str(ROOT), "--format", "turtle"]) == 0
+    report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    [node] = report.subjects(RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == Literal(True)
+    severities = [report.value(r, SH.resultSeverity) for r in report.objects(node, SH.result)]
+    assert severities == [SH.Warning]
+
+
+def test_validate_one_broken_profile(tmp_path, capsys):
+    project = make_project(tmp_path, {"x.txt": leipzig_text().replace("4. 4", "3. 3")})
+    assert (
+        main(["validate", "--project", str(project.root), str(project.profiles_dir / "x.txt")]) == 1
+    )
+    out = capsys.readouterr().out
+    assert "data/profiles/x.txt:" in out and "error [shacl]" in out
+    assert "Two activities share rank 3." in out
+
+
+def test_validate_missing_file(tmp_path, capsys):
+    assert main(["validate", "--project", str(ROOT), str(tmp_path / "nope.txt")]) == 1
+    assert "nope.txt: no such file" in capsys.readouterr().err
+
+
+def test_broken_ontology_is_named_with_its_line(tmp_path, capsys):
+    project = make_project(tmp_path, {"x.txt": leipzig_text()})
+    with open(project.concepts, "a", encoding="utf-8") as f:
+        f.write("\nthis is not turtle .\n")
+    assert main(["build", "--project", str(project.root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("citykg: ontology/citykg-concepts.ttl:")
+    assert "error [syntax]" in err and "Traceback" not in err
+    assert not (project.build_dir / "current").exists()

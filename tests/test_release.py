@@ -1,0 +1,175 @@
+"""The release: dumps round-trip, checksums hold, VoID/DCAT describe it, builds are reproducible
+and a failed build never replaces the last good release."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from citykg.build.release import DUMPS, NQUADS, SUMS_FILE, VOID_FILE
+from citykg.cli import main
+
+from conftest import PREFIXES, leipzig_text, make_project
+
+
+@pytest.fixture(scope="module")
+def release_dataset(release):
+    dataset = Dataset()
+    dataset.parse(release / NQUADS, format="nquads")
+    return dataset
+
+
+def union(dataset: Dataset) -> Graph:
+    graph = Graph()
+    for s, p, o, _ in dataset.quads():
+        graph.add((s, p, o))
+    return graph
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=lambda d: d.name)
+def test_each_dump_parses_back_isomorphic(release, release_dataset, dump):
+    data = gzip.decompress((release / dump.name).read_bytes())
+    if dump.quads:
+        parsed = Dataset()
+        parsed.parse(data=data, format="nquads")
+        assert {g.identifier for g in parsed.graphs()} == {
+            g.identifier for g in release_dataset.graphs()
+        }
+        for graph in release_dataset.graphs():
+            assert isomorphic(graph, parsed.graph(graph.identifier)), graph.identifier
+    else:
+        fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}[dump.media_type]
+        assert isomorphic(Graph().parse(data=data, format=fmt), union(release_dataset))
+
+
+def test_named_graphs(release_dataset):
+    names = {str(g.identifier) for g in release_dataset.graphs() if len(g)}
+    assert names == {
+        "https://w3id.org/citykg/graph/ontology",
+        "https://w3id.org/citykg/graph/concepts",
+        "https://w3id.org/citykg/graph/statistics",
+        "https://w3id.org/citykg/graph/links",
+        "https://w3id.org/citykg/graph/profile/leipzig-deu/2020",
+    }
+
+
+def test_checksums(release):
+    lines = (release / SUMS_FILE).read_text().splitlines()
+    sums = dict(reversed(line.split("  ")) for line in lines)
+    assert set(sums) == {NQUADS, VOID_FILE, *(d.name for d in DUMPS)}
+    for name, digest in sums.items():
+        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
+
+
+def test_void_and_dcat(release):
+    void = Graph().parse(release / VOID_FILE)
+    rows = list(
+        void.query(
+            PREFIXES
+            + """
+        SELECT ?triples ?space ?endpoint WHERE {
+          <https://w3id.org/citykg/dataset> a void:Dataset, dcat:Dataset ;
+            void:triples ?triples ; void:uriSpace ?space ; void:sparqlEndpoint ?endpoint ;
+            void:exampleResource city:leipzig-deu ;
+            dcat:accessService/dcat:endpointURL ?endpoint }"""
+        )
+    )
+    assert len(rows) == 1
+    triples, space, endpoint = rows[0]
+    assert str(space) == "https://w3id.org/citykg/"
+    assert str(endpoint) == "https://w3id.org/citykg/sparql"
+    nt = gzip.decompress((release / "citykg.nt.gz").read_bytes()).decode()
+    assert int(triples) == len(nt.splitlines())
+    sums = dict(
+        reversed(line.split("  ")) for line in (release / SUMS_FILE).read_text().splitlines()
+    )
+    for dump in DUMPS:
+        url = URIRef(f"https://w3id.org/citykg/dumps/{dump.name}")
+        found = list(
+            void.query(
+                PREFIXES
+                + f"""
+            SELECT ?size ?sum ?type WHERE {{
+              <https://w3id.org/citykg/dataset> void:dataDump <{url}> ; dcat:distribution ?d .
+              ?d dcat:downloadURL <{url}> ; dcat:byteSize ?size ; dcat:mediaType ?type ;
+                 spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ;
+                                 spdx:checksumValue ?sum ] }}"""
+            )
+        )
+        assert len(found) == 1, dump.name
+        size, digest, media = found[0]
+        assert int(size) == (release / dump.name).stat().st_size
+        assert str(digest) == sums[dump.name]
+        assert str(media).endswith(dump.media_type)
+    linkset = list(
+        void.query(
+            PREFIXES
+            + """
+        SELECT ?n WHERE { ?l a void:Linkset ; void:linkPredicate owl:sameAs ; void:triples ?n ;
+            void:objectsTarget/void:sparqlEndpoint <https://query.wikidata.org/sparql> }"""
+        )
+    )
+    assert [int(r[0]) for r in linkset] == [2]
+
+
+def test_no_blank_nodes(release):
+    assert "_:" not in (release / NQUADS).read_text()
+
+
+def _build(project, *extra) -> tuple[int, str]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    out = subprocess.run(
+        [sys.executable, "-m", "citykg", "build", "--project", str(project.root), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return out.returncode, out.stdout + out.stderr
+
+
+def test_same_input_gives_byte_identical_output(tmp_path):
+    project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
+    outputs = []
+    for build_dir in ("b1", "b2"):
+        status, log = _build(project, "--build-dir", str(tmp_path / build_dir))
+        assert status == 0, log
+        release = tmp_path / build_dir / "current"
+        outputs.append({p.name: p.read_bytes() for p in sorted(release.iterdir())})
+    assert outputs[0] == outputs[1]
+    assert set(outputs[0]) >= {NQUADS, SUMS_FILE, VOID_FILE, *(d.name for d in DUMPS)}
+
+
+def test_failed_build_keeps_the_last_good_release(tmp_path):
+    project = make_project(tmp_path, {"leipzig-deu-2020.txt": leipzig_text()})
+    status, log = _build(project)
+    assert status == 0, log
+    good = (project.build_dir / "current").resolve()
+    before = {p.name: p.read_bytes() for p in good.iterdir()}
+    (project.profiles_dir / "leipzig-deu-2020.txt").write_text(
+        leipzig_text().replace("7. 7", "8. 8")
+    )
+    status, log = _build(project)
+    assert status == 1
+    assert "error [shacl]" in log and "A rank must be one integer from 1 to 7." in log
+    assert f"the last good release {good} is still current" in log
+    assert (project.build_dir / "current").resolve() == good
+    assert {p.name: p.read_bytes() for p in good.iterdir()} == before
+    assert [p.name for p in (project.build_dir / "releases").iterdir()] == [good.name]
+
+
+def test_build_prints_findings_and_summary(tmp_path, capsys):
+    project = make_project(tmp_path, {"leipzig-deu-2020.txt": leipzig_text()})
+    assert main(["build", "--project", str(project.root)]) == 0
+    out = capsys.readouterr().out
+    assert "data/profiles/leipzig-deu-2020.txt:112: info [ambiguous-chart]" in out
+    assert "1 profile: 0 error(s), 1 warning(s), 1 info(s)" in out
+    assert f"now {project.build_dir / 'current'}" in out
