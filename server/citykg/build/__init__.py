@@ -1,0 +1,1 @@
+"""The build wing: profile text -> validated RDF release. Never imports the serve wing."""

@@ -1,0 +1,188 @@
+"""Assembling the dataset: static graphs + every imported profile, validated.
+
+The result is a set of named graphs (one per profile, plus ontology, concepts, statistics and
+links) and the findings of import and validation. Writing it out is release.py's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import PROV, RDF, RDFS
+from tqdm import tqdm
+
+from citykg.build.importer import STATISTICS_GRAPH, ProfileImport, Source, import_profile
+from citykg.build.links import Links, parse_links
+from citykg.build.validation import SourceLines, result_findings, validate_graph
+from citykg.build.vocabulary import Vocabulary
+from citykg.findings import Finding, Severity
+from citykg.namespaces import CITYKG, GRAPH
+from citykg.project import Project
+
+ONTOLOGY_GRAPH = GRAPH.ontology
+CONCEPTS_GRAPH = GRAPH.concepts
+LINKS_GRAPH = GRAPH.links
+PROGRESS_FROM = 20
+
+
+class InputError(Exception):
+    """A file the build cannot do without (ontology, concepts, shapes) is unreadable."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.format())
+        self.finding = finding
+
+
+@dataclass
+class Assembly:
+    """The named graphs of a dataset and everything said about its sources."""
+
+    generated_at: datetime
+    graphs: dict[URIRef, Graph] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    profiles: list[ProfileImport] = field(default_factory=list)
+    shapes: Graph = field(default_factory=Graph)
+    reports: list[Graph] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings that stop a build."""
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def parse_rdf_file(path: Path, shown: str, fmt: str = "turtle") -> Graph:
+    """Parse one RDF file; a syntax error becomes an InputError naming file and line."""
+    try:
+        return Graph().parse(path, format=fmt)
+    except FileNotFoundError:
+        raise InputError(Finding(shown, None, Severity.ERROR, "missing", "file not found")) from None
+    except Exception as exc:  # rdflib raises many parser exception types
+        text = str(exc)
+        line = re.search(r"line (\d+)", text)
+        finding = Finding(shown, int(line.group(1)) if line else None, Severity.ERROR, "syntax",
+                          f"not valid RDF: {text.strip()[:300]}")
+        raise InputError(finding) from None
+
+
+def generation_time(project: Project) -> datetime:
+    """A reproducible build time: $SOURCE_DATE_EPOCH, else the last git commit, else newest input."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    try:
+        out = subprocess.run(["git", "-C", str(project.root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10, check=False)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return datetime.fromtimestamp(int(out.stdout.strip()), UTC)
+    except OSError:
+        pass
+    mtimes = [p.stat().st_mtime for p in project.inputs() if p.exists()]
+    return datetime.fromtimestamp(int(max(mtimes, default=0)), UTC)
+
+
+def assemble(project: Project, profile_paths: Iterable[Path] | None = None) -> Assembly:
+    """Import and validate every profile (or the given ones) with the project's vocabulary."""
+    assembly = Assembly(generation_time(project))
+    ontology = to_canonical_graph(parse_rdf_file(project.ontology, project.relative(project.ontology)))
+    concepts = to_canonical_graph(parse_rdf_file(project.concepts, project.relative(project.concepts)))
+    assembly.shapes = parse_rdf_file(project.shapes, project.relative(project.shapes))
+    assembly.graphs[ONTOLOGY_GRAPH] = ontology
+    assembly.graphs[CONCEPTS_GRAPH] = concepts
+    links = _read_links(project, assembly)
+    vocabulary = Vocabulary(concepts)
+    _validate_static(assembly, concepts, project.relative(project.concepts))
+
+    paths = list(project.profiles() if profile_paths is None else profile_paths)
+    seen: dict[tuple[URIRef, str], str] = {}
+    statistics, link_graph = Graph(), Graph()
+    bar = tqdm(paths, desc="profiles", unit="profile", disable=None if len(paths) >= PROGRESS_FROM else True)
+    for path in bar:
+        result = _import_file(project, path, vocabulary, links, assembly.generated_at)
+        assembly.findings.extend(result.findings)
+        if not result.ok:
+            continue
+        key = (result.city, result.wave)
+        if key in seen:
+            msg = (f"a second profile of {result.city_name} for the {result.wave} survey "
+                   f"(the first is {seen[key]}); this one was not imported")
+            assembly.findings.append(Finding(result.source.path, 1, Severity.ERROR, "duplicate-profile", msg))
+            continue
+        seen[key] = result.source.path
+        _validate_profile(assembly, result, concepts)
+        assembly.profiles.append(result)
+        assembly.graphs[result.graph_iri] = result.graph
+        statistics += result.statistics
+        link_graph += result.links
+
+    if len(statistics):
+        assembly.graphs[STATISTICS_GRAPH] = statistics
+        _validate_merged(assembly, statistics + concepts)
+    _describe_links(link_graph, project)
+    assembly.graphs[LINKS_GRAPH] = link_graph
+    return assembly
+
+
+def _read_links(project: Project, assembly: Assembly) -> Links:
+    shown = project.relative(project.links)
+    try:
+        text = project.links.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        assembly.findings.append(Finding(shown, None, Severity.WARNING, "links", f"link file unreadable: {exc}"))
+        return Links(file=shown)
+    links, findings = parse_links(text, shown)
+    assembly.findings.extend(findings)
+    return links
+
+
+def _import_file(project: Project, path: Path, vocabulary: Vocabulary, links: Links,
+                 generated_at: datetime) -> ProfileImport:
+    shown = project.relative(path)
+    source = Source.from_path(shown)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        result = ProfileImport(source)
+        result.findings.append(Finding(shown, None, Severity.ERROR, "unreadable", str(exc)))
+        return result
+    return import_profile(data, source, vocabulary, links, generated_at, hashlib.sha256(data).hexdigest())
+
+
+def _validate_profile(assembly: Assembly, result: ProfileImport, concepts: Graph) -> None:
+    data = result.graph + result.statistics + result.links + concepts
+    validation = validate_graph(data, assembly.shapes)
+    assembly.reports.append(validation.report)
+    assembly.findings.extend(result_findings(validation.results, result.source.path, SourceLines(result.graph)))
+
+
+def _validate_static(assembly: Assembly, concepts: Graph, shown: str) -> None:
+    validation = validate_graph(concepts, assembly.shapes)
+    assembly.reports.append(validation.report)
+    assembly.findings.extend(result_findings(validation.results, shown))
+
+
+def _validate_merged(assembly: Assembly, data: Graph) -> None:
+    """Checks only the union can make (profiles quoting different survey figures)."""
+    validation = validate_graph(data, assembly.shapes)
+    known = {(f.focus, f.path, f.message) for f in assembly.findings}
+    found = result_findings(validation.results, "data/profiles")
+    assembly.findings.extend(f for f in found if (f.focus, f.path, f.message) not in known)
+
+
+def _describe_links(graph: Graph, project: Project) -> None:
+    source = URIRef(Source.from_path(project.relative(project.links)).iri)
+    graph.add((LINKS_GRAPH, RDF.type, PROV.Entity))
+    graph.add((LINKS_GRAPH, PROV.wasDerivedFrom, source))
+    graph.add((source, RDF.type, PROV.Entity))
+    graph.add((source, RDFS.label, Literal(project.relative(project.links))))
+    if project.links.exists():
+        digest = hashlib.sha256(project.links.read_bytes()).hexdigest()
+        graph.add((source, CITYKG.sha256, Literal(digest)))

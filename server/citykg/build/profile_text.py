@@ -1,0 +1,226 @@
+"""Reading a city profile as text: decoding, metadata header, headings and survey sentences.
+
+A profile file is the text of one OECD city profile page, optionally preceded by ``# key: value``
+metadata lines the publisher adds (``source``, ``survey-wave``, ``wave-basis``, ``retrieved``).
+This module cuts it into sections by recognising headings and the survey's fixed sentences; it
+knows nothing of RDF. Headings are recognised whatever city name they carry and in any order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from citykg.findings import Finding, Severity
+
+_BULLET = re.compile(r"^[•·▪●◦]\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+METADATA_KEYS = {"source", "survey-wave", "wave-basis", "retrieved"}
+
+# Section key -> heading pattern. Order is the order of a profile page (DOMAIN.md §0).
+HEADINGS: dict[str, re.Pattern[str]] = {
+    key: re.compile(pattern, re.IGNORECASE)
+    for key, pattern in [
+        ("mayor", r"^Mayor$"),
+        ("population", r"^Population$"),
+        ("officer", r"^Lead Innovation Officer$"),
+        ("benefits", r"^Innovation is helping to:?$"),
+        ("success-factors", r"^Critical success factors:?$"),
+        ("spotlight", r"^Spotlight on innovation in .+$"),
+        ("vision", r"^Vision and approach to innovation capacity$"),
+        ("policy-areas", r"^Policy areas that .+ (?:is|are) focused on$"),
+        ("roles", r"^.+ utili[sz]es (?P<count>\d+) different innovation skills? or roles?$"),
+        ("terms", r"^Terms .+ most associates? with innovation$"),
+        ("activities", r"^.+['’]s? most common innovation activities$"),
+        ("funding", r"^How is innovation funded here\??$"),
+        ("funding-sources", r"^Top sources of funding$"),
+        ("funded-activities", r"^Activities being funded$"),
+        ("measurement", r"^How is innovation measured\??$"),
+        ("data-availability", r"^Data availability by policy area$"),
+        ("sufficient-data", r"^Sufficient data$"),
+        ("insufficient-data", r"^Insufficient data$"),
+    ]
+}
+
+# Chart captions printed under a list; they end the list and carry no fact.
+CAPTIONS = re.compile(r"^(Policy areas|Innovation roles) by number of cities$", re.IGNORECASE)
+
+# A survey-wide figure opening a sentence: "Along with 50% of cities surveyed, ...".
+_FIGURE = (
+    r"^(?P<relation>Along with|Like|Similar to|Unlike|As with)\s+"
+    r"(?P<share>more than half|half|\d{1,3}(?:\.\d+)?\s?%)\s+of\s+"
+    r"(?:cities surveyed|(?:participating |surveyed )?cities in the (?P<wave>\d{4}) survey)"
+    r",\s*(?P<rest>.+)$"
+)
+FIGURE = re.compile(_FIGURE, re.IGNORECASE)
+
+# Sentence kind -> pattern, matched on one sentence (after any survey figure is split off).
+# Sentences must end with their full stop: a sentence cut short by a truncated file is not read.
+SENTENCES: dict[str, re.Pattern[str]] = {
+    key: re.compile(pattern, re.IGNORECASE)
+    for key, pattern in [
+        ("strategy", r"^.+? (?P<neg>does not have|has) an explicit innovation strategy\.$"),
+        ("approach", r"^.+? approaches innovation capacity (?P<how>.+?)\.$"),
+        ("placement", r"^.+?['’]s? innovation work (?:is|sits) (?P<where>.+?)\.$"),
+        ("no-team", r"^.+? (?P<where>does not have a dedicated (?:innovation )?team)(?P<more>.*)$"),
+        (
+            "dedicated-funding",
+            r"^.+? (?P<neg>does not have|has) dedicated funding to support innovation capacity\.$",
+        ),
+        (
+            "staff-training",
+            r"^.+?['’]s? funding for innovation capacity (?P<neg>is not|is also|is) directed "
+            r"towards training staff and building capacity\*?\.$",
+        ),
+        (
+            "partnerships",
+            r"^.+? has developed partnerships to promote innovation capacity with (?P<with>.+?)\.$",
+        ),
+        (
+            "data-partnerships",
+            r"^To improve data use, the city has also developed data partnerships with "
+            r"(?P<with>.+?)(?: to collect and analy[sz]e data)?\.$",
+        ),
+        ("wave-2018-note", r"^Note: The City Innovation Snapshot \(PDF version\) was produced"),
+        ("option-footnote", r"^\*\s*[\"“].+[\"”] is not an option in the \d{4} survey"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-empty line of the source, stripped, with its 1-based number."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class Section:
+    """A heading and the lines under it up to the next heading, caption or sentence."""
+
+    key: str
+    heading: Line
+    match: re.Match[str]
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A recognised survey sentence, with the survey-wide figure that opened it, if any."""
+
+    key: str
+    line: Line
+    match: re.Match[str]
+    figure: re.Match[str] | None
+
+
+@dataclass
+class ProfileText:
+    """A profile cut into its parts."""
+
+    metadata: dict[str, Line] = field(default_factory=dict)
+    preamble: list[Line] = field(default_factory=list)
+    sections: dict[str, Section] = field(default_factory=dict)
+    sentences: list[Sentence] = field(default_factory=list)
+    stray: list[Line] = field(default_factory=list)
+    last_line: int = 0
+
+
+def decode_lines(data: bytes, file: str) -> tuple[list[Line], list[Finding]]:
+    """Split bytes into numbered non-empty lines; a line that is not UTF-8 is dropped with a finding."""
+    lines, findings = [], []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            msg = f"line is not valid UTF-8 (byte {exc.start + 1}); the line was skipped"
+            findings.append(Finding(file, number, Severity.WARNING, "encoding", msg))
+            continue
+        text = _BULLET.sub("", text.replace("\u00a0", " ").strip())
+        if text:
+            lines.append(Line(number, text))
+    return lines, findings
+
+
+def split_profile(lines: list[Line], file: str) -> tuple[ProfileText, list[Finding]]:
+    """Cut lines into metadata, preamble, sections and sentences."""
+    profile, findings = ProfileText(), []
+    profile.last_line = lines[-1].number if lines else 0
+    body = _read_metadata(lines, profile, findings, file)
+    current: Section | None = None
+    for line in body:
+        heading = _heading(line)
+        if heading is not None:
+            key, match = heading
+            if key in profile.sections:
+                first = profile.sections[key].heading.number
+                msg = f"section {line.text!r} appears again (first at line {first}); ignored"
+                findings.append(Finding(file, line.number, Severity.WARNING, "duplicate-section", msg))
+                current = Section(key, line, match)
+                continue
+            current = profile.sections[key] = Section(key, line, match)
+            continue
+        if CAPTIONS.match(line.text):
+            current = None
+            continue
+        sentences = [] if current is not None and current.key == "spotlight" else _sentences(line)
+        if sentences:
+            profile.sentences.extend(sentences)
+            current = None
+            continue
+        if current is not None:
+            current.lines.append(line)
+        elif not profile.sections:
+            profile.preamble.append(line)
+        else:
+            profile.stray.append(line)
+    return profile, findings
+
+
+def _read_metadata(
+    lines: list[Line], profile: ProfileText, findings: list[Finding], file: str
+) -> list[Line]:
+    """Consume leading ``# key: value`` lines; return the rest."""
+    for index, line in enumerate(lines):
+        if not line.text.startswith("#"):
+            return lines[index:]
+        key, sep, value = line.text.lstrip("#").partition(":")
+        key = key.strip().lower()
+        if not sep or key not in METADATA_KEYS:
+            known = ", ".join(sorted(METADATA_KEYS))
+            msg = f"metadata line not understood (known keys: {known}); ignored"
+            findings.append(Finding(file, line.number, Severity.WARNING, "metadata", msg))
+            continue
+        profile.metadata[key] = Line(line.number, value.strip())
+    return []
+
+
+def _heading(line: Line) -> tuple[str, re.Match[str]] | None:
+    for key, pattern in HEADINGS.items():
+        match = pattern.match(line.text)
+        if match:
+            return key, match
+    return None
+
+
+def _sentences(line: Line) -> list[Sentence]:
+    """The survey sentences of a line (a line can hold several), or [] if it holds none.
+
+    When some sentences of the line are recognised and others are not, the others come back
+    as sentences of kind ``unknown`` so that the importer can report them.
+    """
+    found = []
+    for part in _SENTENCE_END.split(line.text):
+        figure = FIGURE.match(part)
+        text = figure.group("rest") if figure else part
+        for key, pattern in SENTENCES.items():
+            match = pattern.match(text)
+            if match:
+                found.append(Sentence(key, line, match, figure))
+                break
+        else:
+            found.append(Sentence("unknown", line, re.match(r".*", part), figure))
+    return found if any(s.key != "unknown" for s in found) else []

@@ -1,0 +1,243 @@
+"""Writing a release: N-Quads of the whole dataset, gzip dumps with SHA-256 sums, VoID + DCAT.
+
+Output is byte-identical for identical input: quads and triples are written sorted, gzip headers
+carry no time or name, and the only time stamp is the assembly's reproducible generation time.
+A release is written to a fresh directory under ``build/releases/`` and published by atomically
+replacing the ``build/current`` symbolic link, so a failed or killed build never touches the last
+good release.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+
+from citykg.build.assemble import LINKS_GRAPH, Assembly
+from citykg.findings import findings_json
+from citykg.namespaces import (
+    CITYKG,
+    DATASET_IRI,
+    DEFAULT_BASE,
+    ONTOLOGY_IRI,
+    ORG,
+    PREFIXES,
+    SCHEMA,
+    SPARQL_ENDPOINT_IRI,
+    SPDX,
+    WIKIDATA_SPARQL,
+)
+
+NQUADS = "citykg.nq"
+VOID_FILE = "void.ttl"
+FINDINGS_FILE = "findings.json"
+SUMS_FILE = "SHA256SUMS"
+IANA = "https://www.iana.org/assignments/media-types/"
+KEEP_RELEASES = 2
+STALE_STAGING_S = 3600
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One downloadable dump: file name, syntax, media type, whether it keeps named graphs."""
+
+    name: str
+    syntax: ox.RdfFormat
+    media_type: str
+    quads: bool
+
+
+DUMPS = (
+    Dump("citykg.nq.gz", ox.RdfFormat.N_QUADS, "application/n-quads", True),
+    Dump("citykg.nt.gz", ox.RdfFormat.N_TRIPLES, "application/n-triples", False),
+    Dump("citykg.ttl.gz", ox.RdfFormat.TURTLE, "text/turtle", False),
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A written release: its directory and headline figures."""
+
+    path: Path
+    quads: int
+    triples: int
+
+
+def dataset_quads(assembly: Assembly) -> list[ox.Quad]:
+    """Every quad of the assembly, sorted."""
+    quads = []
+    for name, graph in assembly.graphs.items():
+        graph_name = ox.NamedNode(str(name))
+        for t in _to_oxigraph(graph):
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph_name))
+    return sorted(set(quads), key=str)
+
+
+def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE) -> Release:
+    """Write the release and make it current. Raises OSError (e.g. disk full) untouched."""
+    quads = dataset_quads(assembly)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    releases = build_dir / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
+    try:
+        _write(staging / NQUADS, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        sums: dict[str, str] = {NQUADS: _sha256_file(staging / NQUADS)}
+        sizes: dict[str, int] = {}
+        for dump in DUMPS:
+            data = quads if dump.quads else triples
+            prefixes = PREFIXES if dump.syntax == ox.RdfFormat.TURTLE else None
+            raw = ox.serialize(data, format=dump.syntax, prefixes=prefixes)
+            _write(staging / dump.name, _gzip(raw))
+            sums[dump.name] = _sha256_file(staging / dump.name)
+            sizes[dump.name] = (staging / dump.name).stat().st_size
+        void = void_description(assembly, len(triples), sums, sizes, base)
+        _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
+        _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
+        sums[VOID_FILE] = _sha256_file(staging / VOID_FILE)
+        lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
+        _write(staging / SUMS_FILE, lines.encode())
+        final = releases / sums[NQUADS][:16]
+        if final.exists():
+            shutil.rmtree(staging)
+        else:
+            os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _point_current(build_dir, final)
+    _prune(releases, keep={final.name})
+    return Release(final, len(quads), len(triples))
+
+
+def void_description(
+    assembly: Assembly, triples: int, sums: dict[str, str], sizes: dict[str, int], base: str
+) -> Graph:
+    """VoID + DCAT 3 description of the dataset, its dumps, endpoint and Wikidata linkset."""
+    g = Graph()
+    dataset, wikidata = URIRef(DATASET_IRI), URIRef(f"{base}dataset/wikidata")
+    linkset = URIRef(f"{base}dataset/linkset/wikidata")
+    service = URIRef(f"{base}dataset/service/sparql")
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.title, Literal("citykg: city innovation capacity profiles", lang="en")))
+    g.add((dataset, DCTERMS.description, Literal(
+        "The city profiles of the OECD/Bloomberg Philanthropies Survey on Innovation Capacity in "
+        "Cities (waves 2018 and 2020) as linked data, one named graph per profile.", lang="en")))
+    g.add((dataset, DCTERMS.source, URIRef("https://www.cities-innovation-oecd.com/")))
+    g.add((dataset, DCTERMS.modified, Literal(assembly.generated_at.date().isoformat(),
+                                              datatype=XSD.date)))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
+    g.add((dataset, VOID.uriSpace, Literal(base)))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(SPARQL_ENDPOINT_IRI)))
+    g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    g.add((dataset, VOID.subset, linkset))
+    g.add((dataset, DCAT.landingPage, URIRef(base)))
+    g.add((dataset, DCAT.accessService, service))
+    for vocab in (str(SCHEMA), str(ORG), "http://www.w3.org/2004/02/skos/core#",
+                  "http://purl.org/linked-data/cube#", "http://www.w3.org/ns/prov#", str(CITYKG)):
+        g.add((dataset, VOID.vocabulary, URIRef(vocab)))
+    for city in sorted({p.city for p in assembly.profiles if p.city is not None})[:5]:
+        g.add((dataset, VOID.exampleResource, city))
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, URIRef(SPARQL_ENDPOINT_IRI)))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    for dump in DUMPS:
+        url = URIRef(f"{base}dumps/{dump.name}")
+        dist = URIRef(f"{base}dataset/distribution/{dump.name.replace('.', '-')}")
+        checksum = URIRef(f"{dist}/checksum")
+        g.add((dataset, VOID.dataDump, url))
+        g.add((dataset, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + dump.media_type)))
+        g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((dist, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger)))
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(sums[dump.name], datatype=XSD.hexBinary)))
+    links = assembly.graphs.get(LINKS_GRAPH, Graph())
+    g.add((linkset, RDF.type, VOID.Linkset))
+    g.add((linkset, VOID.linkPredicate, OWL.sameAs))
+    g.add((linkset, VOID.subjectsTarget, dataset))
+    g.add((linkset, VOID.objectsTarget, wikidata))
+    g.add((linkset, VOID.triples, Literal(len(set(links.triples((None, OWL.sameAs, None)))),
+                                          datatype=XSD.integer)))
+    g.add((wikidata, RDF.type, VOID.Dataset))
+    g.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+    g.add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))
+    g.add((wikidata, VOID.sparqlEndpoint, URIRef(WIKIDATA_SPARQL)))
+    g.add((wikidata, VOID.uriSpace, Literal("http://www.wikidata.org/entity/")))
+    return g
+
+
+def serialize_sorted(graph: Graph, syntax: ox.RdfFormat) -> bytes:
+    """Serialise an rdflib graph deterministically (sorted triples) with our prefixes."""
+    prefixes = PREFIXES if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    return ox.serialize(sorted(_to_oxigraph(graph), key=str), format=syntax, prefixes=prefixes)
+
+
+def _to_oxigraph(graph: Graph) -> list[ox.Triple]:
+    """rdflib -> pyoxigraph terms, through N-Triples (both sides implement it exactly)."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _gzip(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as f:
+        f.write(data)
+    return buffer.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _point_current(build_dir: Path, release: Path) -> None:
+    """Atomically make ``build/current`` point at ``release``."""
+    link = build_dir / "current"
+    tmp = build_dir / f".current-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(release.relative_to(build_dir))
+    os.replace(tmp, link)
+
+
+def _prune(releases: Path, keep: set[str]) -> None:
+    """Keep the newest few releases (the current one always); drop older ones and stale staging."""
+    candidates = sorted(releases.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    kept = 0
+    for path in candidates:
+        if path.name in keep:
+            continue
+        if path.name.startswith(".staging-"):
+            if time.time() - path.stat().st_mtime > STALE_STAGING_S:
+                shutil.rmtree(path, ignore_errors=True)
+        elif kept >= KEEP_RELEASES - 1:
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            kept += 1
