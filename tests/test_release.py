@@ -173,3 +173,26 @@ def test_build_prints_findings_and_summary(tmp_path, capsys):
     assert "data/profiles/leipzig-deu-2020.txt:112: info [ambiguous-chart]" in out
     assert "1 profile: 0 error(s), 1 warning(s), 1 info(s)" in out
     assert f"now {project.build_dir / 'current'}" in out
+
+
+def test_progress_bar_with_many_profiles(tmp_path, monkeypatch):
+    """On a terminal, a build of 20 or more profiles shows a progress bar."""
+    import pty
+
+    text = leipzig_text()
+    profiles = {f"city{i:02d}.txt": text.replace("Leipzig", f"Testcity{i:02d}") for i in range(20)}
+    project = make_project(tmp_path, profiles)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    output = bytearray()
+
+    def read(fd):
+        data = os.read(fd, 4096)
+        output.extend(data)
+        return data
+
+    build = f"'{sys.executable}' -m citykg build -q --project '{project.root}'"
+    command = ["sh", "-c", f"stty cols 100 rows 30; exec {build}"]  # a fresh pty is 0 wide
+    status = pty.spawn(command, read)
+    text = output.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "profiles: 100%" in text and "20/20" in text
