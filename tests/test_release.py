@@ -13,7 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from citykg.build.release import DUMPS, NQUADS, SUMS_FILE, VOID_FILE
+from citykg.build.release import DUMPS, NQUADS, SHAPES_FILE, SUMS_FILE, VOID_FILE
 from citykg.cli import main
 
 from conftest import PREFIXES, leipzig_text, make_project
@@ -63,7 +63,7 @@ def test_named_graphs(release_dataset):
 def test_checksums(release):
     lines = (release / SUMS_FILE).read_text().splitlines()
     sums = dict(reversed(line.split("  ")) for line in lines)
-    assert set(sums) == {NQUADS, VOID_FILE, *(d.name for d in DUMPS)}
+    assert set(sums) == {NQUADS, VOID_FILE, SHAPES_FILE, *(d.name for d in DUMPS)}
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
 

@@ -51,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=run_build)
 
+    serve = sub.add_parser("serve", help="serve the release: SPARQL endpoint, linked data, dumps")
+    _project_options(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    serve.set_defaults(run=run_serve)
+
     validate = sub.add_parser("validate", help="validate profiles (.txt) or RDF files")
     _project_options(validate)
     validate.add_argument(
@@ -107,6 +116,35 @@ def run_build(args: argparse.Namespace) -> int:
         f"release: {release.path} ({release.quads} quads, {release.triples} triples), "
         f"now {project.release}"
     )
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """``citykg serve``: build a release if there is none, then serve it with waitress."""
+    from waitress import serve
+
+    from citykg.serve import create_app
+
+    project = Project.at(args.project, args.build_dir)
+    if not project.release.exists():
+        print("citykg: no release yet; building one first", file=sys.stderr)
+        status = run_build(
+            argparse.Namespace(project=args.project, build_dir=args.build_dir, quiet=True)
+        )
+        if status:
+            return status
+    app = create_app(
+        {
+            "CITYKG_PROJECT": str(project.root),
+            "CITYKG_RELEASE": str(project.release),
+            "CITYKG_STORE_DIR": str(project.build_dir / "stores"),
+        }
+    )
+    print(
+        f"citykg: serving release {app.config['release'].id} at http://{args.host}:{args.port}/",
+        flush=True,
+    )
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="citykg")
     return 0
 
 

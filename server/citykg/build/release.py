@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from citykg.build.assemble import LINKS_GRAPH, Assembly
@@ -40,6 +41,7 @@ from citykg.namespaces import (
 
 NQUADS = "citykg.nq"
 VOID_FILE = "void.ttl"
+SHAPES_FILE = "shapes.ttl"
 FINDINGS_FILE = "findings.json"
 SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -104,7 +106,10 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         void = void_description(assembly, len(triples), sums, sizes, base)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
-        sums[VOID_FILE] = _sha256_file(staging / VOID_FILE)
+        shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
+        _write(staging / SHAPES_FILE, shapes)
+        for name in (VOID_FILE, SHAPES_FILE):
+            sums[name] = _sha256_file(staging / name)
         lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
         _write(staging / SUMS_FILE, lines.encode())
         final = releases / sums[NQUADS][:16]

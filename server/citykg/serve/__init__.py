@@ -1,0 +1,53 @@
+"""The serve wing: a Flask app publishing one release. Never imports the build wing.
+
+``create_app(config)`` reads settings (see config.py), opens the release's store and registers
+the blueprints: ``sparql`` (/sparql, /query), ``resources`` (dereferenceable IRIs, VoID) and
+``site`` (index, dumps). The app keeps no state between requests beyond the read-only store, so
+several processes can serve one release behind a load balancer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Flask
+
+from citykg.namespaces import DEFAULT_BASE, GRAPH
+from citykg.serve import config, http
+from citykg.serve.links import safe_href
+from citykg.serve.store import EmbeddedStore, ReleaseInfo
+
+MAX_BODY_BYTES = 1 << 20
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """The citykg web app for the release named by the settings."""
+    app = Flask(__name__)
+    settings = config.load(overrides)
+    app.config.update(settings)
+    release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
+    app.config.update(
+        release=release,
+        store=EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"]),
+        shapes=_shapes(release),
+        base_iri=DEFAULT_BASE,
+        ontology_graph=GRAPH.ontology,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+    )
+    app.jinja_env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
+    app.jinja_env.globals["release"] = release
+    http.install(app)
+    from citykg.serve import resources, site, sparql
+
+    for blueprint in (sparql.bp, resources.bp, site.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _shapes(release: ReleaseInfo) -> list[ox.Triple]:
+    path = release.path / "shapes.ttl"
+    if not path.exists():
+        return []
+    return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)

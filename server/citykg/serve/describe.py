@@ -1,0 +1,70 @@
+"""What a dereferenced IRI answers: the document (a graph) about a resource.
+
+The document of ``X`` holds every triple with subject ``X``, the triples of the parts it names
+whose IRIs extend its own (``X/activity/1``, ``X/population``...), the triples that point at ``X``
+(except source-line reifications), and the labels of every resource it mentions. The ontology and
+the dataset description are documents of their whole graph.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from citykg.namespaces import GRAPH, ONTOLOGY_IRI
+from citykg.serve.store import Store
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+LABELS = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "https://schema.org/name",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+)
+SKIP_INCOMING = {RDF + "subject", RDF + "object"}
+WHOLE_GRAPH = {ONTOLOGY_IRI: str(GRAPH.ontology)}
+MAX_INCOMING = 5000
+
+
+def document(store: Store, iri: str) -> list[ox.Triple]:
+    """The triples of the document about ``iri`` (empty: nothing is published there)."""
+    if iri in WHOLE_GRAPH:
+        return _graph(store, WHOLE_GRAPH[iri])
+    out: dict[ox.Triple, None] = {}
+    own = list(store.triples(subject=iri))
+    out.update(dict.fromkeys(own))
+    for t in own:
+        o = t.object
+        if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "/"):
+            out.update(dict.fromkeys(store.triples(subject=o.value)))
+    for count, t in enumerate(store.triples(obj=ox.NamedNode(iri))):
+        if count >= MAX_INCOMING:
+            break
+        if t.predicate.value not in SKIP_INCOMING:
+            out[t] = None
+    if not out:
+        return []
+    mentioned = {
+        term.value
+        for t in list(out)
+        for term in (t.subject, t.object)
+        if isinstance(term, ox.NamedNode) and term.value != iri
+    }
+    for other in sorted(mentioned):
+        for label in LABELS:
+            out.update(dict.fromkeys(store.triples(subject=other, predicate=label)))
+    return sorted(out, key=str)
+
+
+def _graph(store: Store, name: str) -> list[ox.Triple]:
+    result = store.query(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[name], named_graphs=[]
+    )
+    return sorted(result, key=str)
+
+
+def types(triples: list[ox.Triple], iri: str) -> set[str]:
+    """The rdf:type values of ``iri`` in a document."""
+    return {
+        t.object.value
+        for t in triples
+        if t.subject.value == iri and t.predicate.value == RDF + "type"
+    }

@@ -1,0 +1,257 @@
+"""Every format citykg serves, and content negotiation. The only module that names formats.
+
+Negotiation follows RFC 9110 §12.5.1 (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.1):
+each offered format takes the quality of the most specific media range that matches it
+(``type/subtype;params`` > ``type/subtype`` > ``type/*`` > ``*/*``); ``q=0`` means "not
+acceptable"; ties go to the server's order of preference. Format IRIs are the W3C's "Unique URIs
+for File Formats" (http://www.w3.org/ns/formats/).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation: its short name, media type, extension and serialiser."""
+
+    name: str
+    media_type: str
+    kind: str  # "results" (SELECT/ASK), "graph" (RDF) or "html"
+    extension: str | None = None
+    aliases: tuple[str, ...] = ()
+    results: ox.QueryResultsFormat | None = None
+    rdf: ox.RdfFormat | None = None
+    w3c: str | None = None
+    charset: bool = True
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value."""
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+    def media_types(self) -> tuple[str, ...]:
+        """The media type and its aliases."""
+        return (self.media_type, *self.aliases)
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "results",
+        "srj",
+        ("application/json",),
+        results=ox.QueryResultsFormat.JSON,
+        w3c="SPARQL_Results_JSON",
+        charset=False,
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "results",
+        "srx",
+        ("application/xml", "text/xml"),
+        results=ox.QueryResultsFormat.XML,
+        w3c="SPARQL_Results_XML",
+    ),
+    Format(
+        "csv",
+        "text/csv",
+        "results",
+        "csv",
+        results=ox.QueryResultsFormat.CSV,
+        w3c="SPARQL_Results_CSV",
+    ),
+    Format(
+        "tsv",
+        "text/tab-separated-values",
+        "results",
+        "tsv",
+        results=ox.QueryResultsFormat.TSV,
+        w3c="SPARQL_Results_TSV",
+    ),
+    Format(
+        "turtle",
+        "text/turtle",
+        "graph",
+        "ttl",
+        ("application/x-turtle",),
+        rdf=ox.RdfFormat.TURTLE,
+        w3c="Turtle",
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "graph",
+        "jsonld",
+        ("application/json",),
+        rdf=ox.RdfFormat.JSON_LD,
+        w3c="JSON-LD",
+        charset=False,
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "graph",
+        "rdf",
+        ("application/xml", "text/xml"),
+        rdf=ox.RdfFormat.RDF_XML,
+        w3c="RDF_XML",
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        "graph",
+        "nt",
+        rdf=ox.RdfFormat.N_TRIPLES,
+        w3c="N-Triples",
+    ),
+    Format("trig", "application/trig", "graph", "trig", rdf=ox.RdfFormat.TRIG, w3c="TriG"),
+    Format("nquads", "application/n-quads", "graph", "nq", rdf=ox.RdfFormat.N_QUADS, w3c="N-Quads"),
+    Format("html", "text/html", "html", "html", ("application/xhtml+xml",)),
+)
+TEXT = Format("text", "text/plain", "text")  # short error messages only
+BY_NAME = {f.name: f for f in FORMATS}
+BY_EXTENSION = {f.extension: f for f in FORMATS if f.extension}
+HTML = BY_NAME["html"]
+RESULTS = tuple(f for f in FORMATS if f.kind == "results")
+GRAPH = tuple(f for f in FORMATS if f.kind == "graph")
+# Formats of a linked-data document (one graph): the four the linked-data contract names first.
+DOCUMENT = tuple(BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples"))
+GZIP = "application/gzip"
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_RANGE = re.compile(rf"^\s*({_TOKEN}|\*)/({_TOKEN}|\*)\s*((?:;[^;]*)*)$")
+_QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")
+MAX_ACCEPT_RANGES = 64
+
+
+class NegotiationError(ValueError):
+    """An Accept header that cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One element of an Accept header."""
+
+    type: str
+    subtype: str
+    params: tuple[tuple[str, str], ...]
+    q: float
+
+    def specificity(self, media_type: str) -> int:
+        """How specifically this range matches ``media_type`` (-1: it does not)."""
+        kind, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return 0 if self.subtype == "*" else -1
+        if self.type != kind:
+            return -1
+        if self.subtype == "*":
+            return 1
+        if self.subtype != sub:
+            return -1
+        return 3 if self.params else 2
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """Parse an Accept header; an absent or empty one accepts anything (``*/*``).
+
+    Ranges that are not ``type/subtype`` (such as a bare ``*``, sent by some clients) are read
+    as ``*/*``; a range with an invalid q-value is ignored, as is one beyond the first 64.
+    """
+    if header is None or not header.strip():
+        return [MediaRange("*", "*", (), 1.0)]
+    ranges = []
+    for part in header.split(",")[:MAX_ACCEPT_RANGES]:
+        part = part.strip()
+        if not part:
+            continue
+        if part == "*" or part.startswith("*;"):
+            part = "*/*" + part[1:]
+        match = _RANGE.match(part)
+        if not match:
+            continue
+        q, params = 1.0, []
+        for param in filter(None, (p.strip() for p in match.group(3).split(";"))):
+            key, _, value = param.partition("=")
+            key, value = key.strip().lower(), value.strip().strip('"')
+            if key == "q":
+                if not _QVALUE.match(value):
+                    q = -1.0
+                    break
+                q = float(value)
+                break  # parameters after q are accept-extensions
+            params.append((key, value))
+        if q >= 0:
+            kind, sub = match.group(1).lower(), match.group(2).lower()
+            ranges.append(MediaRange(kind, sub, tuple(p for p in params if p[0] != "charset"), q))
+    if not ranges:
+        raise NegotiationError("the Accept header names no media type")
+    return ranges
+
+
+def quality(ranges: list[MediaRange], fmt: Format) -> float:
+    """The quality the client gives ``fmt``: that of the most specific range matching it.
+
+    Aliases (``application/json`` for JSON-LD...) count only when named exactly, so that
+    ``text/*`` does not pick SPARQL XML results through their ``text/xml`` alias.
+    """
+    best, best_q = -1, 0.0
+    for media_type in fmt.media_types():
+        for r in ranges:
+            s = r.specificity(media_type)
+            if media_type != fmt.media_type and s < 2:
+                continue
+            if s > best or (s == best and s >= 0 and r.q > best_q):
+                best, best_q = s, r.q
+    return best_q if best >= 0 else 0.0
+
+
+def negotiate(header: str | None, offers: tuple[Format, ...]) -> Format | None:
+    """The offered format the client prefers, or None when none is acceptable (406)."""
+    ranges = parse_accept(header)
+    scored = [(quality(ranges, f), -i, f) for i, f in enumerate(offers)]
+    q, _, fmt = max(scored, key=lambda t: (t[0], t[1]))
+    return fmt if q > 0 else None
+
+
+def by_request_name(value: str, offers: tuple[Format, ...]) -> Format | None:
+    """The format a ``format=`` parameter names (short name, extension or media type)."""
+    value = value.strip().lower()
+    for fmt in offers:
+        if value in (fmt.name, fmt.extension, *fmt.media_types()):
+            return fmt
+    return None
+
+
+def serialize_results(result: ox.QuerySolutions | ox.QueryBoolean, fmt: Format) -> bytes:
+    """SELECT/ASK results in ``fmt``."""
+    return result.serialize(format=fmt.results)
+
+
+def serialize_graph(
+    statements: Iterable[ox.Triple | ox.Quad], fmt: Format, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """Triples or quads in ``fmt``. Triples sent as TriG/N-Quads go to the default graph; quads
+    sent as a triple syntax lose their graph name. Prefixes are used where the syntax has them."""
+    if fmt.rdf.supports_datasets:
+        items = [
+            s if isinstance(s, ox.Quad) else ox.Quad(*s, ox.DefaultGraph()) for s in statements
+        ]
+    else:
+        items = [s.triple if isinstance(s, ox.Quad) else s for s in statements]
+    with_prefixes = fmt.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+    return ox.serialize(items, format=fmt.rdf, prefixes=prefixes if with_prefixes else None)
+
+
+def format_iri(fmt: Format) -> str | None:
+    """The W3C Unique URI of a format."""
+    return W3C_FORMATS + fmt.w3c if fmt.w3c else None

@@ -1,0 +1,173 @@
+"""HTTP mechanics shared by every route: representations with validators and alternates,
+errors, CORS, gzip.
+
+Conditional requests follow RFC 9110 §13 (ETag per representation, Last-Modified from the release,
+304 on a matching If-None-Match / If-Modified-Since); CORS follows the WHATWG Fetch standard
+(``*`` and never credentials); gzip follows RFC 9110 §8.4 and §12.5.3.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+
+from flask import Flask, Request, Response, current_app, render_template, request
+
+from citykg.serve.formats import HTML, TEXT, Format, NegotiationError, negotiate
+
+GZIP_MIN_BYTES = 512
+COMPRESSIBLE = (
+    "text/",
+    "application/sparql-results",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+    "application/json",
+)
+CORS_METHODS = "GET, POST, HEAD, OPTIONS"
+CORS_EXPOSE = "Content-Type, Content-Length, Content-Location, ETag, Last-Modified, Link, Vary"
+
+
+class HttpError(Exception):
+    """A client error with a short message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def choose(offers: tuple[Format, ...], accept: str | None = None) -> Format:
+    """The negotiated format, or HttpError 406 naming what is available."""
+    try:
+        fmt = negotiate(request.headers.get("Accept") if accept is None else accept, offers)
+    except NegotiationError as exc:
+        raise HttpError(406, f"{exc}; available: {_types(offers)}") from None
+    if fmt is None:
+        raise HttpError(406, f"none of the acceptable media types is available: {_types(offers)}")
+    return fmt
+
+
+def represent(
+    body: bytes,
+    fmt: Format,
+    *,
+    negotiated: bool = True,
+    alternates: list[tuple[str, Format]] | None = None,
+    content_location: str | None = None,
+) -> Response:
+    """A 200 response carrying one representation of a release resource, with validators."""
+    response = Response(body, content_type=fmt.content_type)
+    release = current_app.config["release"]
+    response.set_etag(f"{release.id}-{fmt.name}")
+    response.last_modified = release.modified
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    if negotiated:
+        response.vary.add("Accept")
+    if content_location:
+        response.headers["Content-Location"] = content_location
+    if alternates:
+        response.headers["Link"] = ", ".join(
+            f'<{url}>; rel="alternate"; type="{alt.media_type}"' for url, alt in alternates
+        )
+    return response
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A short error: an HTML page for browsers, plain text for everyone else."""
+    wants_html = False
+    with contextlib.suppress(NegotiationError):
+        wants_html = negotiate(request.headers.get("Accept"), (TEXT, HTML)) is HTML
+    if wants_html and request.method != "HEAD":
+        body = render_template("error.html", status=status, message=message)
+        response = Response(body, status=status, content_type=HTML.content_type)
+    else:
+        response = Response(message.rstrip() + "\n", status=status, content_type=TEXT.content_type)
+    response.vary.add("Accept")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def install(app: Flask) -> None:
+    """Register the error handlers and the after-request steps (CORS, gzip) on ``app``."""
+
+    @app.errorhandler(HttpError)
+    def _http_error(exc: HttpError) -> Response:
+        return error_response(exc.status, exc.message, exc.headers)
+
+    @app.errorhandler(404)
+    def _not_found(_exc: Exception) -> Response:
+        return error_response(404, f"nothing is published at {request.path}")
+
+    @app.errorhandler(405)
+    def _method(exc: Exception) -> Response:
+        allowed = ", ".join(getattr(exc, "valid_methods", None) or ["GET", "HEAD", "OPTIONS"])
+        return error_response(
+            405, f"method {request.method} is not allowed here", {"Allow": allowed}
+        )
+
+    @app.errorhandler(413)
+    def _too_large(_exc: Exception) -> Response:
+        return error_response(413, "request body too large")
+
+    @app.after_request
+    def _after(response: Response) -> Response:
+        _cors(request, response)
+        response = _compress(request, response)
+        if (
+            response.status_code == 200
+            and not response.direct_passthrough
+            and response.get_etag()[0]
+        ):
+            response = response.make_conditional(request)
+        return response
+
+
+def _cors(req: Request, response: Response) -> None:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
+    if req.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        asked = req.headers.get("Access-Control-Request-Headers", "")
+        allowed = [h.strip() for h in asked.split(",") if h.strip() and _header_name(h.strip())]
+        response.headers["Access-Control-Allow-Headers"] = ", ".join(
+            allowed or ["Accept", "Content-Type"]
+        )
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers.pop("Access-Control-Allow-Credentials", None)
+
+
+def _header_name(name: str) -> bool:
+    return len(name) < 64 and all(c.isalnum() or c in "-_" for c in name)
+
+
+def _compress(req: Request, response: Response) -> Response:
+    """gzip a buffered textual response when the client accepts it."""
+    response.vary.add("Accept-Encoding")
+    if (
+        response.direct_passthrough
+        or response.is_streamed
+        or response.status_code < 200
+        or response.status_code in (204, 206, 304)
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
+        or req.method == "HEAD"
+        or req.accept_encodings["gzip"] <= 0
+    ):
+        return response
+    data = response.get_data()
+    if len(data) < GZIP_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(f"{etag}-gzip", weak=weak)
+    return response
+
+
+def _types(offers: tuple[Format, ...]) -> str:
+    return ", ".join(f.media_type for f in offers)

@@ -1,0 +1,342 @@
+"""Data for the HTML pages, read from the store: the city profile, concepts, schemes, the index.
+
+Each function returns plain dicts and lists (datasette's "data first, render second"); templates
+turn them into HTML and the RDF alternates of the same resource carry the same facts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from citykg.serve.store import ReleaseInfo, Store
+
+PREFIXES = """PREFIX citykg: <https://w3id.org/citykg/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+CITYKG = "https://w3id.org/citykg/ontology#"
+POLICY_AREAS = "https://w3id.org/citykg/id/concept/policy-area"
+
+# The answer lists of a profile, in the order of a profile page.
+LISTS = (
+    ("benefits", "Innovation is helping to", "innovationHelpsTo"),
+    ("success_factors", "Critical success factors", "criticalSuccessFactor"),
+    ("approach", "Approach", "approach"),
+    ("policy_areas", "Policy areas the city is focused on", "focusPolicyArea"),
+    ("roles", "Innovation skills and roles", "innovationRole"),
+    ("placement", "Placement of innovation work", "placement"),
+    ("terms", "Terms most associated with innovation", "associatedTerm"),
+    ("top_activity", "Highlighted activity", "topActivity"),
+    ("funding_sources", "Top sources of funding", "fundingSource"),
+    ("funded_activities", "Activities being funded", "fundedActivity"),
+    ("partnerships", "Partnerships to promote innovation capacity", "partnership"),
+)
+VALUES = {
+    "hasExplicitStrategy": "strategy",
+    "hasDedicatedFunding": "dedicated_funding",
+    "statedRoleCount": "stated_roles",
+    "rolesStatement": "roles_statement",
+    "placementStatement": "placement_statement",
+    "dataPartnershipsStatement": "data_partnerships",
+    "statedSufficientDataCount": "stated_sufficient",
+    "statedInsufficientDataCount": "stated_insufficient",
+}
+
+
+def select(store: Store, query: str) -> list[dict[str, str]]:
+    """Rows of a SELECT over the union graph, every value as its lexical form or IRI."""
+    result = store.query(PREFIXES + query)
+    names = [v.value for v in result.variables]
+    return [{name: row[name].value for name in names if row[name] is not None} for row in result]
+
+
+def city_profiles(store: Store, city: str) -> list[str]:
+    """The profiles of a city, newest wave first."""
+    rows = select(
+        store,
+        f"""SELECT ?p WHERE {{ ?p citykg:city <{city}> ;
+                                citykg:surveyWave/skos:notation ?w }} ORDER BY DESC(?w)""",
+    )
+    return [r["p"] for r in rows]
+
+
+def profile(store: Store, iri: str, release: ReleaseInfo) -> dict:
+    """Everything the city page shows about one profile, in the profile's order."""
+    data: dict = {"iri": iri, "lists": [], "values": {}}
+    head = select(
+        store,
+        f"""
+        SELECT ?city ?name ?country ?countryName ?cityWikidata ?countryWikidata ?wave ?source
+               ?sourcePath ?primary ?generated WHERE {{
+          <{iri}> citykg:city ?city ; citykg:surveyWave/skos:notation ?wave .
+          ?city schema:name ?name .
+          OPTIONAL {{ ?city schema:containedInPlace ?country . ?country schema:name ?countryName
+                      OPTIONAL {{ ?country owl:sameAs ?countryWikidata }} }}
+          OPTIONAL {{ ?city owl:sameAs ?cityWikidata }}
+          OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?source . ?source rdfs:label ?sourcePath
+                      OPTIONAL {{ ?source prov:hadPrimarySource ?primary }} }}
+          OPTIONAL {{ ?g prov:wasDerivedFrom ?source ; prov:generatedAtTime ?generated }}
+        }} LIMIT 1""",
+    )
+    data.update(head[0] if head else {})
+    data["posts"] = select(
+        store,
+        f"""
+        SELECT ?role ?name WHERE {{ <{iri}> citykg:hasPost ?post .
+          ?post org:role ?r ; org:heldBy/schema:name ?name . ?r rdfs:label ?role }}""",
+    )
+    population = select(
+        store,
+        f"""
+        SELECT ?count ?year WHERE {{ <{iri}> citykg:population [ citykg:populationCount ?count ;
+                                                                citykg:referenceYear ?year ] }}""",
+    )
+    data["population"] = population[0] if population else None
+    spotlight = select(
+        store,
+        f"""
+        SELECT ?name ?year ?description WHERE {{ <{iri}> citykg:spotlight ?s .
+          ?s schema:description ?description .
+          OPTIONAL {{ ?s schema:name ?name }} OPTIONAL {{ ?s citykg:launchYear ?year }} }}""",
+    )
+    data["spotlight"] = spotlight[0] if spotlight else None
+    _answers(store, iri, data)
+    data["activities"] = select(
+        store,
+        f"""
+        SELECT ?rank ?concept ?label WHERE {{ <{iri}> citykg:rankedActivity ?a .
+          ?a citykg:rank ?rank ; citykg:activity ?concept . ?concept skos:prefLabel ?label }}
+        ORDER BY ?rank ?label""",
+    )
+    data["availability"] = availability(store, iri)
+    data["statistics"] = select(
+        store,
+        f"""
+        SELECT ?indicator ?share ?wave ?qualifier WHERE {{
+          <{iri}> prov:wasDerivedFrom ?source .
+          ?o a qb:Observation ; prov:wasDerivedFrom ?source ; citykg:shareOfCities ?share ;
+             citykg:indicator/skos:prefLabel ?indicator ; citykg:surveyWave/skos:prefLabel ?wave .
+          OPTIONAL {{ ?o citykg:shareQualifier/skos:prefLabel ?qualifier }}
+        }} ORDER BY ?indicator""",
+    )
+    path = data.get("sourcePath")
+    data["findings"] = [f for f in release.findings if path and f.get("file") == path]
+    data["query"] = ready_made_query(iri)
+    return data
+
+
+def _answers(store: Store, iri: str, data: dict) -> None:
+    rows = select(
+        store,
+        f"""
+        SELECT ?p ?o ?label ?notation WHERE {{ <{iri}> ?p ?o .
+          OPTIONAL {{ ?o skos:prefLabel ?label }} OPTIONAL {{ ?o skos:notation ?notation }} }}""",
+    )
+    by_property: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        name = row["p"].removeprefix(CITYKG)
+        if name in VALUES:
+            data["values"][VALUES[name]] = row["o"]
+        elif "label" in row:
+            by_property[name].append(row)
+    for key, title, prop in LISTS:
+        items = sorted(by_property.get(prop, []), key=_order)
+        data["lists"].append({"key": key, "title": title, "answers": items})
+
+
+def _order(row: dict) -> tuple:
+    notation = row.get("notation", "")
+    return (int(notation) if notation.isdigit() else 10**6, row["label"])
+
+
+def availability(store: Store, iri: str) -> list[dict]:
+    """Every policy area with the profile's data availability; 'both' marks a contradiction."""
+    rows = select(
+        store,
+        f"""
+        SELECT ?area ?label ?notation ?sufficient ?insufficient WHERE {{
+          ?area skos:inScheme <{POLICY_AREAS}> ; skos:prefLabel ?label .
+          OPTIONAL {{ ?area skos:notation ?notation }}
+          BIND (EXISTS {{ <{iri}> citykg:sufficientDataFor ?area }} AS ?sufficient)
+          BIND (EXISTS {{ <{iri}> citykg:insufficientDataFor ?area }} AS ?insufficient)
+        }}""",
+    )
+    for row in rows:
+        row["sufficient"] = row["sufficient"] == "true"
+        row["insufficient"] = row["insufficient"] == "true"
+        row["status"] = (
+            "both"
+            if row["sufficient"] and row["insufficient"]
+            else "sufficient"
+            if row["sufficient"]
+            else "insufficient"
+            if row["insufficient"]
+            else "not stated"
+        )
+    return sorted(rows, key=_order)
+
+
+def ready_made_query(profile_iri: str) -> str:
+    """A SPARQL query listing every answer of a profile, for the query page."""
+    return (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?property ?value ?label WHERE {\n"
+        f"  <{profile_iri}> ?property ?value .\n"
+        "  OPTIONAL { ?value skos:prefLabel ?label }\n"
+        "}\nORDER BY ?property"
+    )
+
+
+def query_link(query: str) -> str:
+    """The query page URL running ``query``."""
+    return "/query?query=" + quote(query, safe="")
+
+
+def concept(store: Store, iri: str) -> dict:
+    """A concept: labels, notes, its scheme, and the profiles that chose it, by property."""
+    info = select(
+        store,
+        f"""
+        SELECT ?label ?scheme ?schemeLabel ?note ?definition WHERE {{
+          <{iri}> skos:prefLabel ?label ; skos:inScheme ?scheme .
+          ?scheme skos:prefLabel ?schemeLabel
+          OPTIONAL {{ <{iri}> skos:scopeNote ?note }}
+          OPTIONAL {{ <{iri}> skos:definition ?definition }}
+        }} LIMIT 1""",
+    )
+    alt = select(store, f"SELECT ?alt WHERE {{ <{iri}> skos:altLabel ?alt }} ORDER BY ?alt")
+    uses = select(
+        store,
+        f"""
+        SELECT ?property ?propertyLabel ?city ?name ?wave ?profile WHERE {{
+          ?profile ?property <{iri}> ; citykg:city ?city ; citykg:surveyWave/skos:notation ?wave .
+          ?city schema:name ?name .
+          OPTIONAL {{ ?property rdfs:label ?propertyLabel }}
+        }} ORDER BY ?propertyLabel ?name ?wave""",
+    )
+    ranked = select(
+        store,
+        f"""
+        SELECT ?rank (COUNT(DISTINCT ?profile) AS ?n) WHERE {{
+          ?profile citykg:rankedActivity [ citykg:activity <{iri}> ; citykg:rank ?rank ] }}
+        GROUP BY ?rank ORDER BY ?rank""",
+    )
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in uses:
+        groups[row.get("propertyLabel") or row["property"]].append(row)
+    return {
+        "iri": iri,
+        **(info[0] if info else {}),
+        "alt": [r["alt"] for r in alt],
+        "groups": [{"property": k, "count": len(v), "uses": v} for k, v in groups.items()],
+        "ranked": ranked,
+    }
+
+
+def scheme(store: Store, iri: str) -> dict:
+    """A concept scheme: its concepts in order, each with how many profiles chose it."""
+    info = select(
+        store,
+        f"""
+        SELECT ?label ?definition ?note WHERE {{ <{iri}> skos:prefLabel ?label
+          OPTIONAL {{ <{iri}> skos:definition ?definition }}
+          OPTIONAL {{ <{iri}> skos:editorialNote ?note }} }} LIMIT 1""",
+    )
+    concepts = select(
+        store,
+        f"""
+        SELECT ?concept ?label ?notation (COUNT(DISTINCT ?profile) AS ?profiles) WHERE {{
+          ?concept skos:inScheme <{iri}> ; skos:prefLabel ?label .
+          OPTIONAL {{ ?concept skos:notation ?notation }}
+          OPTIONAL {{ ?profile a citykg:InnovationProfile ; ?p ?concept }}
+        }} GROUP BY ?concept ?label ?notation""",
+    )
+    return {"iri": iri, **(info[0] if info else {}), "concepts": sorted(concepts, key=_order)}
+
+
+def cities(store: Store) -> list[dict]:
+    """Every city with its country, Wikidata link and waves, for the index."""
+    return select(
+        store,
+        """
+        SELECT ?city ?name ?country ?wikidata
+               (GROUP_CONCAT(DISTINCT ?wave; separator=", ") AS ?waves)
+        WHERE {
+          ?profile citykg:city ?city ; citykg:surveyWave/skos:notation ?wave .
+          ?city schema:name ?name .
+          OPTIONAL { ?city schema:containedInPlace/schema:name ?country }
+          OPTIONAL { ?city owl:sameAs ?wikidata }
+        } GROUP BY ?city ?name ?country ?wikidata ORDER BY ?name""",
+    )
+
+
+def schemes(store: Store) -> list[dict]:
+    """Every concept scheme, for the index."""
+    return select(
+        store,
+        """
+        SELECT ?scheme ?label (COUNT(?c) AS ?concepts) WHERE {
+          ?scheme a skos:ConceptScheme ; skos:prefLabel ?label . ?c skos:inScheme ?scheme }
+        GROUP BY ?scheme ?label ORDER BY ?label""",
+    )
+
+
+def term_of(triples: list[ox.Triple], iri: str, predicate: str) -> str | None:
+    """The first value of ``predicate`` on ``iri`` in a document."""
+    for t in triples:
+        if t.subject.value == iri and t.predicate.value == predicate:
+            return t.object.value
+    return None
+
+
+def ontology(store: Store, graph: str) -> dict:
+    """The ontology's header and its terms by kind, for its documentation page."""
+
+    def rows(query: str) -> list[dict[str, str]]:
+        result = store.query(PREFIXES + query, default_graphs=[graph], named_graphs=[])
+        names = [v.value for v in result.variables]
+        return [{n: r[n].value for n in names if r[n] is not None} for r in result]
+
+    header = rows("""
+        PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX vann: <http://purl.org/vocab/vann/>
+        SELECT ?title ?description ?version ?versionIRI ?license ?prefix ?namespace WHERE {
+          ?o a owl:Ontology ; dcterms:title ?title ; dcterms:description ?description ;
+             owl:versionInfo ?version ; owl:versionIRI ?versionIRI ; dcterms:license ?license ;
+             vann:preferredNamespacePrefix ?prefix ; vann:preferredNamespaceUri ?namespace }""")
+    terms = rows("""
+        SELECT ?term ?kind ?label ?definition
+               (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?domain)
+               (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?range)
+               (GROUP_CONCAT(DISTINCT STR(?sup); separator=" ") AS ?super) WHERE {
+          ?term rdfs:isDefinedBy ?o ; a ?kind ; rdfs:label ?label ; skos:definition ?definition .
+          ?o a owl:Ontology .
+          OPTIONAL { ?term rdfs:domain ?d } OPTIONAL { ?term rdfs:range ?r }
+          OPTIONAL { ?term rdfs:subClassOf ?sup }
+        } GROUP BY ?term ?kind ?label ?definition ORDER BY ?label""")
+    kinds = {
+        "http://www.w3.org/2002/07/owl#Class": "Classes",
+        "http://www.w3.org/2002/07/owl#ObjectProperty": "Object properties",
+        "http://www.w3.org/2002/07/owl#DatatypeProperty": "Datatype properties",
+    }
+    by_term: dict[str, dict] = {}
+    for t in terms:
+        entry = by_term.setdefault(
+            t["term"], {**t, "name": t["term"].rsplit("#", 1)[-1], "kinds": set()}
+        )
+        entry["kinds"].add(t["kind"])
+    sections: dict[str, list[dict]] = {title: [] for title in [*kinds.values(), "Individuals"]}
+    for entry in by_term.values():
+        title = next((kinds[k] for k in kinds if k in entry["kinds"]), "Individuals")
+        sections[title].append(entry)
+    return {
+        "header": header[0] if header else {},
+        "sections": [{"title": k, "terms": v} for k, v in sections.items() if v],
+    }

@@ -1,0 +1,183 @@
+"""Dereferenceable IRIs: every IRI minted under the base answers with its document.
+
+"Cool URIs for the Semantic Web" (https://www.w3.org/TR/cooluris/) style chosen here: the thing's
+IRI answers **200 with ``Vary: Accept``** and a ``Content-Location`` naming the format-specific
+document URL (``.ttl .jsonld .rdf .nt .html``), which answers the same bytes without negotiation.
+A request on any host maps onto the canonical IRI (``/id/city/x`` -> ``{base}id/city/x``), so every
+IRI dereferences on localhost too.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from citykg.namespaces import ONTOLOGY_IRI, PREFIXES
+from citykg.serve import pages
+from citykg.serve.describe import document
+from citykg.serve.formats import DOCUMENT, HTML, Format, serialize_graph
+from citykg.serve.http import HttpError, choose, represent
+from citykg.serve.links import link_for
+
+bp = Blueprint("resources", __name__)
+
+OFFERS = (*DOCUMENT, HTML)
+EXTENSIONS = {f.extension: f for f in OFFERS}
+SHAPES_IRI_PATH = "shapes"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+ACCESS_PREDICATES = {
+    VOID + "sparqlEndpoint",
+    VOID + "dataDump",
+    DCAT + "downloadURL",
+    DCAT + "accessURL",
+    DCAT + "endpointURL",
+}
+
+
+@bp.route("/id/<path:_rest>", methods=["GET"])
+@bp.route("/graph/<path:_rest>", methods=["GET"])
+@bp.route("/source/<path:_rest>", methods=["GET"])
+@bp.route("/ontology", methods=["GET"])
+@bp.route("/ontology.<ext>", methods=["GET"])
+@bp.route("/dataset", methods=["GET"])
+@bp.route("/dataset.<ext>", methods=["GET"])
+@bp.route("/shapes", methods=["GET"])
+@bp.route("/shapes.<ext>", methods=["GET"])
+def resource(_rest: str = "", ext: str | None = None) -> Response:
+    """The document about the IRI this path stands for, in the negotiated or named format."""
+    path, fmt = split_extension(request.path)
+    base = current_app.config["base_iri"]
+    iri = base + path.lstrip("/")
+    triples = _document(iri)
+    if not triples:
+        raise HttpError(404, f"nothing is published at {iri}")
+    return respond_document(iri, path, triples, fmt)
+
+
+@bp.route("/.well-known/void", methods=["GET"])
+def void() -> Response:
+    """The VoID + DCAT description of the dataset (VoID §6.2, RFC 8615)."""
+    base = current_app.config["base_iri"]
+    return respond_document(
+        base + "dataset", "/dataset", _document(base + "dataset"), None, content_location=False
+    )
+
+
+def split_extension(path: str) -> tuple[str, Format | None]:
+    """``/id/city/x.ttl`` -> (``/id/city/x``, Turtle); a path without a known extension as is."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext and ext in EXTENSIONS:
+        return stem, EXTENSIONS[ext]
+    return path, None
+
+
+def respond_document(
+    iri: str,
+    path: str,
+    triples: list[ox.Triple],
+    fmt: Format | None,
+    content_location: bool = True,
+) -> Response:
+    """Serve a document: negotiated when ``fmt`` is None, else in ``fmt`` without negotiation."""
+    negotiated = fmt is None
+    fmt = fmt or choose(OFFERS)
+    alternates = [(f"{path}.{f.extension}", f) for f in OFFERS if f is not fmt]
+    if fmt is HTML:
+        body = _html(iri, path, triples, alternates).encode()
+    else:
+        body = serialize_graph(triples, fmt, PREFIXES)
+    location = f"{path}.{fmt.extension}" if negotiated and content_location else None
+    return represent(
+        body, fmt, negotiated=negotiated, alternates=alternates, content_location=location
+    )
+
+
+def _document(iri: str) -> list[ox.Triple]:
+    base = current_app.config["base_iri"]
+    if iri == base + SHAPES_IRI_PATH:
+        return current_app.config["shapes"]
+    triples = document(current_app.config["store"], iri)
+    return _localise(triples, base) if iri == base + "dataset" else triples
+
+
+def _localise(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+    """Access URLs (endpoint, dumps) of this deployment instead of their canonical IRIs."""
+    here = request.host_url
+    out = []
+    for t in triples:
+        o = t.object
+        if (
+            t.predicate.value in ACCESS_PREDICATES
+            and isinstance(o, ox.NamedNode)
+            and o.value.startswith(base)
+        ):
+            o = ox.NamedNode(here + o.value[len(base) :])
+        out.append(ox.Triple(t.subject, t.predicate, o))
+    return sorted(out, key=str)
+
+
+def _html(iri: str, path: str, triples: list[ox.Triple], alternates: list) -> str:
+    store, base = current_app.config["store"], current_app.config["base_iri"]
+    release = current_app.config["release"]
+    common = {"iri": iri, "path": path, "alternates": alternates}
+    local = path.lstrip("/")
+    if local.startswith("id/city/") or local.startswith("id/profile/"):
+        is_city = local.startswith("id/city/")
+        profiles = pages.city_profiles(store, iri) if is_city else [iri]
+        data = [pages.profile(store, p, release) for p in profiles]
+        return render_template(
+            "city.html",
+            profiles=data,
+            query_link=pages.query_link,
+            title=data[0]["name"] if data else iri,
+            **common,
+        )
+    if local.startswith("id/concept/"):
+        parts = local.split("/")
+        if len(parts) == 3:
+            data = pages.scheme(store, iri)
+            return render_template(
+                "scheme.html", scheme=data, title=data.get("label", iri), **common
+            )
+        data = pages.concept(store, iri)
+        return render_template("concept.html", concept=data, title=data.get("label", iri), **common)
+    if iri == ONTOLOGY_IRI:
+        data = pages.ontology(store, str(current_app.config["ontology_graph"]))
+        return render_template("ontology.html", ontology=data, title="Ontology", **common)
+    return render_template(
+        "resource.html", rows=_rows(triples, iri, base), title=_label(triples, iri) or iri, **common
+    )
+
+
+def _rows(triples: list[ox.Triple], iri: str, base: str) -> dict[str, list]:
+    """A document as rows for the generic page: what the resource says, and what points at it."""
+    out, incoming = [], []
+    for t in triples:
+        if t.subject.value == iri:
+            out.append((link_for(t.predicate, base), link_for(t.object, base)))
+        elif isinstance(t.object, ox.NamedNode) and t.object.value == iri:
+            incoming.append((link_for(t.subject, base), link_for(t.predicate, base)))
+    others = sorted({t.subject.value for t in triples} - {iri})
+    parts = [
+        (
+            link_for(ox.NamedNode(s), base),
+            [
+                (link_for(t.predicate, base), link_for(t.object, base))
+                for t in triples
+                if t.subject.value == s
+            ],
+        )
+        for s in others
+        if s.startswith(iri) or iri.endswith(("/shapes", "/dataset"))
+    ]
+    return {"out": out, "incoming": incoming, "parts": parts}
+
+
+def _label(triples: list[ox.Triple], iri: str) -> str | None:
+    for t in triples:
+        if t.subject.value == iri and t.predicate.value.endswith(
+            ("#prefLabel", "/name", "#label", "/title")
+        ):
+            return t.object.value
+    return None

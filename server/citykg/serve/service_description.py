@@ -1,0 +1,111 @@
+"""The SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/).
+
+Answered at the endpoint URL for a GET without a query: endpoint, language, result formats,
+features, and the default dataset (the union of the named graphs, each listed with its size).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Response, current_app, render_template
+
+from citykg.namespaces import DATASET_IRI
+from citykg.serve.formats import (
+    FORMATS,
+    GRAPH,
+    HTML,
+    by_request_name,
+    format_iri,
+    serialize_graph,
+)
+from citykg.serve.http import HttpError, choose, represent
+from citykg.serve.queryview import examples
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PREFIXES = {"sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
+
+
+def description(endpoint: str, graphs: list[tuple[str, int]]) -> list[ox.Triple]:
+    """The service description of ``endpoint`` serving ``graphs`` (name, triple count)."""
+    service = ox.NamedNode(f"{endpoint}#service")
+    dataset = ox.NamedNode(f"{endpoint}#dataset")
+    default = ox.NamedNode(f"{endpoint}#default-graph")
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    out = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
+        ox.Triple(
+            service,
+            sd("defaultEntailmentRegime"),
+            ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(
+            dataset, ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(DATASET_IRI)
+        ),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, sd("Graph")),
+        ox.Triple(
+            default,
+            ox.NamedNode(VOID + "triples"),
+            ox.Literal(str(sum(n for _, n in graphs)), datatype=_INTEGER),
+        ),
+    ]
+    for fmt in FORMATS:
+        iri = format_iri(fmt)
+        if iri:
+            out.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(iri)))
+    for index, (name, count) in enumerate(graphs):
+        node = ox.NamedNode(f"{endpoint}#named-graph-{index}")
+        graph = ox.NamedNode(f"{endpoint}#graph-{index}")
+        out += [
+            ox.Triple(dataset, sd("namedGraph"), node),
+            ox.Triple(node, RDF_TYPE, sd("NamedGraph")),
+            ox.Triple(node, sd("name"), ox.NamedNode(name)),
+            ox.Triple(node, sd("graph"), graph),
+            ox.Triple(graph, RDF_TYPE, sd("Graph")),
+            ox.Triple(
+                graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(count), datatype=_INTEGER)
+            ),
+        ]
+    return out
+
+
+def respond(endpoint: str, format_name: str | None) -> Response:
+    """The service description in the negotiated RDF format, or the query page for browsers."""
+    offers = (*GRAPH, HTML)
+    fmt = by_request_name(format_name, offers) if format_name else choose(offers)
+    if fmt is None:
+        raise HttpError(400, "format must be one of: " + ", ".join(f.name for f in offers))
+    if fmt is HTML:
+        body = render_template("query.html", query="", table=None, examples=examples())
+        return represent(body.encode(), HTML)
+    body = serialize_graph(description(endpoint, _graph_sizes()), fmt, PREFIXES)
+    return represent(body, fmt)
+
+
+def _graph_sizes() -> list[tuple[str, int]]:
+    """Each named graph with its triple count, computed once per release and process."""
+    cache = current_app.config.setdefault("graph_sizes", {})
+    release = current_app.config["release"].id
+    if release not in cache:
+        store = current_app.config["store"]
+        rows = store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+            default_graphs=[],
+            named_graphs=store.named_graphs(),
+        )
+        cache[release] = [(row["g"].value, int(row["n"].value)) for row in rows]
+    return cache[release]
+
+
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

@@ -1,0 +1,83 @@
+"""The site around the data: the index of cities and the dump downloads (``/dumps/``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, send_file
+
+from citykg.serve import pages
+from citykg.serve.formats import BY_EXTENSION, GZIP, HTML, TEXT
+from citykg.serve.http import HttpError, represent
+
+bp = Blueprint("site", __name__)
+
+# The files of a release that are published under /dumps/, with their media types.
+DUMP_FILES = {
+    "citykg.nq.gz": GZIP,
+    "citykg.nt.gz": GZIP,
+    "citykg.ttl.gz": GZIP,
+    "citykg.nq": BY_EXTENSION["nq"].content_type,
+    "void.ttl": BY_EXTENSION["ttl"].content_type,
+    "SHA256SUMS": TEXT.content_type,
+}
+
+
+@bp.route("/", methods=["GET"])
+def index() -> Response:
+    """The index of cities, concept schemes and ways in."""
+    store = current_app.config["store"]
+    body = render_template(
+        "index.html",
+        title="Cities",
+        cities=pages.cities(store),
+        schemes=pages.schemes(store),
+        dumps=_dumps(),
+    )
+    return represent(body.encode(), HTML, negotiated=False)
+
+
+@bp.route("/dumps/", methods=["GET"])
+def dumps() -> Response:
+    """A listing of the dump files with sizes and SHA-256 sums."""
+    body = render_template("dumps.html", title="Dumps", dumps=_dumps())
+    return represent(body.encode(), HTML, negotiated=False)
+
+
+@bp.route("/dumps/<name>", methods=["GET"])
+def dump(name: str) -> Response:
+    """One dump file, with Content-Length, Range and conditional requests."""
+    if name not in DUMP_FILES:
+        raise HttpError(404, f"no dump named {name[:100]!r}; see /dumps/")
+    path = current_app.config["release"].path / name
+    if not path.is_file():
+        raise HttpError(404, f"{name} is not in this release")
+    response = send_file(
+        path,
+        mimetype=DUMP_FILES[name],
+        conditional=True,
+        etag=True,
+        as_attachment=name.endswith(".gz"),
+        download_name=name,
+        max_age=300,
+    )
+    response.headers["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _dumps() -> list[dict]:
+    release = current_app.config["release"]
+    sums = {}
+    sums_file = release.path / "SHA256SUMS"
+    if sums_file.exists():
+        for line in sums_file.read_text().splitlines():
+            digest, _, name = line.partition("  ")
+            sums[name] = digest
+    return [
+        {
+            "name": name,
+            "size": (release.path / name).stat().st_size,
+            "sha256": sums.get(name),
+            "type": media_type,
+        }
+        for name, media_type in DUMP_FILES.items()
+        if (release.path / name).is_file()
+    ]

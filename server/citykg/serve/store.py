@@ -1,0 +1,156 @@
+"""The query engine behind one small interface; views never know which engine they talk to.
+
+:class:`EmbeddedStore` is the default: an on-disk Oxigraph store (pyoxigraph) made once per release
+from its N-Quads and opened read-only, so a restart opens it in about a second, several processes
+can share it, and nothing a request sends can change the data.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from citykg.namespaces import GRAPH
+
+NQUADS = "citykg.nq"
+VOID = "void.ttl"
+FINDINGS = "findings.json"
+DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class ReleaseMissing(FileNotFoundError):
+    """There is no release to serve."""
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What the server knows of the release it serves."""
+
+    path: Path
+    id: str
+    modified: datetime
+    findings: tuple[dict, ...]
+
+    @classmethod
+    def read(cls, path: Path) -> ReleaseInfo:
+        """Read a release directory (``build/current`` or one under ``build/releases``)."""
+        path = path.resolve()
+        nquads = path / NQUADS
+        if not nquads.is_file():
+            raise ReleaseMissing(f"no release at {path} (run `citykg build`)")
+        modified = datetime.fromtimestamp(int(nquads.stat().st_mtime), UTC)
+        findings_file = path / FINDINGS
+        findings = json.loads(findings_file.read_text()) if findings_file.exists() else []
+        return cls(path, path.name, modified, tuple(findings))
+
+
+class Store(Protocol):
+    """A SPARQL 1.1 query engine holding one release."""
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a query. Without a protocol dataset the default graph is the union of all graphs.
+
+        Raises SyntaxError for a query that does not parse.
+        """
+        ...
+
+    def triples(
+        self,
+        subject: str | None = None,
+        predicate: str | None = None,
+        obj: ox.NamedNode | ox.Literal | None = None,
+    ) -> Iterator[ox.Triple]:
+        """Triples matching a pattern, over all graphs."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """The names of the graphs."""
+        ...
+
+
+class EmbeddedStore:
+    """pyoxigraph on disk, read-only."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    @classmethod
+    def for_release(cls, release: ReleaseInfo, store_dir: Path) -> EmbeddedStore:
+        """Open the store of ``release``, loading it first if this release has none yet."""
+        path = store_dir / release.id
+        if not (path / ".complete").exists():
+            _load(release, store_dir, path)
+        return cls(ox.Store.read_only(str(path)))
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """See :meth:`Store.query`."""
+        if default_graphs is None and named_graphs is None:
+            return self._store.query(sparql, use_default_graph_as_union=True)
+        return self._store.query(
+            sparql,
+            default_graph=[ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph(),
+            named_graphs=[ox.NamedNode(g) for g in named_graphs or []],
+        )
+
+    def triples(
+        self,
+        subject: str | None = None,
+        predicate: str | None = None,
+        obj: ox.NamedNode | ox.Literal | None = None,
+    ) -> Iterator[ox.Triple]:
+        """See :meth:`Store.triples`."""
+        s = ox.NamedNode(subject) if subject else None
+        p = ox.NamedNode(predicate) if predicate else None
+        seen = set()
+        for q in self._store.quads_for_pattern(s, p, obj, None):
+            t = q.triple
+            if t not in seen:
+                seen.add(t)
+                yield t
+
+    def named_graphs(self) -> list[str]:
+        """See :meth:`Store.named_graphs`."""
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def _load(release: ReleaseInfo, store_dir: Path, path: Path) -> None:
+    """Bulk-load a release into a fresh directory, then move it into place atomically."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".loading-", dir=store_dir))
+    try:
+        store = ox.Store(str(staging / "db"))
+        store.bulk_load(path=str(release.path / NQUADS), format=ox.RdfFormat.N_QUADS)
+        if (release.path / VOID).exists():
+            store.bulk_load(
+                path=str(release.path / VOID), format=ox.RdfFormat.TURTLE, to_graph=DATASET_GRAPH
+            )
+        store.optimize()
+        store.flush()
+        del store
+        (staging / "db" / ".complete").touch()
+        try:
+            (staging / "db").rename(path)
+        except OSError:
+            if not (path / ".complete").exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
