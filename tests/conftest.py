@@ -98,3 +98,74 @@ def sparql(release: Path) -> Sparql:
     store = ox.Store()
     store.load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
     return Sparql(store)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app(release: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The Flask app serving the test release."""
+    from citykg.serve import create_app
+
+    return create_app(
+        {"CITYKG_RELEASE": str(release), "CITYKG_STORE_DIR": str(tmp_path_factory.mktemp("stores"))}
+    )
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def served(release: Path):
+    """``citykg serve`` as a real process on 127.0.0.1, serving the test release; its base URL."""
+    import subprocess
+    import sys
+    import time
+
+    import requests
+
+    port = free_port()
+    build_dir = release.parent.parent
+    command = [
+        sys.executable,
+        "-m",
+        "citykg",
+        "serve",
+        "--project",
+        str(ROOT),
+        "--build-dir",
+        str(build_dir),
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                if requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                pytest.fail(f"citykg serve did not start: {output}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

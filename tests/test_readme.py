@@ -39,7 +39,22 @@ def test_every_command_option_is_documented():
 def test_two_setup_commands():
     blocks = re.findall(r"```sh\n(.*?)```", README.split("## Commands")[0], re.S)
     assert [b.strip() for b in blocks] == [
-        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/citykg build",
+        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/citykg serve",
         "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/pytest",
     ]
     assert blocks[1].strip() in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_setting_is_documented():
+    from citykg.serve.config import SETTINGS
+
+    for key in SETTINGS:
+        assert f"`{key}`" in README, key
+
+
+def test_every_route_is_documented(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        documented = re.sub(r"<[^>]*>", "", rule.rule).rstrip(".").rstrip("/") or "/"
+        assert f"`{documented}" in README, rule.rule

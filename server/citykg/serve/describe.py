@@ -1,9 +1,9 @@
 """What a dereferenced IRI answers: the document (a graph) about a resource.
 
-The document of ``X`` holds every triple with subject ``X``, the triples of the parts it names
-whose IRIs extend its own (``X/activity/1``, ``X/population``...), the triples that point at ``X``
-(except source-line reifications), and the labels of every resource it mentions. The ontology and
-the dataset description are documents of their whole graph.
+The document of ``X`` holds every triple with subject ``X``; the triples of the parts it names
+whose IRIs extend its own (``X/activity/1``, ``X/population``..., up to three levels deep); the
+triples that point at ``X`` (except source-line reifications); and the labels of every resource it
+mentions. The ontology is the document of its whole graph.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ LABELS = (
 SKIP_INCOMING = {RDF + "subject", RDF + "object"}
 WHOLE_GRAPH = {ONTOLOGY_IRI: str(GRAPH.ontology)}
 MAX_INCOMING = 5000
+PART_DEPTH = 3
 
 
 def document(store: Store, iri: str) -> list[ox.Triple]:
@@ -31,10 +32,15 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
     out: dict[ox.Triple, None] = {}
     own = list(store.triples(subject=iri))
     out.update(dict.fromkeys(own))
-    for t in own:
-        o = t.object
-        if isinstance(o, ox.NamedNode) and o.value.startswith(iri + "/"):
-            out.update(dict.fromkeys(store.triples(subject=o.value)))
+    frontier = own
+    for _ in range(PART_DEPTH):
+        parts = {
+            t.object.value
+            for t in frontier
+            if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(iri + "/")
+        }
+        frontier = [t for part in sorted(parts) for t in store.triples(subject=part)]
+        out.update(dict.fromkeys(frontier))
     for count, t in enumerate(store.triples(obj=ox.NamedNode(iri))):
         if count >= MAX_INCOMING:
             break

@@ -21,6 +21,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 CITYKG = "https://w3id.org/citykg/ontology#"
 POLICY_AREAS = "https://w3id.org/citykg/id/concept/policy-area"
@@ -137,8 +138,11 @@ def _answers(store: Store, iri: str, data: dict) -> None:
     rows = select(
         store,
         f"""
-        SELECT ?p ?o ?label ?notation WHERE {{ <{iri}> ?p ?o .
-          OPTIONAL {{ ?o skos:prefLabel ?label }} OPTIONAL {{ ?o skos:notation ?notation }} }}""",
+        SELECT ?p ?o ?label (MIN(?l) AS ?line) WHERE {{ <{iri}> ?p ?o .
+          OPTIONAL {{ ?o skos:prefLabel ?label }}
+          OPTIONAL {{ ?st rdf:subject <{iri}> ; rdf:predicate ?p ; rdf:object ?o ;
+                      citykg:sourceLine ?l }}
+        }} GROUP BY ?p ?o ?label""",
     )
     by_property: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -148,7 +152,7 @@ def _answers(store: Store, iri: str, data: dict) -> None:
         elif "label" in row:
             by_property[name].append(row)
     for key, title, prop in LISTS:
-        items = sorted(by_property.get(prop, []), key=_order)
+        items = sorted(by_property.get(prop, []), key=lambda r: (int(r.get("line", 0)), r["label"]))
         data["lists"].append({"key": key, "title": title, "answers": items})
 
 

@@ -9,6 +9,8 @@ IRI dereferences on localhost too.
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -24,6 +26,7 @@ bp = Blueprint("resources", __name__)
 OFFERS = (*DOCUMENT, HTML)
 EXTENSIONS = {f.extension: f for f in OFFERS}
 SHAPES_IRI_PATH = "shapes"
+CITY_PAGE = re.compile(r"^id/(?:city/[^/]+|profile/[^/]+/[^/]+)$")
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 ACCESS_PREDICATES = {
@@ -122,7 +125,7 @@ def _html(iri: str, path: str, triples: list[ox.Triple], alternates: list) -> st
     release = current_app.config["release"]
     common = {"iri": iri, "path": path, "alternates": alternates}
     local = path.lstrip("/")
-    if local.startswith("id/city/") or local.startswith("id/profile/"):
+    if CITY_PAGE.match(local):
         is_city = local.startswith("id/city/")
         profiles = pages.city_profiles(store, iri) if is_city else [iri]
         data = [pages.profile(store, p, release) for p in profiles]
@@ -151,27 +154,31 @@ def _html(iri: str, path: str, triples: list[ox.Triple], alternates: list) -> st
 
 
 def _rows(triples: list[ox.Triple], iri: str, base: str) -> dict[str, list]:
-    """A document as rows for the generic page: what the resource says, and what points at it."""
-    out, incoming = [], []
-    for t in triples:
-        if t.subject.value == iri:
-            out.append((link_for(t.predicate, base), link_for(t.object, base)))
-        elif isinstance(t.object, ox.NamedNode) and t.object.value == iri:
-            incoming.append((link_for(t.subject, base), link_for(t.predicate, base)))
-    others = sorted({t.subject.value for t in triples} - {iri})
-    parts = [
-        (
-            link_for(ox.NamedNode(s), base),
-            [
-                (link_for(t.predicate, base), link_for(t.object, base))
-                for t in triples
-                if t.subject.value == s
-            ],
-        )
-        for s in others
-        if s.startswith(iri) or iri.endswith(("/shapes", "/dataset"))
+    """A document as rows for the generic page: the resource, its parts, what points at it."""
+    subject = ox.NamedNode(iri)
+    out = [
+        (link_for(t.predicate, base), link_for(t.object, base))
+        for t in triples
+        if t.subject == subject
     ]
-    return {"out": out, "incoming": incoming, "parts": parts}
+    incoming = [
+        (link_for(t.subject, base), link_for(t.predicate, base))
+        for t in triples
+        if t.object == subject
+    ]
+    whole = iri.endswith(("/shapes", "/dataset"))
+    parts: dict[ox.NamedNode | ox.BlankNode, list] = {}
+    for t in triples:
+        own = isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(iri + "/")
+        if t.subject != subject and (own or whole):
+            parts.setdefault(t.subject, []).append(
+                (link_for(t.predicate, base), link_for(t.object, base))
+            )
+    return {
+        "out": out,
+        "incoming": incoming,
+        "parts": [(link_for(s, base), rows) for s, rows in parts.items()],
+    }
 
 
 def _label(triples: list[ox.Triple], iri: str) -> str | None:

@@ -87,7 +87,9 @@ def respond(endpoint: str, format_name: str | None) -> Response:
     if fmt is None:
         raise HttpError(400, "format must be one of: " + ", ".join(f.name for f in offers))
     if fmt is HTML:
-        body = render_template("query.html", query="", table=None, examples=examples())
+        body = render_template(
+            "query.html", query="", table=None, examples=examples(), downloads=[]
+        )
         return represent(body.encode(), HTML)
     body = serialize_graph(description(endpoint, _graph_sizes()), fmt, PREFIXES)
     return represent(body, fmt)

@@ -22,7 +22,7 @@ from citykg.serve.formats import (
 )
 from citykg.serve.http import HttpError, choose
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
-from citykg.serve.queryview import examples, result_table
+from citykg.serve.queryview import Table, examples, result_table
 from citykg.serve.store import QueryResult
 
 bp = Blueprint("sparql", __name__)
@@ -58,10 +58,8 @@ def query_page() -> Response:
     text = request.args.get("query")
     table = None
     if text:
-        req = QueryRequest(text)
-        table = result_table(execute(req), current_app.config["base_iri"])
-    body = render_template("query.html", query=text or "", table=table, examples=examples())
-    return Response(body, content_type=HTML.content_type)
+        table = result_table(execute(QueryRequest(text)), current_app.config["base_iri"])
+    return _page(text or "", table)
 
 
 def answer(req: QueryRequest) -> Response:
@@ -75,9 +73,7 @@ def answer(req: QueryRequest) -> Response:
         offers = tuple(f for f in (*RESULTS, *GRAPH, HTML) if f.kind in (kind, "html"))
         fmt = _requested(req, offers) or choose(offers)
     if fmt is HTML:
-        table = result_table(result, current_app.config["base_iri"])
-        body = render_template("query.html", query=req.query, table=table, examples=examples())
-        return _response(body.encode(), fmt)
+        return _page(req.query, result_table(result, current_app.config["base_iri"]))
     try:
         body = serialize_results(result, fmt) if kind == "results" else serialize_graph(result, fmt)
     except (OSError, ValueError, RuntimeError) as exc:
@@ -108,6 +104,16 @@ def _requested(req: QueryRequest, offers: tuple[Format, ...]) -> Format | None:
 
 def _is_graph(result: QueryResult) -> bool:
     return isinstance(result, ox.QueryTriples)
+
+
+def _page(query: str, table: Table | None) -> Response:
+    """The query page, with download links in the formats of the query's form."""
+    offers = OFFERS.get(query_form(query) or "", ()) if query else ()
+    downloads = [f.name for f in offers if f is not HTML]
+    body = render_template(
+        "query.html", query=query, table=table, examples=examples(), downloads=downloads
+    )
+    return _response(body.encode(), HTML)
 
 
 def _response(body: bytes, fmt: Format) -> Response:
