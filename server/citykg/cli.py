@@ -151,7 +151,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     """``citykg validate``: report findings; exit 1 when anything is an error."""
     project = Project.at(args.project, args.build_dir)
-    files = [f for f in args.files]
+    files = list(args.files)
     rdf_files = [f for f in files if f.suffix in RDF_SUFFIXES]
     profiles = [f for f in files if f.suffix not in RDF_SUFFIXES]
     for missing in (f for f in files if not f.is_file()):

@@ -65,12 +65,3 @@ def _graph(store: Store, name: str) -> list[ox.Triple]:
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[name], named_graphs=[]
     )
     return sorted(result, key=str)
-
-
-def types(triples: list[ox.Triple], iri: str) -> set[str]:
-    """The rdf:type values of ``iri`` in a document."""
-    return {
-        t.object.value
-        for t in triples
-        if t.subject.value == iri and t.predicate.value == RDF + "type"
-    }

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import quote
 
-import pyoxigraph as ox
-
 from citykg.serve.store import ReleaseInfo, Store
 
 PREFIXES = """PREFIX citykg: <https://w3id.org/citykg/ontology#>
@@ -291,14 +289,6 @@ def schemes(store: Store) -> list[dict]:
           ?scheme a skos:ConceptScheme ; skos:prefLabel ?label . ?c skos:inScheme ?scheme }
         GROUP BY ?scheme ?label ORDER BY ?label""",
     )
-
-
-def term_of(triples: list[ox.Triple], iri: str, predicate: str) -> str | None:
-    """The first value of ``predicate`` on ``iri`` in a document."""
-    for t in triples:
-        if t.subject.value == iri and t.predicate.value == predicate:
-            return t.object.value
-    return None
 
 
 def ontology(store: Store, graph: str) -> dict:
