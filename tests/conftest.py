@@ -1,8 +1,14 @@
-"""Shared fixtures: the real project, a release built from it, and throw-away projects."""
+"""Shared fixtures: the real project, a release built from it, throw-away projects, and real
+server processes (citykg serve, Oxigraph server as a Wikidata stand-in, a canary listener)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -125,17 +131,39 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def served(release: Path):
-    """``citykg serve`` as a real process on 127.0.0.1, serving the test release; its base URL."""
-    import subprocess
-    import sys
-    import time
-
+@contextlib.contextmanager
+def running(command: list[str], ready_url: str, env: dict[str, str] | None = None):
+    """Start a server, wait until ``ready_url`` answers 2xx (60 s at most), stop it after."""
     import requests
 
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                if requests.get(ready_url, timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                pytest.fail(f"{command[0]} did not start: {output[-2000:]}")
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def citykg_serve(release: Path, env: dict[str, str] | None = None):
+    """``citykg serve`` of ``release`` as a real process; yields its base URL."""
     port = free_port()
-    build_dir = release.parent.parent
     command = [
         sys.executable,
         "-m",
@@ -144,28 +172,88 @@ def served(release: Path):
         "--project",
         str(ROOT),
         "--build-dir",
-        str(build_dir),
+        str(release.parent.parent),
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"citykg serve did not start: {output}")
-            time.sleep(0.2)
+    return base, running(command, f"{base}/sparql?query=ASK%7B%7D", env)
+
+
+@pytest.fixture(scope="session")
+def served(release: Path):
+    """``citykg serve`` as a real process on 127.0.0.1, serving the test release; its base URL."""
+    base, server = citykg_serve(release)
+    with server:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+
+
+def oxigraph_server(location: Path, files: list[Path]):
+    """Oxigraph server (PyPI ``oxigraph``), read-only on 127.0.0.1: (query URL, context)."""
+    exe = str(Path(sys.executable).parent / "oxigraph")
+    subprocess.run(
+        [exe, "load", "--location", str(location), *(a for f in files for a in ("--file", str(f)))],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    port = free_port()
+    command = [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    url = f"http://127.0.0.1:{port}/query"
+    return url, running(command, f"{url}?query=ASK%7B%7D")
+
+
+@pytest.fixture(scope="session")
+def wikidata(tmp_path_factory: pytest.TempPathFactory):
+    """The Wikidata stand-in: Oxigraph server with a small Wikidata-shaped graph; its query URL."""
+    url, server = oxigraph_server(
+        tmp_path_factory.mktemp("wikidata") / "db",
+        [ROOT / "tests" / "fixtures" / "federation" / "wikidata-standin.ttl"],
+    )
+    with server:
+        yield url
+
+
+class Canary:
+    """A TCP listener on 127.0.0.1 that records every connection it receives."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.hits: list[bytes] = []
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(16)
+        self._socket.settimeout(0.2)
+        self.port = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    self.hits.append(conn.recv(65536))
+                except OSError:
+                    self.hits.append(b"")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+
+@pytest.fixture
+def canary():
+    """A listener that must receive nothing."""
+    listener = Canary()
+    yield listener
+    listener.close()

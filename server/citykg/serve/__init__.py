@@ -28,9 +28,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings = config.load(overrides)
     app.config.update(settings)
     release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
+    store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
     app.config.update(
         release=release,
-        store=EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"]),
+        store=store,
+        graphs=frozenset(store.named_graphs()),
         shapes=_shapes(release),
         base_iri=DEFAULT_BASE,
         ontology_graph=GRAPH.ontology,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
 
-from citykg.namespaces import DATASET_IRI
+from citykg.namespaces import CITYKG, DATASET_IRI
 from citykg.serve.formats import (
     FORMATS,
     GRAPH,
@@ -24,11 +24,20 @@ from citykg.serve.queryview import examples
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PREFIXES = {"sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/"}
+ALLOWED_SERVICE = f"{CITYKG}allowedService"
+PREFIXES = {
+    "sd": SD,
+    "void": VOID,
+    "formats": "http://www.w3.org/ns/formats/",
+    "citykg": str(CITYKG),
+}
 
 
-def description(endpoint: str, graphs: list[tuple[str, int]]) -> list[ox.Triple]:
-    """The service description of ``endpoint`` serving ``graphs`` (name, triple count)."""
+def description(
+    endpoint: str, graphs: list[tuple[str, int]], services: tuple[str, ...]
+) -> list[ox.Triple]:
+    """The service description of ``endpoint`` serving ``graphs`` (name, triple count) and
+    calling only ``services`` with SERVICE."""
     service = ox.NamedNode(f"{endpoint}#service")
     dataset = ox.NamedNode(f"{endpoint}#dataset")
     default = ox.NamedNode(f"{endpoint}#default-graph")
@@ -60,6 +69,8 @@ def description(endpoint: str, graphs: list[tuple[str, int]]) -> list[ox.Triple]
             ox.Literal(str(sum(n for _, n in graphs)), datatype=_INTEGER),
         ),
     ]
+    for allowed in services:
+        out.append(ox.Triple(service, ox.NamedNode(ALLOWED_SERVICE), ox.NamedNode(allowed)))
     for fmt in FORMATS:
         iri = format_iri(fmt)
         if iri:
@@ -91,7 +102,8 @@ def respond(endpoint: str, format_name: str | None) -> Response:
             "query.html", query="", table=None, examples=examples(), downloads=[]
         )
         return represent(body.encode(), HTML)
-    body = serialize_graph(description(endpoint, _graph_sizes()), fmt, PREFIXES)
+    services = current_app.config["CITYKG_SERVICE_ALLOWLIST"]
+    body = serialize_graph(description(endpoint, _graph_sizes(), services), fmt, PREFIXES)
     return represent(body, fmt)
 
 

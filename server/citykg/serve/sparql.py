@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from citykg.serve import service_description
+from citykg.serve import guard, service_description
 from citykg.serve.formats import (
     GRAPH,
     HTML,
@@ -82,8 +82,19 @@ def answer(req: QueryRequest) -> Response:
 
 
 def execute(req: QueryRequest) -> QueryResult:
-    """Run the query on the store; a syntax error is a 400 with the parser's message."""
+    """Run the query on the store; a syntax error is a 400 with the parser's message.
+
+    The guard first refuses what would make the server fetch anything off the allow-list.
+    """
     store = current_app.config["store"]
+    try:
+        guard.check(
+            req.query,
+            current_app.config["CITYKG_SERVICE_ALLOWLIST"],
+            current_app.config["graphs"],
+        )
+    except guard.QueryRefused as exc:
+        raise HttpError(400, str(exc)) from None
     try:
         return store.query(req.query, req.default_graphs, req.named_graphs)
     except SyntaxError as exc:

@@ -1,0 +1,128 @@
+"""The query guard: what a query may make the server fetch, decided before the engine sees it.
+
+pyoxigraph performs ``SERVICE`` calls itself (``SILENT`` ones too) and cannot be told not to, and
+other engines dereference ``FROM`` IRIs (``file:`` ones included). So every query is tokenised
+here (SPARQL 1.1 Query §19 grammar terminals: strings, IRIs, prefixed names, variables, comments)
+and refused with a clear message when it names
+
+* a ``SERVICE`` whose IRI is not on the allow-list, or a variable ``SERVICE``;
+* a ``FROM`` / ``FROM NAMED`` graph that is not one of the dataset's named graphs.
+
+``LOAD`` and every other update are refused by the protocol layer (the endpoint is read-only).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00b7-\U000effff]+)
+  | (?P<pname>(?:[A-Za-z\u00c0-\U000effff][\w.\-\u00b7-\U000effff]*)?
+              :(?:[\w\-:%.\\\u00b7-\U000effff]*))
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class QueryRefused(ValueError):
+    """A query the server will not run; the message says why."""
+
+
+@dataclass
+class QueryFacts:
+    """What the guard read from a query."""
+
+    services: list[str] = field(default_factory=list)
+    from_graphs: list[str] = field(default_factory=list)
+
+
+def inspect(query: str) -> QueryFacts:
+    """Read the SERVICE and FROM targets of a query (variables come back as ``?name``)."""
+    facts = QueryFacts()
+    prefixes: dict[str, str] = {}
+    base = ""
+    tokens = [
+        (m.lastgroup, m.group())
+        for m in _TOKEN.finditer(query)
+        if m.lastgroup not in ("ws", "comment")
+    ]
+    index = 0
+    while index < len(tokens):
+        kind, text = tokens[index]
+        word = text.upper() if kind == "word" else ""
+        if word == "PREFIX" and index + 2 < len(tokens):
+            name, iri = tokens[index + 1][1], tokens[index + 2][1]
+            prefixes[name.rstrip(":")] = _resolve(iri[1:-1], base)
+            index += 3
+            continue
+        if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1][0] == "iri":
+            base = _resolve(tokens[index + 1][1][1:-1], base)
+            index += 2
+            continue
+        if word in ("SERVICE", "FROM"):
+            target = index + 1
+            if target < len(tokens) and tokens[target][1].upper() in ("SILENT", "NAMED"):
+                target += 1
+            if target < len(tokens):
+                value = _term(tokens[target], prefixes, base)
+                (facts.services if word == "SERVICE" else facts.from_graphs).append(value)
+            index = target + 1
+            continue
+        index += 1
+    return facts
+
+
+def check(query: str, allowed_services: Collection[str], graphs: Collection[str]) -> QueryFacts:
+    """Refuse a query that would make the server fetch anything it must not."""
+    facts = inspect(query)
+    for service in facts.services:
+        if service.startswith("?"):
+            raise QueryRefused(
+                f"SERVICE {service}: a variable SERVICE is not allowed; the allow-list is "
+                f"{_names(allowed_services)}"
+            )
+        if service not in allowed_services:
+            raise QueryRefused(
+                f"SERVICE <{service}> is not on this server's allow-list "
+                f"({_names(allowed_services)})"
+            )
+    for graph in facts.from_graphs:
+        if graph not in graphs:
+            raise QueryRefused(
+                f"FROM <{graph}> is not a graph of this dataset; the server fetches "
+                "nothing (list the graphs with SELECT DISTINCT ?g { GRAPH ?g {} })"
+            )
+    return facts
+
+
+def _term(token: tuple[str | None, str], prefixes: dict[str, str], base: str) -> str:
+    kind, text = token
+    if kind == "iri":
+        return _resolve(text[1:-1], base)
+    if kind == "pname":
+        prefix, _, local = text.partition(":")
+        if prefix not in prefixes:
+            raise QueryRefused(f"prefix {prefix!r} is not declared")
+        return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    if kind == "var":
+        return "?" + text[1:]
+    raise QueryRefused(f"expected an IRI or a variable after SERVICE or FROM, found {text[:40]!r}")
+
+
+def _resolve(iri: str, base: str) -> str:
+    return urljoin(base, iri) if base and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) else iri
+
+
+def _names(iris: Collection[str]) -> str:
+    return ", ".join(f"<{i}>" for i in sorted(iris)) or "none"
