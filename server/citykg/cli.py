@@ -11,6 +11,14 @@ from rdflib import Dataset, Graph
 
 from citykg import __version__
 from citykg.build.assemble import InputError, assemble, parse_rdf_file
+from citykg.build.linking import (
+    WIKIDATA_SPARQL,
+    EndpointError,
+    places_in_profiles,
+    proposals_csv,
+    propose,
+)
+from citykg.build.links import parse_links
 from citykg.build.release import write_release
 from citykg.build.validation import SourceLines, merge_reports, result_findings, validate_graph
 from citykg.findings import Finding, Severity, count_errors
@@ -59,6 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
     serve.set_defaults(run=run_serve)
+
+    link = sub.add_parser("link", help="propose Wikidata QIDs for cities and countries without one")
+    _project_options(link)
+    link.add_argument(
+        "--endpoint",
+        default=WIKIDATA_SPARQL,
+        help=f"SPARQL endpoint to ask (default: {WIKIDATA_SPARQL})",
+    )
+    link.add_argument(
+        "--out", type=Path, help="review file to write (default: BUILD_DIR/wikidata-proposals.csv)"
+    )
+    link.set_defaults(run=run_link)
 
     validate = sub.add_parser("validate", help="validate profiles (.txt) or RDF files")
     _project_options(validate)
@@ -145,6 +165,34 @@ def run_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="citykg")
+    return 0
+
+
+def run_link(args: argparse.Namespace) -> int:
+    """``citykg link``: write proposals for review; never edit the link file itself."""
+    project = Project.at(args.project, args.build_dir)
+    links, _ = parse_links(
+        project.links.read_text(encoding="utf-8"), project.relative(project.links)
+    )
+    places = places_in_profiles((project.relative(p), p.read_bytes()) for p in project.profiles())
+    try:
+        proposals = propose(places, links, args.endpoint)
+    except EndpointError as exc:
+        print(f"citykg: {exc}", file=sys.stderr)
+        return 1
+    out = args.out or project.build_dir / "wikidata-proposals.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(proposals_csv(proposals), encoding="utf-8")
+    for p in proposals:
+        where = f" ({p.country})" if p.country else ""
+        detail = p.wikidata or " ".join(c.rsplit("/", 1)[-1] for c in p.candidates)
+        print(f"{p.kind} {p.name}{where}: {p.status}{': ' + detail if detail else ''}")
+    counts = Counter(p.status for p in proposals)
+    print(
+        f"{counts['proposed']} proposed, {counts['ambiguous']} ambiguous (decide by hand), "
+        f"{counts['not found']} not found; review {out} and copy accepted QIDs into "
+        f"{project.relative(project.links)}"
+    )
     return 0
 
 

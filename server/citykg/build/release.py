@@ -45,6 +45,7 @@ SHAPES_FILE = "shapes.ttl"
 FINDINGS_FILE = "findings.json"
 SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
+TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
 KEEP_RELEASES = 2
 STALE_STAGING_S = 3600
 
@@ -133,6 +134,7 @@ def void_description(
     dataset, wikidata = URIRef(DATASET_IRI), URIRef(f"{base}dataset/wikidata")
     linkset = URIRef(f"{base}dataset/linkset/wikidata")
     service = URIRef(f"{base}dataset/service/sparql")
+    tpf = URIRef(f"{base}dataset/service/fragments")
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal("citykg: city innovation capacity profiles", lang="en")))
@@ -158,6 +160,11 @@ def void_description(
     g.add((service, DCAT.endpointURL, URIRef(SPARQL_ENDPOINT_IRI)))
     g.add((service, DCAT.servesDataset, dataset))
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((dataset, DCAT.accessService, tpf))
+    g.add((tpf, RDF.type, DCAT.DataService))
+    g.add((tpf, DCAT.endpointURL, URIRef(f"{base}fragments")))
+    g.add((tpf, DCAT.servesDataset, dataset))
+    g.add((tpf, DCTERMS.conformsTo, URIRef(TPF_SPEC)))
     for dump in DUMPS:
         url = URIRef(f"{base}dumps/{dump.name}")
         dist = URIRef(f"{base}dataset/distribution/{dump.name.replace('.', '-')}")

@@ -41,9 +41,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
     app.jinja_env.globals["release"] = release
     http.install(app)
-    from citykg.serve import resources, site, sparql
+    from citykg.serve import fragments, resources, site, sparql
 
-    for blueprint in (sparql.bp, resources.bp, site.bp):
+    for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp):
         app.register_blueprint(blueprint)
     return app
 
