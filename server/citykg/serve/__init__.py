@@ -16,10 +16,9 @@ from flask import Flask
 
 from citykg.namespaces import DEFAULT_BASE, GRAPH
 from citykg.serve import config, http
+from citykg.serve.executor import QueryExecutor
 from citykg.serve.links import safe_href
 from citykg.serve.store import EmbeddedStore, ReleaseInfo
-
-MAX_BODY_BYTES = 1 << 20
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -29,14 +28,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
     store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
+    executor = QueryExecutor(
+        store.path, settings["CITYKG_QUERY_WORKERS"], settings["CITYKG_QUEUE_WAIT"]
+    )
     app.config.update(
         release=release,
         store=store,
+        executor=executor,
         graphs=frozenset(store.named_graphs()),
         shapes=_shapes(release),
         base_iri=DEFAULT_BASE,
         ontology_graph=GRAPH.ontology,
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"],
     )
     app.jinja_env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
     app.jinja_env.globals["release"] = release

@@ -17,6 +17,16 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
     "CITYKG_RELEASE": (None, "release directory to serve (default: PROJECT/build/current)"),
     "CITYKG_STORE_DIR": (None, "where Oxigraph stores live (default: PROJECT/build/stores)"),
+    "CITYKG_QUERY_TIMEOUT": (
+        10.0,
+        "wall-clock limit of a query in seconds (a request may ask less)",
+    ),
+    "CITYKG_QUERY_TIMEOUT_MAX": (60.0, "the most a request may ask for with timeout="),
+    "CITYKG_MAX_ROWS": (10000, "result rows (or triples) sent at most; more are cut and flagged"),
+    "CITYKG_QUERY_WORKERS": (4, "query worker processes of each server process"),
+    "CITYKG_QUEUE_WAIT": (5.0, "seconds a query waits for a free worker before a 503"),
+    "CITYKG_MAX_QUERY_BYTES": (65536, "longest query accepted, in bytes"),
+    "CITYKG_MAX_QUERY_DEPTH": (64, "deepest nesting of groups, brackets and parentheses"),
     "CITYKG_SERVICE_ALLOWLIST": (
         "https://query.wikidata.org/sparql",
         "SPARQL endpoints a query may call with SERVICE (space-separated IRIs)",
@@ -32,6 +42,12 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     project = Project.at(values["CITYKG_PROJECT"])
     values["CITYKG_RELEASE"] = Path(values["CITYKG_RELEASE"] or project.release)
     values["CITYKG_STORE_DIR"] = Path(values["CITYKG_STORE_DIR"] or project.build_dir / "stores")
+    for key, (default, _) in SETTINGS.items():
+        if isinstance(default, int | float) and not isinstance(values[key], int | float):
+            try:
+                values[key] = type(default)(values[key])
+            except ValueError:
+                raise ValueError(f"{key} must be a number, not {values[key]!r}") from None
     allow = values["CITYKG_SERVICE_ALLOWLIST"] or ()
     values["CITYKG_SERVICE_ALLOWLIST"] = tuple(allow.split() if isinstance(allow, str) else allow)
     return values

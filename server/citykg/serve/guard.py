@@ -45,6 +45,7 @@ class QueryFacts:
 
     services: list[str] = field(default_factory=list)
     from_graphs: list[str] = field(default_factory=list)
+    depth: int = 0
 
 
 def inspect(query: str) -> QueryFacts:
@@ -57,6 +58,13 @@ def inspect(query: str) -> QueryFacts:
         for m in _TOKEN.finditer(query)
         if m.lastgroup not in ("ws", "comment")
     ]
+    depth = 0
+    for _, text in tokens:
+        if text in "{([":
+            depth += 1
+            facts.depth = max(facts.depth, depth)
+        elif text in "})]":
+            depth -= 1
     index = 0
     while index < len(tokens):
         kind, text = tokens[index]
@@ -83,9 +91,17 @@ def inspect(query: str) -> QueryFacts:
     return facts
 
 
-def check(query: str, allowed_services: Collection[str], graphs: Collection[str]) -> QueryFacts:
-    """Refuse a query that would make the server fetch anything it must not."""
+def check(
+    query: str, allowed_services: Collection[str], graphs: Collection[str], max_depth: int = 64
+) -> QueryFacts:
+    """Refuse a query that would make the server fetch anything it must not, or that nests
+    groups deeper than ``max_depth`` (engines crash or recurse without bound on those)."""
     facts = inspect(query)
+    if facts.depth > max_depth:
+        raise QueryRefused(
+            f"the query nests {facts.depth} levels of groups, brackets or "
+            f"parentheses; at most {max_depth} are accepted"
+        )
     for service in facts.services:
         if service.startswith("?"):
             raise QueryRefused(

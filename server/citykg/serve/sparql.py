@@ -10,22 +10,23 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from citykg.serve import guard, service_description
+from citykg.serve import guard, limits, service_description
+from citykg.serve.executor import Answer, ExecutorError, Job
 from citykg.serve.formats import (
+    BY_NAME,
     GRAPH,
     HTML,
     RESULTS,
     Format,
     by_request_name,
-    serialize_graph,
-    serialize_results,
 )
 from citykg.serve.http import HttpError, choose
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
-from citykg.serve.queryview import Table, examples, result_table
-from citykg.serve.store import QueryResult
+from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
 
 bp = Blueprint("sparql", __name__)
+
+TRUNCATED_HEADER = "Citykg-Truncated"
 
 OFFERS = {
     "SELECT": (*RESULTS, HTML),
@@ -38,6 +39,9 @@ OFFERS = {
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """The query operation, or the service description when there is no query."""
+    limit = current_app.config["CITYKG_MAX_QUERY_BYTES"]
+    if len(request.query_string) > 2 * limit:
+        raise HttpError(414, f"the query string is longer than {2 * limit} bytes; POST the query")
     try:
         req = parse_request(
             request.method,
@@ -56,51 +60,65 @@ def endpoint() -> Response:
 def query_page() -> Response:
     """The query editor; with ``?query=`` it also shows the results as a table."""
     text = request.args.get("query")
-    table = None
-    if text:
-        table = result_table(execute(QueryRequest(text)), current_app.config["base_iri"])
-    return _page(text or "", table)
+    if not text:
+        return _page("", None)
+    return answer(QueryRequest(text, extra={"timeout": request.args.getlist("timeout")}), HTML)
 
 
-def answer(req: QueryRequest) -> Response:
-    """Run a query and send its results in the negotiated format."""
-    form = query_form(req.query)
-    offers = OFFERS.get(form, (*RESULTS, *GRAPH))
-    fmt = _requested(req, offers) or choose(offers)
-    result = execute(req)
-    kind = "graph" if _is_graph(result) else "results"
-    if fmt.kind not in (kind, "html"):
-        offers = tuple(f for f in (*RESULTS, *GRAPH, HTML) if f.kind in (kind, "html"))
-        fmt = _requested(req, offers) or choose(offers)
-    if fmt is HTML:
-        return _page(req.query, result_table(result, current_app.config["base_iri"]))
-    try:
-        body = serialize_results(result, fmt) if kind == "results" else serialize_graph(result, fmt)
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise HttpError(400, f"query evaluation failed: {exc}") from None
-    return _response(body, fmt)
-
-
-def execute(req: QueryRequest) -> QueryResult:
-    """Run the query on the store; a syntax error is a 400 with the parser's message.
-
-    The guard first refuses what would make the server fetch anything off the allow-list.
-    """
-    store = current_app.config["store"]
+def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
+    """Check, run and send a query in the negotiated format (or ``fmt``)."""
+    config = current_app.config
+    limits.check_size(req.query, config)
     try:
         guard.check(
             req.query,
-            current_app.config["CITYKG_SERVICE_ALLOWLIST"],
-            current_app.config["graphs"],
+            config["CITYKG_SERVICE_ALLOWLIST"],
+            config["graphs"],
+            config["CITYKG_MAX_QUERY_DEPTH"],
         )
     except guard.QueryRefused as exc:
         raise HttpError(400, str(exc)) from None
+    offers = OFFERS.get(query_form(req.query) or "", (*RESULTS, *GRAPH, HTML))
+    fmt = fmt or _requested(req, offers) or choose(offers)
+    html = fmt is HTML
+    results_fmt = BY_NAME["json"] if html or fmt.kind != "results" else fmt
+    graph_fmt = BY_NAME["ntriples"] if html else (fmt if fmt.kind == "graph" else _fallback(GRAPH))
+    if fmt.kind == "graph":
+        results_fmt = _fallback(RESULTS)
+    cap = min(config["CITYKG_MAX_ROWS"], MAX_HTML_ROWS) if html else config["CITYKG_MAX_ROWS"]
+    job = Job(
+        req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap
+    )
     try:
-        return store.query(req.query, req.default_graphs, req.named_graphs)
-    except SyntaxError as exc:
-        raise HttpError(400, f"SPARQL syntax error: {exc}") from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise HttpError(400, f"query evaluation failed: {exc}") from None
+        result = config["executor"].run(job, limits.timeout(req.extra.get("timeout"), config))
+    except ExecutorError as exc:
+        raise HttpError(exc.status, str(exc)) from None
+    if html:
+        return _page(req.query, _table(result), result.truncated)
+    sent = results_fmt if result.kind == "results" else graph_fmt
+    response = _response(result.body, sent)
+    if result.truncated:
+        response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
+    return response
+
+
+def _fallback(offers: tuple[Format, ...]) -> Format:
+    """The format to use if the query turns out to be of the other kind than its text says."""
+    try:
+        return choose(offers)
+    except HttpError:
+        return offers[0]
+
+
+def _table(result: Answer) -> Table:
+    base = current_app.config["base_iri"]
+    if result.kind == "results":
+        parsed = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
+    else:
+        parsed = ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)
+    table = result_table(parsed, base)
+    table.truncated = table.truncated or result.truncated
+    return table
 
 
 def _requested(req: QueryRequest, offers: tuple[Format, ...]) -> Format | None:
@@ -113,16 +131,17 @@ def _requested(req: QueryRequest, offers: tuple[Format, ...]) -> Format | None:
     return fmt
 
 
-def _is_graph(result: QueryResult) -> bool:
-    return isinstance(result, ox.QueryTriples)
-
-
-def _page(query: str, table: Table | None) -> Response:
+def _page(query: str, table: Table | None, truncated: bool = False) -> Response:
     """The query page, with download links in the formats of the query's form."""
     offers = OFFERS.get(query_form(query) or "", ()) if query else ()
     downloads = [f.name for f in offers if f is not HTML]
     body = render_template(
-        "query.html", query=query, table=table, examples=examples(), downloads=downloads
+        "query.html",
+        query=query,
+        table=table,
+        examples=examples(),
+        downloads=downloads,
+        truncated=truncated,
     )
     return _response(body.encode(), HTML)
 

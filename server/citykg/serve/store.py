@@ -85,8 +85,9 @@ class Store(Protocol):
 class EmbeddedStore:
     """pyoxigraph on disk, read-only."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
         self._store = store
+        self.path = path
 
     @classmethod
     def for_release(cls, release: ReleaseInfo, store_dir: Path) -> EmbeddedStore:
@@ -94,7 +95,7 @@ class EmbeddedStore:
         path = store_dir / release.id
         if not (path / ".complete").exists():
             _load(release, store_dir, path)
-        return cls(ox.Store.read_only(str(path)))
+        return cls(ox.Store.read_only(str(path)), path)
 
     def query(
         self,

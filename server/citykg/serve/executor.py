@@ -1,0 +1,181 @@
+"""Running user queries in worker processes that can be stopped.
+
+A running pyoxigraph query cannot be interrupted from Python (it ignores signals; a thread cannot
+be killed), so every query sent to ``/sparql`` runs in one of a small pool of worker processes,
+each holding the release's store opened read-only. The web process waits for the answer up to
+the query's wall-clock limit; past it the worker is killed (which really stops the work and frees
+its core) and a fresh one takes its place. A query still running after ``NICE_AFTER_S`` has its
+worker reniced to the lowest CPU priority, so short queries keep their normal latency while a
+long one runs; that worker is retired afterwards. Results are serialised in the worker, stopping
+at the row cap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+NICE_AFTER_S = 0.5
+SPAWN_TIMEOUT_S = 60.0
+
+
+class ExecutorError(Exception):
+    """A query could not be answered; ``status`` is the HTTP status to send."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run: dataset, the formats to answer in for each result kind, the row cap."""
+
+    query: str
+    default_graphs: list[str] | None
+    named_graphs: list[str] | None
+    results_format: str
+    graph_format: str
+    cap: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised answer: body, kind (``results`` or ``graph``), rows sent, whether cut."""
+
+    body: bytes
+    kind: str
+    rows: int
+    truncated: bool
+
+
+class QueryExecutor:
+    """A fixed-size pool of query worker processes over one on-disk store."""
+
+    def __init__(self, store_path: Path, size: int, queue_wait_s: float) -> None:
+        self._store_path = str(store_path)
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._queue_wait_s = queue_wait_s
+        self.size = size
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def run(self, job: Job, timeout_s: float) -> Answer:
+        """Answer ``job`` within ``timeout_s`` seconds or raise ExecutorError (503/400)."""
+        try:
+            worker = self._idle.get(timeout=self._queue_wait_s)
+        except queue.Empty:
+            raise ExecutorError(503, "all query workers are busy; try again shortly") from None
+        keep = False
+        try:
+            outcome = worker.ask(job, timeout_s)
+            keep = not worker.reniced
+        finally:
+            if keep:
+                self._idle.put(worker)
+            else:
+                worker.kill()
+                threading.Thread(target=lambda: self._idle.put(self._spawn()), daemon=True).start()
+        status, payload = outcome
+        if status == "ok":
+            return payload
+        raise ExecutorError(400, payload)
+
+    def close(self) -> None:
+        """Stop every idle worker."""
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, self._store_path), daemon=True)
+        process.start()
+        child.close()
+        if not parent.poll(SPAWN_TIMEOUT_S) or parent.recv() != "ready":
+            process.kill()
+            raise RuntimeError("a query worker did not start")
+        return _Worker(process, parent)
+
+
+class _Worker:
+    def __init__(self, process: multiprocessing.Process, conn: Connection) -> None:
+        self.process, self.conn, self.reniced = process, conn, False
+
+    def ask(self, job: Job, timeout_s: float) -> tuple[str, object]:
+        start = time.monotonic()
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(min(timeout_s, NICE_AFTER_S)):
+                self._renice()
+                if not self.conn.poll(max(0.0, timeout_s - (time.monotonic() - start))):
+                    raise ExecutorError(
+                        503, f"the query ran longer than its {timeout_s:g} s limit and was stopped"
+                    )
+            return self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self.reniced = True
+            raise ExecutorError(503, "the query worker stopped unexpectedly; try again") from None
+
+    def _renice(self) -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+        self.reniced = True
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+def _serve(conn: Connection, store_path: str) -> None:
+    """The worker's loop: open the store, then answer jobs until the pipe closes."""
+    import pyoxigraph as ox
+
+    from citykg.serve.store import EmbeddedStore
+
+    store = EmbeddedStore(ox.Store.read_only(store_path))
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(_execute(store, job))
+
+
+def _execute(store: object, job: Job) -> tuple[str, object]:
+    import pyoxigraph as ox
+
+    from citykg.serve import results
+    from citykg.serve.formats import BY_NAME, serialize_graph
+
+    try:
+        result = store.query(job.query, job.default_graphs, job.named_graphs)
+        if isinstance(result, ox.QueryBoolean):
+            body = results.write(job.results_format, None, [], bool(result), False)
+            return "ok", Answer(body, "results", 1, False)
+        if isinstance(result, ox.QuerySolutions):
+            variables, rows = results.solution_rows(result)
+            kept, truncated = results.capped(rows, job.cap)
+            body = results.write(job.results_format, variables, kept, None, truncated)
+            return "ok", Answer(body, "results", len(kept), truncated)
+        triples, truncated = results.capped(result, job.cap)
+        body = serialize_graph(triples, BY_NAME[job.graph_format])
+        if truncated and BY_NAME[job.graph_format].name in ("turtle", "ntriples", "nquads", "trig"):
+            body += f"# citykg: result truncated at {job.cap} triples\n".encode()
+        return "ok", Answer(body, "graph", len(triples), truncated)
+    except SyntaxError as exc:
+        return "error", f"SPARQL syntax error: {exc}"
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        return "error", f"query evaluation failed: {exc}"

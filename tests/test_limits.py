@@ -1,0 +1,197 @@
+"""Limits that hold: wall-clock limits that really stop a query, runaway queries that cannot take
+every worker, row caps signalled in every format, size and nesting caps before the engine, and a
+killed worker replaced. Loopback only; every loop is bounded and stops by itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import statistics
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from citykg.serve import create_app
+
+from conftest import citykg_serve
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PATH = "SELECT (COUNT(*) AS ?n) WHERE { ?s (<urn:p>|!<urn:p>)* ?o . ?x ?y ?z }"
+ORDINARY = """SELECT ?name WHERE { ?c <http://www.w3.org/2002/07/owl#sameAs>
+  <http://www.wikidata.org/entity/Q2079> ; <https://schema.org/name> ?name }"""
+
+
+@pytest.fixture(scope="module")
+def small(release, tmp_path_factory):
+    """An app with small limits: 5 rows, 2 workers, 2 s queries, 1 KB queries, depth 8."""
+    app = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(tmp_path_factory.mktemp("st")),
+            "CITYKG_MAX_ROWS": 5,
+            "CITYKG_QUERY_WORKERS": 2,
+            "CITYKG_QUERY_TIMEOUT": 2,
+            "CITYKG_QUERY_TIMEOUT_MAX": 5,
+            "CITYKG_MAX_QUERY_BYTES": 1024,
+            "CITYKG_MAX_QUERY_DEPTH": 8,
+            "CITYKG_QUEUE_WAIT": 10,
+        }
+    )
+    yield app
+    app.config["executor"].close()
+
+
+def test_timeout_really_stops_the_query(small):
+    client = small.test_client()
+    pids_before = {w.process.pid for w in list(small.config["executor"]._idle.queue)}
+    start = time.monotonic()
+    response = client.get("/sparql", query_string={"query": CARTESIAN, "timeout": "1"})
+    elapsed = time.monotonic() - start
+    assert response.status_code == 503
+    assert "ran longer than its 1 s limit and was stopped" in response.get_data(as_text=True)
+    assert 0.9 < elapsed < 3
+    deadline = time.monotonic() + 30
+    while small.config["executor"]._idle.qsize() < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pids_after = {w.process.pid for w in list(small.config["executor"]._idle.queue)}
+    stopped = pids_before - pids_after
+    assert len(stopped) == 1
+    for pid in stopped:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    ok = client.get("/sparql", query_string={"query": ORDINARY})
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "6"])
+def test_timeout_parameter_is_checked(small, value):
+    response = small.test_client().get(
+        "/sparql", query_string={"query": "ASK {}", "timeout": value}
+    )
+    assert response.status_code == 400 and "timeout" in response.get_data(as_text=True)
+
+
+def test_row_cap_is_signalled_in_every_format(small):
+    client = small.test_client()
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    for fmt in ("json", "xml", "csv", "tsv"):
+        response = client.get("/sparql", query_string={"query": query, "format": fmt})
+        assert response.headers["Citykg-Truncated"] == "rows=5", fmt
+        if fmt == "csv":
+            rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))[1:]
+        else:
+            formats = {
+                "json": ox.QueryResultsFormat.JSON,
+                "xml": ox.QueryResultsFormat.XML,
+                "tsv": ox.QueryResultsFormat.TSV,
+            }
+            rows = list(ox.parse_query_results(response.data, format=formats[fmt]))
+        assert len(rows) == 5
+    head = json.loads(client.get("/sparql", query_string={"query": query}).data)["head"]
+    assert head["link"] == ["https://w3id.org/citykg/ontology#TruncatedResult"]
+    xml = client.get("/sparql", query_string={"query": query, "format": "xml"}).get_data(
+        as_text=True
+    )
+    assert '<link href="https://w3id.org/citykg/ontology#TruncatedResult"/>' in xml
+    graph = client.get(
+        "/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "turtle"}
+    )
+    assert graph.headers["Citykg-Truncated"] == "rows=5"
+    assert graph.get_data(as_text=True).rstrip().endswith("# citykg: result truncated at 5 triples")
+    assert len(list(ox.parse(graph.data, format=ox.RdfFormat.TURTLE))) == 5
+    small_result = client.get("/sparql", query_string={"query": ORDINARY})
+    assert "Citykg-Truncated" not in small_result.headers
+    assert "link" not in json.loads(small_result.data)["head"]
+
+
+def test_size_and_depth_caps_come_before_the_engine(small):
+    client = small.test_client()
+    long_query = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 2000
+    assert client.get("/sparql", query_string={"query": long_query}).status_code == 413
+    response = client.post(
+        "/sparql", data=long_query.encode(), content_type="application/sparql-query"
+    )
+    assert response.status_code == 413
+    huge = client.post("/sparql", data=b"x" * 5000, content_type="application/sparql-query")
+    assert huge.status_code == 413
+    uri = client.get("/sparql?query=" + "A" * 3000)
+    assert uri.status_code == 414
+    deep = "SELECT * WHERE " + "{ " * 9 + "?s ?p ?o" + " }" * 9
+    response = client.get("/sparql", query_string={"query": deep})
+    assert response.status_code == 400 and "nests 9 levels" in response.get_data(as_text=True)
+    crash = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    assert len(crash) < 7000
+    response = client.post("/sparql", data=crash.encode(), content_type="application/sparql-query")
+    assert response.status_code == 413
+
+
+def test_a_killed_worker_fails_only_its_request(small):
+    client = small.test_client()
+    executor = small.config["executor"]
+    result: dict = {}
+
+    def runaway() -> None:
+        result["response"] = small.test_client().get(
+            "/sparql", query_string={"query": CARTESIAN, "timeout": "5"}
+        )
+
+    idle_before = {w.process.pid for w in list(executor._idle.queue)}
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while executor._idle.qsize() == len(idle_before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    busy = idle_before - {w.process.pid for w in list(executor._idle.queue)}
+    assert len(busy) == 1
+    os.kill(busy.pop(), signal.SIGKILL)
+    thread.join(timeout=10)
+    assert result["response"].status_code == 503
+    assert "stopped unexpectedly" in result["response"].get_data(as_text=True)
+    for _ in range(5):
+        assert client.get("/sparql", query_string={"query": ORDINARY}).status_code == 200
+
+
+def test_runaway_queries_do_not_stall_ordinary_ones(release, capsys):
+    """Two runaway queries run; ordinary queries keep their latency within a stated bound."""
+    bound_s = 1.0
+    base, server = citykg_serve(release, {"CITYKG_QUERY_TIMEOUT": "8"})
+    with server:
+        url = f"{base}/sparql"
+
+        def timed(n: int) -> list[float]:
+            out = []
+            for _ in range(n):
+                start = time.perf_counter()
+                response = requests.get(url, params={"query": ORDINARY}, timeout=30)
+                assert response.status_code == 200
+                out.append(time.perf_counter() - start)
+            return out
+
+        timed(5)
+        quiet = timed(40)
+        runaways = [
+            threading.Thread(
+                target=requests.get, args=(url,), kwargs={"params": {"query": q}, "timeout": 30}
+            )
+            for q in (CARTESIAN, PATH)
+        ]
+        for t in runaways:
+            t.start()
+        time.sleep(1.0)
+        loaded = timed(40)
+        for t in runaways:
+            t.join(timeout=30)
+    p99 = lambda xs: sorted(xs)[int(len(xs) * 0.99) - 1]  # noqa: E731
+    with capsys.disabled():
+        print(
+            f"\nordinary query p50/p99: quiet {statistics.median(quiet) * 1000:.1f}/"
+            f"{p99(quiet) * 1000:.1f} ms, with two runaways {statistics.median(loaded) * 1000:.1f}/"
+            f"{p99(loaded) * 1000:.1f} ms"
+        )
+    assert p99(loaded) < p99(quiet) + bound_s
