@@ -68,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
     serve.set_defaults(run=run_serve)
 
+    publish = sub.add_parser("publish", help="put the current release into a remote SPARQL store")
+    _project_options(publish)
+    publish.add_argument(
+        "--graph-store",
+        required=True,
+        help="Graph Store Protocol URL of the store (e.g. http://host:7878/store)",
+    )
+    publish.set_defaults(run=run_publish)
+
     link = sub.add_parser("link", help="propose Wikidata QIDs for cities and countries without one")
     _project_options(link)
     link.add_argument(
@@ -165,6 +174,26 @@ def run_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="citykg")
+    return 0
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    """``citykg publish``: PUT every named graph of the current release into a remote store."""
+    from citykg.serve.remote import RemoteStoreError, publish
+
+    project = Project.at(args.project, args.build_dir)
+    if not project.release.exists():
+        print("citykg: no release to publish; run `citykg build` first", file=sys.stderr)
+        return 1
+    try:
+        count = publish(project.release.resolve(), args.graph_store)
+    except RemoteStoreError as exc:
+        print(f"citykg: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"published {count} graphs of release {project.release.resolve().name} "
+        f"to {args.graph_store}"
+    )
     return 0
 
 

@@ -16,8 +16,9 @@ from flask import Flask
 
 from citykg.namespaces import DEFAULT_BASE, GRAPH
 from citykg.serve import config, http
-from citykg.serve.executor import QueryExecutor
+from citykg.serve.executor import QueryExecutor, RemoteExecutor
 from citykg.serve.links import safe_href
+from citykg.serve.remote import RemoteStore
 from citykg.serve.store import EmbeddedStore, ReleaseInfo
 
 
@@ -27,10 +28,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings = config.load(overrides)
     app.config.update(settings)
     release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
-    store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
-    executor = QueryExecutor(
-        store.path, settings["CITYKG_QUERY_WORKERS"], settings["CITYKG_QUEUE_WAIT"]
-    )
+    if settings["CITYKG_STORE_URL"]:
+        union = settings["CITYKG_STORE_UNION_PARAMETER"]
+        store = RemoteStore(settings["CITYKG_STORE_URL"], union)
+        executor = RemoteExecutor(settings["CITYKG_STORE_URL"], union)
+    else:
+        store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
+        executor = QueryExecutor(
+            store.path, settings["CITYKG_QUERY_WORKERS"], settings["CITYKG_QUEUE_WAIT"]
+        )
     app.config.update(
         release=release,
         store=store,

@@ -17,6 +17,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
     "CITYKG_RELEASE": (None, "release directory to serve (default: PROJECT/build/current)"),
     "CITYKG_STORE_DIR": (None, "where Oxigraph stores live (default: PROJECT/build/stores)"),
+    "CITYKG_STORE_URL": (None, "query endpoint of a remote SPARQL 1.1 store to serve from"),
+    "CITYKG_STORE_UNION_PARAMETER": (
+        None,
+        "query-string parameter asking the remote store for a union default graph",
+    ),
     "CITYKG_QUERY_TIMEOUT": (
         10.0,
         "wall-clock limit of a query in seconds (a request may ask less)",

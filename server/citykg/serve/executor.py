@@ -108,6 +108,34 @@ class QueryExecutor:
         return _Worker(process, parent)
 
 
+class RemoteExecutor:
+    """Queries sent to a remote store: its HTTP request is bounded by the query's limit.
+
+    The remote store keeps computing a query the client gave up on unless it has a time limit
+    of its own: set one there (Fuseki ``arq:queryTimeout``, Virtuoso ``MaxQueryExecutionTime``,
+    QLever ``timeout``, Oxigraph server ``--timeout-s``).
+    """
+
+    size = 0
+
+    def __init__(self, query_url: str, union_parameter: str | None) -> None:
+        self._query_url, self._union_parameter = query_url, union_parameter
+
+    def run(self, job: Job, timeout_s: float) -> Answer:
+        """Answer ``job`` through the remote store, or raise ExecutorError."""
+        from citykg.serve.remote import RemoteStore
+
+        status, payload = _execute(
+            RemoteStore(self._query_url, self._union_parameter, timeout_s), job
+        )
+        if status == "ok":
+            return payload
+        raise ExecutorError(503 if status == "unavailable" else 400, payload)
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
 class _Worker:
     def __init__(self, process: multiprocessing.Process, conn: Connection) -> None:
         self.process, self.conn, self.reniced = process, conn, False
@@ -159,6 +187,7 @@ def _execute(store: object, job: Job) -> tuple[str, object]:
 
     from citykg.serve import results
     from citykg.serve.formats import BY_NAME, serialize_graph
+    from citykg.serve.remote import RemoteStoreError
 
     try:
         result = store.query(job.query, job.default_graphs, job.named_graphs)
@@ -177,5 +206,7 @@ def _execute(store: object, job: Job) -> tuple[str, object]:
         return "ok", Answer(body, "graph", len(triples), truncated)
     except SyntaxError as exc:
         return "error", f"SPARQL syntax error: {exc}"
+    except RemoteStoreError as exc:
+        return "unavailable", f"the store is not available: {exc}"
     except (OSError, ValueError, RuntimeError, TypeError) as exc:
         return "error", f"query evaluation failed: {exc}"
