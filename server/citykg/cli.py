@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "-q", "--quiet", action="store_true", help="print only errors and the summary"
     )
+    build.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="accept synthetic profiles (scale tests only; never for a release)",
+    )
     build.set_defaults(run=run_build)
 
     serve = sub.add_parser("serve", help="serve the release: SPARQL endpoint, linked data, dumps")
@@ -76,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         help="Graph Store Protocol URL of the store (e.g. http://host:7878/store)",
     )
     publish.set_defaults(run=run_publish)
+
+    synth = sub.add_parser("synth", help="write a project of N synthetic profiles for scale tests")
+    synth.add_argument("count", type=int, help="how many profiles")
+    synth.add_argument("directory", type=Path, help="the new project directory")
+    synth.add_argument("--project", type=Path, help="project whose vocabulary to copy (default: .)")
+    synth.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    synth.set_defaults(run=run_synth)
 
     link = sub.add_parser("link", help="propose Wikidata QIDs for cities and countries without one")
     _project_options(link)
@@ -117,7 +129,7 @@ def _project_options(parser: argparse.ArgumentParser) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """``citykg build``: write a release unless there are errors; never touch the last good one."""
     project = Project.at(args.project, args.build_dir)
-    assembly = assemble(project)
+    assembly = assemble(project, allow_synthetic=args.synthetic)
     _print_findings(assembly.findings, quiet=args.quiet)
     print(_summary(len(assembly.profiles), assembly.findings))
     previous = project.release.resolve() if project.release.exists() else None
@@ -158,7 +170,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if not project.release.exists():
         print("citykg: no release yet; building one first", file=sys.stderr)
         status = run_build(
-            argparse.Namespace(project=args.project, build_dir=args.build_dir, quiet=True)
+            argparse.Namespace(
+                project=args.project, build_dir=args.build_dir, quiet=True, synthetic=False
+            )
         )
         if status:
             return status
@@ -193,6 +207,21 @@ def run_publish(args: argparse.Namespace) -> int:
     print(
         f"published {count} graphs of release {project.release.resolve().name} "
         f"to {args.graph_store}"
+    )
+    return 0
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    """``citykg synth N DIR``: a synthetic project, to build with ``citykg build --synthetic``."""
+    from citykg.build.synthetic import write_project
+
+    if args.count < 1:
+        print("citykg: count must be at least 1", file=sys.stderr)
+        return 2
+    project = write_project(args.directory, args.count, Project.at(args.project), args.seed)
+    print(
+        f"wrote {args.count} synthetic profiles to {project.profiles_dir}; build them with "
+        f"`citykg build --synthetic --project {project.root}`"
     )
     return 0
 

@@ -32,6 +32,7 @@ ONTOLOGY_GRAPH = GRAPH.ontology
 CONCEPTS_GRAPH = GRAPH.concepts
 LINKS_GRAPH = GRAPH.links
 PROGRESS_FROM = 20
+VALIDATION_CHUNK = 1000
 
 
 class InputError(Exception):
@@ -89,7 +90,9 @@ def generation_time(project: Project) -> datetime:
     return datetime.fromtimestamp(int(max(mtimes, default=0)), UTC)
 
 
-def assemble(project: Project, profile_paths: Iterable[Path] | None = None) -> Assembly:
+def assemble(
+    project: Project, profile_paths: Iterable[Path] | None = None, allow_synthetic: bool = False
+) -> Assembly:
     """Import and validate every profile (or the given ones) with the project's vocabulary."""
     assembly = Assembly(generation_time(project))
     ontology = to_canonical_graph(parse_rdf_file(project.ontology, project.relative(project.ontology)))
@@ -106,7 +109,8 @@ def assemble(project: Project, profile_paths: Iterable[Path] | None = None) -> A
     statistics, link_graph = Graph(), Graph()
     bar = tqdm(paths, desc="profiles", unit="profile", disable=None if len(paths) >= PROGRESS_FROM else True)
     for path in bar:
-        result = _import_file(project, path, vocabulary, links, assembly.generated_at)
+        result = _import_file(project, path, vocabulary, links, assembly.generated_at,
+                              allow_synthetic)
         assembly.findings.extend(result.findings)
         if not result.ok:
             continue
@@ -117,12 +121,13 @@ def assemble(project: Project, profile_paths: Iterable[Path] | None = None) -> A
             assembly.findings.append(Finding(result.source.path, 1, Severity.ERROR, "duplicate-profile", msg))
             continue
         seen[key] = result.source.path
-        _validate_profile(assembly, result, concepts)
         assembly.profiles.append(result)
         assembly.graphs[result.graph_iri] = result.graph
         statistics += result.statistics
         link_graph += result.links
 
+    for start in range(0, len(assembly.profiles), VALIDATION_CHUNK):
+        _validate_profiles(assembly, assembly.profiles[start : start + VALIDATION_CHUNK], concepts)
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
         _validate_merged(assembly, statistics + concepts)
@@ -144,7 +149,7 @@ def _read_links(project: Project, assembly: Assembly) -> Links:
 
 
 def _import_file(project: Project, path: Path, vocabulary: Vocabulary, links: Links,
-                 generated_at: datetime) -> ProfileImport:
+                 generated_at: datetime, allow_synthetic: bool) -> ProfileImport:
     shown = project.relative(path)
     source = Source.from_path(shown)
     try:
@@ -153,14 +158,36 @@ def _import_file(project: Project, path: Path, vocabulary: Vocabulary, links: Li
         result = ProfileImport(source)
         result.findings.append(Finding(shown, None, Severity.ERROR, "unreadable", str(exc)))
         return result
-    return import_profile(data, source, vocabulary, links, generated_at, hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    return import_profile(data, source, vocabulary, links, generated_at, digest, allow_synthetic)
 
 
-def _validate_profile(assembly: Assembly, result: ProfileImport, concepts: Graph) -> None:
-    data = result.graph + result.statistics + result.links + concepts
+def _validate_profiles(assembly: Assembly, chunk: list[ProfileImport], concepts: Graph) -> None:
+    """One pyshacl run over many profiles (it re-reads its shapes on every run), without the
+    source-line statements; each result goes back to the profile whose graph holds its focus."""
+    data, owner = Graph(), {}
+    for result in chunk:
+        statements = set(result.graph.subjects(RDF.type, RDF.Statement))
+        for triple in result.graph:
+            if triple[0] not in statements:
+                data.add(triple)
+                owner.setdefault(triple[0], result)
+        for triple in result.links:
+            data.add(triple)
+    data += concepts
     validation = validate_graph(data, assembly.shapes)
     assembly.reports.append(validation.report)
-    assembly.findings.extend(result_findings(validation.results, result.source.path, SourceLines(result.graph)))
+    by_profile: dict[int, list] = {}
+    for r in validation.results:
+        by_profile.setdefault(id(owner.get(r.focus)), []).append(r)
+    profiles = {id(result): result for result in chunk}
+    for key, results in by_profile.items():
+        result = profiles.get(key)
+        if result is None:
+            assembly.findings.extend(result_findings(results, "data/profiles"))
+        else:
+            lines = SourceLines(result.graph)
+            assembly.findings.extend(result_findings(results, result.source.path, lines))
 
 
 def _validate_static(assembly: Assembly, concepts: Graph, shown: str) -> None:

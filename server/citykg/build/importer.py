@@ -101,8 +101,12 @@ def import_profile(
     links: Links,
     generated_at: datetime,
     sha256: str,
+    allow_synthetic: bool = False,
 ) -> ProfileImport:
-    """Turn one profile into RDF. Never raises on bad input: problems become findings."""
+    """Turn one profile into RDF. Never raises on bad input: problems become findings.
+
+    A profile marked ``# synthetic: true`` is refused unless ``allow_synthetic``.
+    """
     result = ProfileImport(source)
     lines, findings = decode_lines(data, source.path)
     result.findings.extend(findings)
@@ -112,6 +116,11 @@ def import_profile(
         return result
     profile, findings = split_profile(lines, source.path)
     result.findings.extend(findings)
+    synthetic = profile.metadata.get("synthetic")
+    if synthetic is not None and not allow_synthetic:
+        msg = "synthetic profile: never part of a release (build a synthetic project with --synthetic)"
+        result.findings.append(Finding(source.path, synthetic.number, Severity.ERROR, "synthetic", msg))
+        return result
     _Importer(profile, result, vocabulary, links).run(generated_at, sha256)
     return result
 
@@ -175,6 +184,9 @@ class _Importer:
         self.add(p, RDFS.label, Literal(f"{city_line.text}, {wave} survey", lang="en"))
         self.add(p, PROV.wasDerivedFrom, self.result.source.iri)
         self.emit(p, CITYKG.surveyWave, self.vocabulary.concept("survey-wave", wave), wave_line)
+        synthetic = self.profile.metadata.get("synthetic")
+        if synthetic is not None:
+            self.emit(p, CITYKG.synthetic, Literal(True), synthetic)
         self.provenance(graph_iri, generated_at, sha256)
         self.posts(city, slug)
         self.population()

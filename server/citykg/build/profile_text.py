@@ -15,7 +15,7 @@ from citykg.findings import Finding, Severity
 
 _BULLET = re.compile(r"^[•·▪●◦]\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
-METADATA_KEYS = {"source", "survey-wave", "wave-basis", "retrieved"}
+METADATA_KEYS = {"source", "survey-wave", "wave-basis", "retrieved", "synthetic"}
 
 # Section key -> heading pattern. Order is the order of a profile page (DOMAIN.md §0).
 HEADINGS: dict[str, re.Pattern[str]] = {

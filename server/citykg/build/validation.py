@@ -7,10 +7,12 @@ profile's reified source statements (``citykg:sourceLine``) by focus node, path 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from pyshacl import validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -42,10 +44,18 @@ class Validation:
 
 
 def validate_graph(data: Graph, shapes: Graph) -> Validation:
-    """Validate ``data`` against ``shapes``; warnings and infos do not break conformance."""
+    """Validate ``data`` against ``shapes``; warnings and infos do not break conformance.
+
+    Core constraints run in pyshacl. SHACL-SPARQL constraints (SHACL §5) run here instead, each
+    once over the whole data graph in pyoxigraph with ``$this`` left unbound and joined with the
+    shape's target class: that is what pre-binding ``$this`` to every target node computes, but
+    pyshacl re-parses the query for every focus node (36 ms each, 70 000 parses at 10 000
+    profiles).
+    """
+    core, constraints = split_shapes(shapes)
     conforms, report, _ = validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=core,
         inference="none",
         allow_warnings=True,
         allow_infos=True,
@@ -64,7 +74,96 @@ def validate_graph(data: Graph, shapes: Graph) -> Validation:
                 shape=report.value(node, SH.sourceShape),
             )
         )
-    return Validation(bool(conforms), report, results)
+    sparql_results = evaluate_sparql(data, constraints)
+    _add_to_report(report, sparql_results)
+    results += sparql_results
+    conforms = bool(conforms) and all(r.severity is not Severity.ERROR for r in sparql_results)
+    return Validation(conforms, report, results)
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A sh:SPARQLConstraint with what evaluating it needs."""
+
+    shape: Node
+    targets: tuple[Node, ...]
+    severity: Severity
+    message: str
+    query: str
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
+    """The shapes without their sh:sparql constraints, and those constraints."""
+    core, constraints = Graph(), []
+    for triple in shapes:
+        if triple[1] != SH.sparql:
+            core.add(triple)
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        prefixes = "".join(
+            f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+            for source in shapes.objects(constraint, SH.prefixes)
+            for d in shapes.objects(source, SH.declare)
+        )
+        select = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
+        constraints.append(SparqlConstraint(
+            shape=shape,
+            targets=tuple(shapes.objects(shape, SH.targetClass)),
+            severity=_SEVERITY.get(shapes.value(shape, SH.severity), Severity.ERROR),
+            message=str(shapes.value(constraint, SH.message) or "SPARQL constraint not met"),
+            query=prefixes + select,
+        ))
+    return core, constraints
+
+
+def evaluate_sparql(data: Graph, constraints: list[SparqlConstraint]) -> list[ShaclResult]:
+    """Every constraint over every target node of ``data`` at once."""
+    if not constraints:
+        return []
+    store = ox.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    results = []
+    for c in constraints:
+        head, _, body = c.query.partition("SELECT")
+        targets = " UNION ".join(f"{{ ?this a <{t}> }}" for t in c.targets) or "{}"
+        query = f"{head}SELECT * WHERE {{ {targets} {{ SELECT{body} }} }}"
+        solutions = store.query(query)
+        variables = solutions.variables
+        for row in solutions:
+            values = {v.value: _rdflib(row[v]) for v in variables if row[v] is not None}
+            message = re.sub(r"\{[?$](\w+)\}", lambda m: str(values.get(m.group(1), "")), c.message)
+            results.append(ShaclResult(c.severity, values["this"], values.get("path"),
+                                       values.get("value", values["this"]), message, c.shape))
+    return results
+
+
+def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _add_to_report(report: Graph, results: list[ShaclResult]) -> None:
+    """Add SPARQL constraint results to a pyshacl report graph, as SHACL §3.6 describes them."""
+    root = next(report.subjects(RDF.type, SH.ValidationReport), None)
+    for r in results:
+        node = BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, r.focus))
+        report.add((node, SH.resultSeverity, {v: k for k, v in _SEVERITY.items()}[r.severity]))
+        report.add((node, SH.resultMessage, Literal(r.message)))
+        report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        report.add((node, SH.sourceShape, r.shape))
+        if r.path is not None:
+            report.add((node, SH.resultPath, r.path))
+        if r.value is not None:
+            report.add((node, SH.value, r.value))
+    if any(r.severity is Severity.ERROR for r in results):
+        report.set((root, SH.conforms, Literal(False)))
 
 
 def merge_reports(reports: list[Graph]) -> Graph:
