@@ -34,8 +34,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         executor = RemoteExecutor(settings["CITYKG_STORE_URL"], union)
     else:
         store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
+        nquads = release.path / "citykg.nq"
+        in_memory = nquads.stat().st_size <= settings["CITYKG_MEMORY_STORE_MAX_MB"] * 2**20
         executor = QueryExecutor(
-            store.path, settings["CITYKG_QUERY_WORKERS"], settings["CITYKG_QUEUE_WAIT"]
+            store.path,
+            settings["CITYKG_QUERY_WORKERS"],
+            settings["CITYKG_QUEUE_WAIT"],
+            nquads if in_memory else None,
         )
     app.config.update(
         release=release,

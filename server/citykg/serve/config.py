@@ -30,6 +30,10 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_MAX_ROWS": (10000, "result rows (or triples) sent at most; more are cut and flagged"),
     "CITYKG_QUERY_WORKERS": (4, "query worker processes of each server process"),
     "CITYKG_QUEUE_WAIT": (5.0, "seconds a query waits for a free worker before a 503"),
+    "CITYKG_MEMORY_STORE_MAX_MB": (
+        1024,
+        "query workers hold releases up to this size (N-Quads, MB) in memory; larger: on disk",
+    ),
     "CITYKG_MAX_QUERY_BYTES": (65536, "longest query accepted, in bytes"),
     "CITYKG_MAX_QUERY_DEPTH": (64, "deepest nesting of groups, brackets and parentheses"),
     "CITYKG_SERVICE_ALLOWLIST": (

@@ -6,8 +6,8 @@ each holding the release's store opened read-only. The web process waits for the
 the query's wall-clock limit; past it the worker is killed (which really stops the work and frees
 its core) and a fresh one takes its place. A query still running after ``NICE_AFTER_S`` has its
 worker reniced to the lowest CPU priority, so short queries keep their normal latency while a
-long one runs; that worker is retired afterwards. Results are serialised in the worker, stopping
-at the row cap.
+long one runs; its priority is restored afterwards (where that is not allowed, the worker is
+retired). Results are serialised in the worker, stopping at the row cap.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-NICE_AFTER_S = 0.5
+NICE_AFTER_S = 1.0
 SPAWN_TIMEOUT_S = 60.0
 
 
@@ -59,14 +59,18 @@ class Answer:
 class QueryExecutor:
     """A fixed-size pool of query worker processes over one on-disk store."""
 
-    def __init__(self, store_path: Path, size: int, queue_wait_s: float) -> None:
+    def __init__(
+        self, store_path: Path, size: int, queue_wait_s: float, memory_nquads: Path | None = None
+    ) -> None:
         self._store_path = str(store_path)
+        self._memory_nquads = str(memory_nquads) if memory_nquads else None
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._queue_wait_s = queue_wait_s
         self.size = size
-        for _ in range(size):
-            self._idle.put(self._spawn())
+        starting = [self._start() for _ in range(size)]
+        for process, conn in starting:
+            self._idle.put(self._ready(process, conn))
 
     def run(self, job: Job, timeout_s: float) -> Answer:
         """Answer ``job`` within ``timeout_s`` seconds or raise ExecutorError (503/400)."""
@@ -77,7 +81,7 @@ class QueryExecutor:
         keep = False
         try:
             outcome = worker.ask(job, timeout_s)
-            keep = not worker.reniced
+            keep = worker.restore_priority() and not worker.dead
         finally:
             if keep:
                 self._idle.put(worker)
@@ -98,14 +102,23 @@ class QueryExecutor:
                 return
 
     def _spawn(self) -> _Worker:
+        return self._ready(*self._start())
+
+    def _start(self) -> tuple[multiprocessing.Process, Connection]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self._store_path), daemon=True)
+        process = self._context.Process(
+            target=_serve, args=(child, self._store_path, self._memory_nquads), daemon=True
+        )
         process.start()
         child.close()
-        if not parent.poll(SPAWN_TIMEOUT_S) or parent.recv() != "ready":
+        return process, parent
+
+    @staticmethod
+    def _ready(process: multiprocessing.Process, conn: Connection) -> _Worker:
+        if not conn.poll(SPAWN_TIMEOUT_S) or conn.recv() != "ready":
             process.kill()
             raise RuntimeError("a query worker did not start")
-        return _Worker(process, parent)
+        return _Worker(process, conn)
 
 
 class RemoteExecutor:
@@ -138,7 +151,7 @@ class RemoteExecutor:
 
 class _Worker:
     def __init__(self, process: multiprocessing.Process, conn: Connection) -> None:
-        self.process, self.conn, self.reniced = process, conn, False
+        self.process, self.conn, self.reniced, self.dead = process, conn, False, False
 
     def ask(self, job: Job, timeout_s: float) -> tuple[str, object]:
         start = time.monotonic()
@@ -152,7 +165,7 @@ class _Worker:
                     )
             return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self.reniced = True
+            self.dead = True
             raise ExecutorError(503, "the query worker stopped unexpectedly; try again") from None
 
     def _renice(self) -> None:
@@ -160,19 +173,36 @@ class _Worker:
             os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
         self.reniced = True
 
+    def restore_priority(self) -> bool:
+        """Back to normal priority after a long query; False when not allowed (then retire it)."""
+        if not self.reniced:
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 0)
+        except OSError:
+            return False
+        self.reniced = False
+        return True
+
     def kill(self) -> None:
         self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
 
 
-def _serve(conn: Connection, store_path: str) -> None:
-    """The worker's loop: open the store, then answer jobs until the pipe closes."""
+def _serve(conn: Connection, store_path: str, memory_nquads: str | None) -> None:
+    """The worker's loop: open the store (in memory when asked), answer jobs until the pipe
+    closes."""
     import pyoxigraph as ox
 
     from citykg.serve.store import EmbeddedStore
 
-    store = EmbeddedStore(ox.Store.read_only(store_path))
+    if memory_nquads:
+        memory = ox.Store()
+        memory.bulk_load(path=memory_nquads, format=ox.RdfFormat.N_QUADS)
+        store = EmbeddedStore(memory)
+    else:
+        store = EmbeddedStore(ox.Store.read_only(store_path))
     conn.send("ready")
     while True:
         try:

@@ -1,0 +1,266 @@
+"""Benchmark: citykg against Oxigraph server, rdflib-endpoint and an in-process pyoxigraph loop.
+
+    python tests/bench/run_bench.py N [-d 20] [--systems citykg,oxigraph,rdflib-endpoint,engine]
+
+A script, not a test: it prints figures and ratios measured in one run on this machine. It makes
+N synthetic profiles (``citykg synth``), builds them (``citykg build --synthetic``, timed), then
+serves the same release with each system in turn on 127.0.0.1 and drives it with
+``../shared/bench/load.py`` (mix mode, 4 clients, the query mix in tests/bench/queries: the
+shared mix's shapes in citykg's vocabulary). Cold: citykg has no response cache. ``engine`` is
+the engine's own limit: the same queries run in this process on pyoxigraph, 2 threads, results
+serialised as the server would. Needs httpx (and rdflib-endpoint, uvicorn for that system):
+``pip install httpx rdflib-endpoint uvicorn``. Every server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+LOAD = ROOT.parent / "shared" / "bench" / "load.py"
+QUERIES = HERE / "queries"
+BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("-d", "--duration", type=float, default=20.0)
+    parser.add_argument("--systems", default="citykg,oxigraph,rdflib-endpoint,engine")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/citykg-bench"))
+    args = parser.parse_args()
+    project = args.workdir / f"synth{args.count}"
+    figures: dict = {"count": args.count}
+    release = project / "build" / "current"
+    if not release.exists():
+        run([BIN / "citykg", "synth", str(args.count), str(project), "--project", str(ROOT)])
+        start = time.monotonic()
+        run([BIN / "citykg", "build", "--synthetic", "-q", "--project", str(project)])
+        figures["build_s"] = round(time.monotonic() - start, 1)
+        figures["build_s_per_1000"] = round(figures["build_s"] * 1000 / args.count, 1)
+    with open(release / "citykg.nq", "rb") as nquads:
+        figures["quads"] = sum(1 for _ in nquads)
+    results = {}
+    for system in args.systems.split(","):
+        results[system] = SYSTEMS[system](release.resolve(), args)
+        print(f"{system}: {json.dumps(results[system])}", flush=True)
+    figures["systems"] = results
+    print(json.dumps(figures, indent=1))
+    print_table(figures)
+    return 0
+
+
+def run(command: list) -> None:
+    subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
+
+
+def serve_and_load(command: list, url: str, env: dict | None, args: argparse.Namespace) -> dict:
+    """Start a server, time its start, drive it with load.py, read its RSS, stop it."""
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [str(c) for c in command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+    try:
+        while True:
+            try:
+                if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() - start > 900:
+                raise RuntimeError(f"{command[0]} did not start")
+            time.sleep(0.1)
+        ready = time.monotonic() - start
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(LOAD),
+                url,
+                "--queries",
+                str(QUERIES),
+                "-c",
+                "4",
+                "-d",
+                str(args.duration),
+                "--mode",
+                "mix",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=args.duration + 120,
+            check=True,
+        )
+        load = json.loads(out.stdout)
+        return {"ready_s": round(ready, 2), "rss_mb": rss_mb(process.pid), **summary(load)}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def summary(load: dict) -> dict:
+    totals, queries = load["total"], load["per_query"]
+    return {
+        "req_s": totals["req_s"],
+        "errors": totals["errors"],
+        "cut": totals["cut"],
+        "p50_ms": {q: v["p50_ms"] for q, v in queries.items()},
+        "p99_ms": {q: v["p99_ms"] for q, v in queries.items()},
+    }
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (query workers included)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if entry.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return round(total / 1024, 1)
+
+
+def citykg(release: Path, args: argparse.Namespace) -> dict:
+    port = 18100
+    return serve_and_load(
+        [
+            BIN / "citykg",
+            "serve",
+            "--project",
+            str(ROOT),
+            "--build-dir",
+            str(release.parents[1]),
+            "--port",
+            str(port),
+        ],
+        f"http://127.0.0.1:{port}/sparql",
+        None,
+        args,
+    )
+
+
+def oxigraph(release: Path, args: argparse.Namespace) -> dict:
+    location = args.workdir / f"oxigraph{args.count}"
+    if not location.exists():
+        run([BIN / "oxigraph", "load", "--location", location, "--file", release / "citykg.nq"])
+        run([BIN / "oxigraph", "optimize", "--location", location])
+    port = 18101
+    return serve_and_load(
+        [
+            BIN / "oxigraph",
+            "serve-read-only",
+            "--location",
+            location,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        f"http://127.0.0.1:{port}/query",
+        None,
+        args,
+    )
+
+
+def rdflib_endpoint(release: Path, args: argparse.Namespace) -> dict:
+    nt = args.workdir / f"synth{args.count}.nt"
+    if not nt.exists():
+        import gzip
+
+        nt.write_bytes(gzip.decompress((release / "citykg.nt.gz").read_bytes()))
+    port = 18102
+    return serve_and_load(
+        [BIN / "rdflib-endpoint", "serve", "--host", "127.0.0.1", "--port", str(port), nt],
+        f"http://127.0.0.1:{port}/",
+        None,
+        args,
+    )
+
+
+def engine(release: Path, args: argparse.Namespace) -> dict:
+    """The same mix in this process: pyoxigraph, 2 threads, results serialised."""
+    store = ox.Store()
+    store.bulk_load(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
+    queries = [(p.stem.split("_")[0], p.read_text()) for p in sorted(QUERIES.glob("*.rq"))]
+    latencies: dict[str, list[float]] = {name: [] for name, _ in queries}
+    stop = time.monotonic() + args.duration
+
+    def loop(offset: int) -> None:
+        i = offset
+        while time.monotonic() < stop:
+            name, text = queries[i % len(queries)]
+            start = time.perf_counter()
+            result = store.query(text, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryTriples):
+                result.serialize(format=ox.RdfFormat.TURTLE)
+            else:
+                result.serialize(format=ox.QueryResultsFormat.JSON)
+            latencies[name].append((time.perf_counter() - start) * 1000)
+            i += 1
+
+    threads = [threading.Thread(target=loop, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done = sum(len(v) for v in latencies.values())
+    return {
+        "req_s": round(done / args.duration, 2),
+        "p50_ms": {q: round(statistics.median(v), 1) for q, v in latencies.items() if v},
+        "p99_ms": {
+            q: round(sorted(v)[int(len(v) * 0.99) - 1], 1) for q, v in latencies.items() if v
+        },
+    }
+
+
+SYSTEMS = {
+    "citykg": citykg,
+    "oxigraph": oxigraph,
+    "rdflib-endpoint": rdflib_endpoint,
+    "engine": engine,
+}
+
+
+def print_table(figures: dict) -> None:
+    systems = figures["systems"]
+    base = systems.get("citykg", {}).get("req_s") or 0
+    print(f"\nN = {figures['count']} cities, {figures['quads']} quads")
+    if "build_s" in figures:
+        print(
+            f"build + validate: {figures['build_s']} s ({figures['build_s_per_1000']} s per 1000)"
+        )
+    print("| system | req/s | citykg ÷ system | ready (s) | RSS (MB) |")
+    print("|---|---|---|---|---|")
+    for name, r in systems.items():
+        ratio = f"{base / r['req_s']:.2f}" if r.get("req_s") else "-"
+        print(
+            f"| {name} | {r.get('req_s')} | {ratio} | {r.get('ready_s', '-')} | "
+            f"{r.get('rss_mb', '-')} |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
