@@ -133,22 +133,17 @@ def run_build(args: argparse.Namespace) -> int:
     _print_findings(assembly.findings, quiet=args.quiet)
     print(_summary(len(assembly.profiles), assembly.findings))
     previous = project.release.resolve() if project.release.exists() else None
+    kept = (
+        f"the last good release {previous} is still current"
+        if previous
+        else ("no release was written")
+    )
     if assembly.errors:
-        kept = (
-            f"the last good release {previous} is still current"
-            if previous
-            else "no release was written"
-        )
         print(f"citykg: build stopped by {len(assembly.errors)} error(s); {kept}", file=sys.stderr)
         return 1
     try:
         release = write_release(assembly, project.build_dir)
     except OSError as exc:
-        kept = (
-            f"the last good release {previous} is still current"
-            if previous
-            else "no release was written"
-        )
         print(
             f"citykg: could not write the release ({exc.strerror or exc}); {kept}", file=sys.stderr
         )

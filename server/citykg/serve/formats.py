@@ -232,11 +232,6 @@ def by_request_name(value: str, offers: tuple[Format, ...]) -> Format | None:
     return None
 
 
-def serialize_results(result: ox.QuerySolutions | ox.QueryBoolean, fmt: Format) -> bytes:
-    """SELECT/ASK results in ``fmt``."""
-    return result.serialize(format=fmt.results)
-
-
 def serialize_graph(
     statements: Iterable[ox.Triple | ox.Quad], fmt: Format, prefixes: dict[str, str] | None = None
 ) -> bytes:
