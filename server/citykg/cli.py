@@ -107,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         "files",
         nargs="*",
         type=Path,
-        help="profile .txt or RDF (.ttl .nt .nq .trig .jsonld); default: every profile",
+        help="profile .txt or RDF (.ttl .nt .nq .trig); default: every profile",
     )
     validate.add_argument(
         "--format",
