@@ -53,3 +53,11 @@ def test_broken_ontology_is_named_with_its_line(tmp_path, capsys):
     assert err.startswith("citykg: ontology/citykg-concepts.ttl:")
     assert "error [syntax]" in err and "Traceback" not in err
     assert not (project.build_dir / "current").exists()
+
+
+def test_validate_refuses_json_ld_and_rdf_xml(tmp_path, capsys):
+    for name in ("remote-context.jsonld", "entities.rdf"):
+        path = tmp_path / name
+        path.write_text('{"@context": "http://127.0.0.1:9/context.jsonld"}')
+        assert main(["validate", "--project", str(ROOT), str(path)]) == 1
+        assert "not a profile or a supported RDF file" in capsys.readouterr().err

@@ -29,7 +29,6 @@ RDF_SUFFIXES = {
     ".nt": "nt",
     ".nq": "nquads",
     ".trig": "trig",
-    ".jsonld": "json-ld",
 }
 
 
@@ -257,6 +256,10 @@ def run_validate(args: argparse.Namespace) -> int:
     profiles = [f for f in files if f.suffix not in RDF_SUFFIXES]
     for missing in (f for f in files if not f.is_file()):
         print(f"citykg: {missing}: no such file", file=sys.stderr)
+        return 1
+    for other in (f for f in files if f.suffix not in (*RDF_SUFFIXES, ".txt")):
+        known = " ".join([".txt", *RDF_SUFFIXES])
+        print(f"citykg: {other}: not a profile or a supported RDF file ({known})", file=sys.stderr)
         return 1
     findings: list[Finding] = []
     reports: list[Graph] = []
