@@ -195,3 +195,41 @@ def test_runaway_queries_do_not_stall_ordinary_ones(release, capsys):
             f"{p99(loaded) * 1000:.1f} ms"
         )
     assert p99(loaded) < p99(quiet) + bound_s
+
+
+def test_repeated_queries_come_from_the_release_cache(release, tmp_path):
+    app = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(tmp_path),
+            "CITYKG_QUERY_WORKERS": 1,
+        }
+    )
+    client = app.test_client()
+    first = client.get("/sparql", query_string={"query": ORDINARY})
+    second = client.get("/sparql", query_string={"query": ORDINARY})
+    assert (first.headers["Citykg-Cache"], second.headers["Citykg-Cache"]) == ("miss", "hit")
+    assert first.data == second.data and b"Leipzig" in second.data
+    other = client.get("/sparql", query_string={"query": ORDINARY, "format": "csv"})
+    assert other.headers["Citykg-Cache"] == "miss" and other.mimetype == "text/csv"
+    scoped = client.get(
+        "/sparql",
+        query_string={
+            "query": ORDINARY,
+            "default-graph-uri": "https://w3id.org/citykg/graph/links",
+        },
+    )
+    assert scoped.headers["Citykg-Cache"] == "miss"
+    off = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(tmp_path),
+            "CITYKG_QUERY_WORKERS": 1,
+            "CITYKG_RESPONSE_CACHE": 0,
+        }
+    ).test_client()
+    for _ in range(2):
+        assert (
+            off.get("/sparql", query_string={"query": ORDINARY}).headers["Citykg-Cache"] == "miss"
+        )
+    app.config["executor"].close()

@@ -144,23 +144,26 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
-def citykg(release: Path, args: argparse.Namespace) -> dict:
-    port = 18100
-    return serve_and_load(
-        [
-            BIN / "citykg",
-            "serve",
-            "--project",
-            str(ROOT),
-            "--build-dir",
-            str(release.parents[1]),
-            "--port",
-            str(port),
-        ],
-        f"http://127.0.0.1:{port}/sparql",
-        None,
-        args,
-    )
+def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
+    """citykg serve, cold by default (its answer cache off)."""
+    port = 18103 if cache else 18100
+    command = [
+        BIN / "citykg",
+        "serve",
+        "--project",
+        str(ROOT),
+        "--build-dir",
+        str(release.parents[1]),
+        "--port",
+        str(port),
+    ]
+    env = None if cache else {"CITYKG_RESPONSE_CACHE": "0"}
+    return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args)
+
+
+def citykg_warm(release: Path, args: argparse.Namespace) -> dict:
+    """citykg with its answer cache on: repeated queries come from the cache."""
+    return citykg(release, args, cache=True)
 
 
 def oxigraph(release: Path, args: argparse.Namespace) -> dict:
@@ -238,6 +241,7 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
 
 SYSTEMS = {
     "citykg": citykg,
+    "citykg-warm": citykg_warm,
     "oxigraph": oxigraph,
     "rdflib-endpoint": rdflib_endpoint,
     "engine": engine,

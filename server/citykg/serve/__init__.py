@@ -16,6 +16,7 @@ from flask import Flask
 
 from citykg.namespaces import DEFAULT_BASE, GRAPH
 from citykg.serve import config, http
+from citykg.serve.cache import AnswerCache
 from citykg.serve.executor import QueryExecutor, RemoteExecutor
 from citykg.serve.links import safe_href
 from citykg.serve.remote import RemoteStore
@@ -43,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             nquads if in_memory else None,
         )
     app.config.update(
+        answer_cache=AnswerCache(settings["CITYKG_RESPONSE_CACHE"]),
         release=release,
         store=store,
         executor=executor,

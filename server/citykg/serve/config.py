@@ -34,6 +34,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         1024,
         "query workers hold releases up to this size (N-Quads, MB) in memory; larger: on disk",
     ),
+    "CITYKG_RESPONSE_CACHE": (256, "query answers kept per server process (0: no cache)"),
     "CITYKG_MAX_QUERY_BYTES": (65536, "longest query accepted, in bytes"),
     "CITYKG_MAX_QUERY_DEPTH": (64, "deepest nesting of groups, brackets and parentheses"),
     "CITYKG_SERVICE_ALLOWLIST": (

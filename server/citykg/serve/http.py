@@ -27,7 +27,10 @@ COMPRESSIBLE = (
     "application/json",
 )
 CORS_METHODS = "GET, POST, HEAD, OPTIONS"
-CORS_EXPOSE = "Content-Type, Content-Length, Content-Location, ETag, Last-Modified, Link, Vary"
+CORS_EXPOSE = (
+    "Content-Type, Content-Length, Content-Location, ETag, Last-Modified, Link, Vary, "
+    "Citykg-Truncated, Citykg-Cache"
+)
 
 
 class HttpError(Exception):

@@ -27,6 +27,7 @@ from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
 bp = Blueprint("sparql", __name__)
 
 TRUNCATED_HEADER = "Citykg-Truncated"
+CACHE_HEADER = "Citykg-Cache"
 
 OFFERS = {
     "SELECT": (*RESULTS, HTML),
@@ -89,14 +90,29 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     job = Job(
         req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap
     )
-    try:
-        result = config["executor"].run(job, limits.timeout(req.extra.get("timeout"), config))
-    except ExecutorError as exc:
-        raise HttpError(exc.status, str(exc)) from None
+    key = (
+        config["release"].id,
+        job.query,
+        tuple(job.default_graphs or ()),
+        None if job.named_graphs is None else tuple(job.named_graphs),
+        job.default_graphs is None,
+        job.results_format,
+        job.graph_format,
+        job.cap,
+    )
+    result = config["answer_cache"].get(key)
+    cached = result is not None
+    if not cached:
+        try:
+            result = config["executor"].run(job, limits.timeout(req.extra.get("timeout"), config))
+        except ExecutorError as exc:
+            raise HttpError(exc.status, str(exc)) from None
+        config["answer_cache"].put(key, result, len(result.body))
     if html:
         return _page(req.query, _table(result), result.truncated)
     sent = results_fmt if result.kind == "results" else graph_fmt
     response = _response(result.body, sent)
+    response.headers[CACHE_HEADER] = "hit" if cached else "miss"
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
     return response
