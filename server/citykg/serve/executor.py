@@ -13,6 +13,7 @@ retired). Results are serialised in the worker, stopping at the row cap.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import queue
@@ -23,6 +24,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 NICE_AFTER_S = 1.0
+REPLACE_ATTEMPTS = 5
+LOG = logging.getLogger("citykg.executor")
 SPAWN_TIMEOUT_S = 60.0
 
 
@@ -87,7 +90,7 @@ class QueryExecutor:
                 self._idle.put(worker)
             else:
                 worker.kill()
-                threading.Thread(target=lambda: self._idle.put(self._spawn()), daemon=True).start()
+                threading.Thread(target=self._replace, daemon=True).start()
         status, payload = outcome
         if status == "ok":
             return payload
@@ -103,6 +106,16 @@ class QueryExecutor:
 
     def _spawn(self) -> _Worker:
         return self._ready(*self._start())
+
+    def _replace(self) -> None:
+        """Start a worker in place of a killed one, retrying a few times if it fails to start."""
+        for attempt in range(REPLACE_ATTEMPTS):
+            try:
+                self._idle.put(self._spawn())
+                return
+            except (RuntimeError, OSError):
+                time.sleep(2**attempt)
+        LOG.error("could not replace a query worker; the pool is one worker smaller")
 
     def _start(self) -> tuple[multiprocessing.Process, Connection]:
         parent, child = self._context.Pipe()
