@@ -82,10 +82,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     offers = OFFERS.get(query_form(req.query) or "", (*RESULTS, *GRAPH, HTML))
     fmt = fmt or _requested(req, offers) or choose(offers)
     html = fmt is HTML
-    results_fmt = BY_NAME["json"] if html or fmt.kind != "results" else fmt
-    graph_fmt = BY_NAME["ntriples"] if html else (fmt if fmt.kind == "graph" else _fallback(GRAPH))
-    if fmt.kind == "graph":
-        results_fmt = _fallback(RESULTS)
+    results_fmt, graph_fmt = _formats(fmt)
     cap = min(config["CITYKG_MAX_ROWS"], MAX_HTML_ROWS) if html else config["CITYKG_MAX_ROWS"]
     job = Job(
         req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap
@@ -116,6 +113,19 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
     return response
+
+
+def _formats(fmt: Format) -> tuple[Format, Format]:
+    """The formats to answer in if the query turns out to give results, or a graph.
+
+    The form read from the query text decides the negotiation; the other kind's format is only
+    used if the engine's answer is of the other kind. The HTML page reads JSON or N-Triples.
+    """
+    if fmt is HTML:
+        return BY_NAME["json"], BY_NAME["ntriples"]
+    if fmt.kind == "results":
+        return fmt, _fallback(GRAPH)
+    return _fallback(RESULTS), fmt
 
 
 def _fallback(offers: tuple[Format, ...]) -> Format:
