@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
@@ -16,7 +17,7 @@ from rdflib.compare import isomorphic
 from citykg.build.release import DUMPS, NQUADS, SHAPES_FILE, SUMS_FILE, VOID_FILE
 from citykg.cli import main
 
-from conftest import PREFIXES, leipzig_text, make_project
+from conftest import PREFIXES, ROOT, leipzig_text, make_project
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +197,49 @@ def test_progress_bar_with_many_profiles(tmp_path, monkeypatch):
     text = output.decode(errors="replace")
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "profiles: 100%" in text and "20/20" in text
+
+
+def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
+    """SIGKILL during the release write: `current` still points at the intact last release."""
+    import signal
+
+    from citykg.build.synthetic import write_project
+    from citykg.project import Project
+
+    project = write_project(tmp_path / "p", 60, Project.at(ROOT))
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    build = [
+        sys.executable,
+        "-m",
+        "citykg",
+        "build",
+        "--synthetic",
+        "-q",
+        "--project",
+        str(project.root),
+    ]
+    assert subprocess.run(build, env=env, capture_output=True, timeout=300).returncode == 0
+    current = project.build_dir / "current"
+    good = current.resolve()
+    before = {p.name: p.read_bytes() for p in good.iterdir()}
+    (project.profiles_dir / "synth-000001.txt").write_text(
+        (project.profiles_dir / "synth-000001.txt")
+        .read_text()
+        .replace("Synthcity 000001", "Renamed")
+    )
+    process = subprocess.Popen(build, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    releases = project.build_dir / "releases"
+    deadline = time.monotonic() + 300
+    while not any(p.name.startswith(".staging-") for p in releases.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert current.resolve() == good
+    assert {p.name: p.read_bytes() for p in good.iterdir()} == before
+    sums = (good / "SHA256SUMS").read_text().splitlines()
+    for line in sums:
+        digest, name = line.split("  ")
+        assert hashlib.sha256((good / name).read_bytes()).hexdigest() == digest
+    assert subprocess.run(build, env=env, capture_output=True, timeout=300).returncode == 0
+    assert current.resolve() != good
