@@ -156,10 +156,13 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``citykg serve``: build a release if there is none, then serve it with waitress."""
+    import logging
+
     from waitress import serve
 
     from citykg.serve import create_app
 
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     project = Project.at(args.project, args.build_dir)
     if not project.release.exists():
         print("citykg: no release yet; building one first", file=sys.stderr)

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Flask
 
 from citykg.namespaces import DEFAULT_BASE, GRAPH
-from citykg.serve import config, http
+from citykg.serve import config, http, observability
 from citykg.serve.cache import AnswerCache
 from citykg.serve.executor import QueryExecutor, RemoteExecutor
 from citykg.serve.links import safe_href
@@ -57,9 +57,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
     app.jinja_env.globals["release"] = release
     http.install(app)
+    observability.install(app)
     from citykg.serve import fragments, resources, site, sparql
 
-    for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp):
+    for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp, observability.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -32,9 +32,9 @@ SPAWN_TIMEOUT_S = 60.0
 class ExecutorError(Exception):
     """A query could not be answered; ``status`` is the HTTP status to send."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, timed_out: bool = False) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.timed_out = status, timed_out
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,9 @@ class _Worker:
                 self._renice()
                 if not self.conn.poll(max(0.0, timeout_s - (time.monotonic() - start))):
                     raise ExecutorError(
-                        503, f"the query ran longer than its {timeout_s:g} s limit and was stopped"
+                        503,
+                        f"the query ran longer than its {timeout_s:g} s limit and was stopped",
+                        timed_out=True,
                     )
             return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):

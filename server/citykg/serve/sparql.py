@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from citykg.serve import guard, limits, service_description
+from citykg.serve import guard, limits, observability, service_description
 from citykg.serve.executor import Answer, ExecutorError, Job
 from citykg.serve.formats import (
     BY_NAME,
@@ -69,7 +69,12 @@ def query_page() -> Response:
 def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     """Check, run and send a query in the negotiated format (or ``fmt``)."""
     config = current_app.config
-    limits.check_size(req.query, config)
+    metrics = config["metrics"]
+    try:
+        limits.check_size(req.query, config)
+    except HttpError:
+        metrics.count("rejected", "size")
+        raise
     try:
         guard.check(
             req.query,
@@ -78,6 +83,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
             config["CITYKG_MAX_QUERY_DEPTH"],
         )
     except guard.QueryRefused as exc:
+        metrics.count("rejected", "guard")
         raise HttpError(400, str(exc)) from None
     offers = OFFERS.get(query_form(req.query) or "", (*RESULTS, *GRAPH, HTML))
     fmt = fmt or _requested(req, offers) or choose(offers)
@@ -103,8 +109,20 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         try:
             result = config["executor"].run(job, limits.timeout(req.extra.get("timeout"), config))
         except ExecutorError as exc:
+            if exc.timed_out:
+                metrics.count("timeout")
+            observability.note_query(req.query, timed_out=exc.timed_out, status=exc.status)
             raise HttpError(exc.status, str(exc)) from None
         config["answer_cache"].put(key, result, len(result.body))
+    if result.truncated:
+        metrics.count("truncated")
+    observability.note_query(
+        req.query,
+        rows=result.rows,
+        truncated=result.truncated,
+        timed_out=False,
+        cache="hit" if cached else "miss",
+    )
     if html:
         return _page(req.query, _table(result), result.truncated)
     sent = results_fmt if result.kind == "results" else graph_fmt

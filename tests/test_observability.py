@@ -1,0 +1,65 @@
+"""The operator's view: structured access log, Prometheus metrics, health."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+
+from citykg.serve import create_app
+
+QUERY = "SELECT ?s WHERE { ?s a <https://schema.org/City> }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def metric(text: str, name: str, labels: str = "") -> float:
+    match = re.search(rf"^{re.escape(name + labels)} (\S+)$", text, re.M)
+    assert match, f"{name}{labels} not in metrics"
+    return float(match.group(1))
+
+
+def test_health(client, app):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "release": app.config["release"].id}
+
+
+def test_access_log_is_one_json_line_per_request(client, caplog):
+    with caplog.at_level(logging.INFO, logger="citykg.access"):
+        client.get("/sparql", query_string={"query": QUERY, "x": "1"})
+        client.get("/id/city/nope")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "citykg.access"]
+    query_line, missing = lines[-2], lines[-1]
+    assert query_line["path"] == "/sparql" and query_line["status"] == 200
+    assert query_line["query_sha256"] == hashlib.sha256(QUERY.encode()).hexdigest()[:16]
+    assert query_line["rows"] == 1 and query_line["truncated"] is False
+    assert query_line["cache"] in ("hit", "miss") and query_line["duration_ms"] >= 0
+    assert missing["status"] == 404 and "query_sha256" not in missing
+
+
+def test_metrics(release, tmp_path):
+    app = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(tmp_path),
+            "CITYKG_QUERY_WORKERS": 1,
+            "CITYKG_MAX_ROWS": 2,
+            "CITYKG_QUERY_TIMEOUT": 1,
+        }
+    )
+    client = app.test_client()
+    client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    client.get("/sparql", query_string={"query": RUNAWAY})
+    client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"})
+    client.post("/sparql", data=b"#" * 70000, content_type="application/sparql-query")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert metric(text, "citykg_requests_total", '{route="/sparql",status="200"}') == 1
+    assert metric(text, "citykg_requests_total", '{route="/sparql",status="503"}') == 1
+    assert metric(text, "citykg_query_timeouts_total") == 1
+    assert metric(text, "citykg_query_truncations_total") == 1
+    assert metric(text, "citykg_queries_rejected_total", '{reason="guard"}') == 1
+    assert metric(text, "citykg_queries_rejected_total", '{reason="size"}') == 1
+    assert metric(text, "citykg_request_duration_seconds_count") >= 4
+    assert metric(text, "citykg_request_duration_seconds_bucket", '{le="+Inf"}') >= 4
+    app.config["executor"].close()
