@@ -342,15 +342,18 @@ class _Importer:
 
     # -- answer lists ----------------------------------------------------------------------
 
-    def option(self, scheme_slug: str, line: Line, where: str) -> URIRef | None:
-        """The concept a line names; a finding (with a suggestion) when it names none."""
+    def option(self, scheme_slug: str, line: Line, where: str, text: str | None = None
+               ) -> URIRef | None:
+        """The concept ``text`` (default: the whole line) names; a finding (with a suggestion)
+        when it names none."""
+        text = line.text if text is None else text
         scheme = self.vocabulary.scheme(scheme_slug)
-        concept = scheme.match(line.text)
+        concept = scheme.match(text)
         if concept is None:
-            hint = scheme.suggest(line.text)
+            hint = scheme.suggest(text)
             hint = f"; did you mean {hint!r}?" if hint else ""
             self.finding(line.number, Severity.WARNING, "unknown-option",
-                         f"{line.text[:80]!r} is not an option of {where} "
+                         f"{text[:80]!r} is not an option of {where} "
                          f"(scheme {scheme.iri}){hint} Not recorded")
         return concept
 
@@ -564,15 +567,9 @@ class _Importer:
 
     def partnerships(self, partners: str, line: Line) -> None:
         """Kinds of partner named in the partnership sentence."""
-        scheme = self.vocabulary.scheme("partnership-type")
         for partner in _split_list(partners):
-            concept = scheme.match(partner)
-            if concept is None:
-                hint = scheme.suggest(partner)
-                hint = f"; did you mean {hint!r}?" if hint else ""
-                self.finding(line.number, Severity.WARNING, "unknown-option",
-                             f"partner {partner!r} is not a partnership type{hint} Not recorded")
-            else:
+            concept = self.option("partnership-type", line, "the partnership types", partner)
+            if concept is not None:
                 self.emit(self.profile_iri, CITYKG.partnership, concept, line)
 
     def statistic(self, indicator: str, figure: re.Match[str], line: Line) -> None:

@@ -50,9 +50,13 @@ VALUES = {
 }
 
 
-def select(store: Store, query: str) -> list[dict[str, str]]:
-    """Rows of a SELECT over the union graph, every value as its lexical form or IRI."""
-    result = store.query(PREFIXES + query)
+def select(store: Store, query: str, graph: str | None = None) -> list[dict[str, str]]:
+    """Rows of a SELECT over the union graph (or only ``graph``), every value as its lexical
+    form or IRI."""
+    if graph is None:
+        result = store.query(PREFIXES + query)
+    else:
+        result = store.query(PREFIXES + query, default_graphs=[graph], named_graphs=[])
     names = [v.value for v in result.variables]
     return [{name: row[name].value for name in names if row[name] is not None} for row in result]
 
@@ -293,19 +297,19 @@ def schemes(store: Store) -> list[dict]:
 
 def ontology(store: Store, graph: str) -> dict:
     """The ontology's header and its terms by kind, for its documentation page."""
-
-    def rows(query: str) -> list[dict[str, str]]:
-        result = store.query(PREFIXES + query, default_graphs=[graph], named_graphs=[])
-        names = [v.value for v in result.variables]
-        return [{n: r[n].value for n in names if r[n] is not None} for r in result]
-
-    header = rows("""
+    header = select(
+        store,
+        """
         PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX vann: <http://purl.org/vocab/vann/>
         SELECT ?title ?description ?version ?versionIRI ?license ?prefix ?namespace WHERE {
           ?o a owl:Ontology ; dcterms:title ?title ; dcterms:description ?description ;
              owl:versionInfo ?version ; owl:versionIRI ?versionIRI ; dcterms:license ?license ;
-             vann:preferredNamespacePrefix ?prefix ; vann:preferredNamespaceUri ?namespace }""")
-    terms = rows("""
+             vann:preferredNamespacePrefix ?prefix ; vann:preferredNamespaceUri ?namespace }""",
+        graph,
+    )
+    terms = select(
+        store,
+        """
         SELECT ?term ?kind ?label ?definition
                (GROUP_CONCAT(DISTINCT STR(?d); separator=" ") AS ?domain)
                (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?range)
@@ -314,7 +318,9 @@ def ontology(store: Store, graph: str) -> dict:
           ?o a owl:Ontology .
           OPTIONAL { ?term rdfs:domain ?d } OPTIONAL { ?term rdfs:range ?r }
           OPTIONAL { ?term rdfs:subClassOf ?sup }
-        } GROUP BY ?term ?kind ?label ?definition ORDER BY ?label""")
+        } GROUP BY ?term ?kind ?label ?definition ORDER BY ?label""",
+        graph,
+    )
     kinds = {
         "http://www.w3.org/2002/07/owl#Class": "Classes",
         "http://www.w3.org/2002/07/owl#ObjectProperty": "Object properties",
