@@ -7,10 +7,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from citykg import __version__
-from citykg.build.assemble import InputError, assemble, parse_rdf_file
+from citykg.build.assemble import assemble
 from citykg.build.linking import (
     WIKIDATA_SPARQL,
     EndpointError,
@@ -19,17 +19,11 @@ from citykg.build.linking import (
     propose,
 )
 from citykg.build.links import parse_links
+from citykg.build.rdf_input import RDF_SUFFIXES, InputError, read_rdf
 from citykg.build.release import write_release
 from citykg.build.validation import SourceLines, merge_reports, result_findings, validate_graph
 from citykg.findings import Finding, Severity, count_errors
 from citykg.project import Project
-
-RDF_SUFFIXES = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,15 +122,19 @@ def _project_options(parser: argparse.ArgumentParser) -> None:
 def run_build(args: argparse.Namespace) -> int:
     """``citykg build``: write a release unless there are errors; never touch the last good one."""
     project = Project.at(args.project, args.build_dir)
-    assembly = assemble(project, allow_synthetic=args.synthetic)
-    _print_findings(assembly.findings, quiet=args.quiet)
-    print(_summary(len(assembly.profiles), assembly.findings))
     previous = project.release.resolve() if project.release.exists() else None
     kept = (
         f"the last good release {previous} is still current"
         if previous
         else ("no release was written")
     )
+    try:
+        assembly = assemble(project, allow_synthetic=args.synthetic)
+    except InputError as exc:
+        print(f"citykg: {exc.finding.format()}\ncitykg: build stopped; {kept}", file=sys.stderr)
+        return 1
+    _print_findings(assembly.findings, quiet=args.quiet)
+    print(_summary(len(assembly.profiles), assembly.findings))
     if assembly.errors:
         print(f"citykg: build stopped by {len(assembly.errors)} error(s); {kept}", file=sys.stderr)
         return 1
@@ -271,10 +269,10 @@ def run_validate(args: argparse.Namespace) -> int:
         findings += assembly.findings
         reports += assembly.reports
     if rdf_files:
-        shapes = parse_rdf_file(project.shapes, project.relative(project.shapes))
-        concepts = parse_rdf_file(project.concepts, project.relative(project.concepts))
+        shapes = read_rdf(project.shapes, project.relative(project.shapes))
+        concepts = read_rdf(project.concepts, project.relative(project.concepts))
         for path in rdf_files:
-            data = _load_rdf(path, project)
+            data = read_rdf(path, project.relative(path))
             validation = validate_graph(data + concepts, shapes)
             reports.append(validation.report)
             findings += result_findings(
@@ -286,24 +284,6 @@ def run_validate(args: argparse.Namespace) -> int:
         _print_findings(findings, quiet=False)
         print(_summary(len(files) if files else len(project.profiles()), findings, "file"))
     return 1 if count_errors(findings) else 0
-
-
-def _load_rdf(path: Path, project: Project) -> Graph:
-    fmt = RDF_SUFFIXES[path.suffix]
-    if fmt in ("nquads", "trig"):
-        dataset = Dataset()
-        try:
-            dataset.parse(path, format=fmt)
-        except Exception as exc:  # rdflib raises many parser exception types
-            finding = Finding(
-                project.relative(path), None, Severity.ERROR, "syntax", f"not valid RDF: {exc}"
-            )
-            raise InputError(finding) from None
-        union = Graph()
-        for quad in dataset.quads():
-            union.add(quad[:3])
-        return union
-    return parse_rdf_file(path, project.relative(path), fmt)
 
 
 def _print_findings(findings: list[Finding], quiet: bool) -> None:

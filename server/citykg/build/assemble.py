@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,8 +19,15 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, RDFS
 from tqdm import tqdm
 
-from citykg.build.importer import STATISTICS_GRAPH, ProfileImport, Source, import_profile
+from citykg.build.importer import (
+    MAX_PROFILE_BYTES,
+    STATISTICS_GRAPH,
+    ProfileImport,
+    Source,
+    import_profile,
+)
 from citykg.build.links import Links, parse_links
+from citykg.build.rdf_input import read_rdf
 from citykg.build.validation import SourceLines, result_findings, validate_graph
 from citykg.build.vocabulary import Vocabulary
 from citykg.findings import Finding, Severity
@@ -33,14 +39,6 @@ CONCEPTS_GRAPH = GRAPH.concepts
 LINKS_GRAPH = GRAPH.links
 PROGRESS_FROM = 20
 VALIDATION_CHUNK = 1000
-
-
-class InputError(Exception):
-    """A file the build cannot do without (ontology, concepts, shapes) is unreadable."""
-
-    def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.format())
-        self.finding = finding
 
 
 @dataclass
@@ -60,28 +58,19 @@ class Assembly:
         return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
-def parse_rdf_file(path: Path, shown: str, fmt: str = "turtle") -> Graph:
-    """Parse one RDF file; a syntax error becomes an InputError naming file and line."""
-    try:
-        return Graph().parse(path, format=fmt)
-    except FileNotFoundError:
-        raise InputError(Finding(shown, None, Severity.ERROR, "missing", "file not found")) from None
-    except Exception as exc:  # rdflib raises many parser exception types
-        text = str(exc)
-        line = re.search(r"line (\d+)", text)
-        finding = Finding(shown, int(line.group(1)) if line else None, Severity.ERROR, "syntax",
-                          f"not valid RDF: {text.strip()[:300]}")
-        raise InputError(finding) from None
-
-
 def generation_time(project: Project) -> datetime:
-    """A reproducible build time: $SOURCE_DATE_EPOCH, else the last git commit, else newest input."""
+    """A reproducible build time: $SOURCE_DATE_EPOCH, else the last commit, else newest input."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     try:
-        out = subprocess.run(["git", "-C", str(project.root), "log", "-1", "--format=%ct"],
-                             capture_output=True, text=True, timeout=10, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(project.root), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
         if out.returncode == 0 and out.stdout.strip().isdigit():
             return datetime.fromtimestamp(int(out.stdout.strip()), UTC)
     except OSError:
@@ -95,9 +84,9 @@ def assemble(
 ) -> Assembly:
     """Import and validate every profile (or the given ones) with the project's vocabulary."""
     assembly = Assembly(generation_time(project))
-    ontology = to_canonical_graph(parse_rdf_file(project.ontology, project.relative(project.ontology)))
-    concepts = to_canonical_graph(parse_rdf_file(project.concepts, project.relative(project.concepts)))
-    assembly.shapes = parse_rdf_file(project.shapes, project.relative(project.shapes))
+    ontology = to_canonical_graph(read_rdf(project.ontology, project.relative(project.ontology)))
+    concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
+    assembly.shapes = read_rdf(project.shapes, project.relative(project.shapes))
     assembly.graphs[ONTOLOGY_GRAPH] = ontology
     assembly.graphs[CONCEPTS_GRAPH] = concepts
     links = _read_links(project, assembly)
@@ -107,18 +96,28 @@ def assemble(
     paths = list(project.profiles() if profile_paths is None else profile_paths)
     seen: dict[tuple[URIRef, str], str] = {}
     statistics, link_graph = Graph(), Graph()
-    bar = tqdm(paths, desc="profiles", unit="profile", disable=None if len(paths) >= PROGRESS_FROM else True)
+    bar = tqdm(
+        paths,
+        desc="profiles",
+        unit="profile",
+        disable=None if len(paths) >= PROGRESS_FROM else True,
+    )
     for path in bar:
-        result = _import_file(project, path, vocabulary, links, assembly.generated_at,
-                              allow_synthetic)
+        result = _import_file(
+            project, path, vocabulary, links, assembly.generated_at, allow_synthetic
+        )
         assembly.findings.extend(result.findings)
         if not result.ok:
             continue
         key = (result.city, result.wave)
         if key in seen:
-            msg = (f"a second profile of {result.city_name} for the {result.wave} survey "
-                   f"(the first is {seen[key]}); this one was not imported")
-            assembly.findings.append(Finding(result.source.path, 1, Severity.ERROR, "duplicate-profile", msg))
+            msg = (
+                f"a second profile of {result.city_name} for the {result.wave} survey "
+                f"(the first is {seen[key]}); this one was not imported"
+            )
+            assembly.findings.append(
+                Finding(result.source.path, 1, Severity.ERROR, "duplicate-profile", msg)
+            )
             continue
         seen[key] = result.source.path
         assembly.profiles.append(result)
@@ -140,23 +139,40 @@ def _read_links(project: Project, assembly: Assembly) -> Links:
     shown = project.relative(project.links)
     try:
         text = project.links.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        msg = "no link file: the release has no Wikidata links"
+        assembly.findings.append(Finding(shown, None, Severity.WARNING, "links", msg))
+        return Links(file=shown)
     except (OSError, UnicodeDecodeError) as exc:
-        assembly.findings.append(Finding(shown, None, Severity.WARNING, "links", f"link file unreadable: {exc}"))
+        msg = f"link file unreadable: {exc}"
+        assembly.findings.append(Finding(shown, None, Severity.ERROR, "links", msg))
         return Links(file=shown)
     links, findings = parse_links(text, shown)
     assembly.findings.extend(findings)
     return links
 
 
-def _import_file(project: Project, path: Path, vocabulary: Vocabulary, links: Links,
-                 generated_at: datetime, allow_synthetic: bool) -> ProfileImport:
+def _import_file(
+    project: Project,
+    path: Path,
+    vocabulary: Vocabulary,
+    links: Links,
+    generated_at: datetime,
+    allow_synthetic: bool,
+) -> ProfileImport:
     shown = project.relative(path)
     source = Source.from_path(shown)
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_PROFILE_BYTES else b""
     except OSError as exc:
         result = ProfileImport(source)
         result.findings.append(Finding(shown, None, Severity.ERROR, "unreadable", str(exc)))
+        return result
+    if size > MAX_PROFILE_BYTES:
+        result = ProfileImport(source)
+        msg = f"{size} bytes; a profile may have at most {MAX_PROFILE_BYTES} bytes"
+        result.findings.append(Finding(shown, None, Severity.ERROR, "too-large", msg))
         return result
     digest = hashlib.sha256(data).hexdigest()
     return import_profile(data, source, vocabulary, links, generated_at, digest, allow_synthetic)

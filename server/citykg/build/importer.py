@@ -14,9 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, QB, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, PROV, QB, RDF, RDFS, XSD
 
 from citykg import __version__
 from citykg.build.links import Links
@@ -36,6 +37,7 @@ from citykg.namespaces import CITYKG, DEFAULT_BASE, GRAPH, ID, ORG, SCHEMA
 SOFTWARE = URIRef(f"{ID}software/citykg/{__version__}")
 STATISTICS = URIRef(f"{ID}statistics")
 STATISTICS_GRAPH = GRAPH.statistics
+MAX_PROFILE_BYTES = 1_000_000  # a real profile is about 12 KB
 
 # Section key -> (concept scheme, property) for the plain list sections.
 LIST_SECTIONS = {
@@ -49,7 +51,9 @@ LIST_SECTIONS = {
 }
 # Sections a complete profile has, and the sentences that stand for a section.
 EXPECTED = [
-    key for key in HEADINGS if key not in ("vision", "measurement", "sufficient-data", "insufficient-data")
+    key
+    for key in HEADINGS
+    if key not in ("vision", "measurement", "sufficient-data", "insufficient-data")
 ]
 EXPECTED_SENTENCES = ["strategy", "approach", "dedicated-funding", "partnerships"]
 
@@ -70,7 +74,7 @@ class Source:
     @classmethod
     def from_path(cls, path: str, base: str = DEFAULT_BASE) -> Source:
         """A source named by its path relative to the project (``data/profiles/x.txt``)."""
-        relative = path.removeprefix("data/")
+        relative = quote(path.removeprefix("data/"), safe="/-._~")
         return cls(path, URIRef(f"{base}source/{relative}"))
 
 
@@ -118,8 +122,12 @@ def import_profile(
     result.findings.extend(findings)
     synthetic = profile.metadata.get("synthetic")
     if synthetic is not None and not allow_synthetic:
-        msg = "synthetic profile: never part of a release (build a synthetic project with --synthetic)"
-        result.findings.append(Finding(source.path, synthetic.number, Severity.ERROR, "synthetic", msg))
+        msg = (
+            "synthetic profile: never part of a release (build synthetic projects with --synthetic)"
+        )
+        result.findings.append(
+            Finding(source.path, synthetic.number, Severity.ERROR, "synthetic", msg)
+        )
         return result
     _Importer(profile, result, vocabulary, links).run(generated_at, sha256)
     return result
@@ -201,8 +209,12 @@ class _Importer:
         for sentence in self.profile.sentences:
             self.sentence(sentence)
         for line in self.profile.stray:
-            self.finding(line.number, Severity.WARNING, "not-understood",
-                         f"line not understood outside any section: {line.text[:80]!r}; ignored")
+            self.finding(
+                line.number,
+                Severity.WARNING,
+                "not-understood",
+                f"line not understood outside any section: {line.text[:80]!r}; ignored",
+            )
         self.missing_sections()
 
     def header(self) -> tuple[Line, Line] | None:
@@ -210,15 +222,25 @@ class _Importer:
         preamble = self.profile.preamble
         if not preamble:
             first = min((s.heading.number for s in self.profile.sections.values()), default=1)
-            self.finding(first, Severity.ERROR, "no-city", "profile does not start with a city name")
+            self.finding(
+                first, Severity.ERROR, "no-city", "profile does not start with a city name"
+            )
             return None
         if len(preamble) < 2:
-            self.finding(preamble[0].number, Severity.ERROR, "no-country",
-                         f"no country line after the city name {preamble[0].text!r}")
+            self.finding(
+                preamble[0].number,
+                Severity.ERROR,
+                "no-country",
+                f"no country line after the city name {preamble[0].text!r}",
+            )
             return None
         for extra in preamble[2:]:
-            self.finding(extra.number, Severity.WARNING, "not-understood",
-                         f"line not understood in the header: {extra.text[:80]!r}; ignored")
+            self.finding(
+                extra.number,
+                Severity.WARNING,
+                "not-understood",
+                f"line not understood in the header: {extra.text[:80]!r}; ignored",
+            )
         return preamble[0], preamble[1]
 
     def wave(self) -> tuple[str, Line]:
@@ -227,13 +249,21 @@ class _Importer:
         if stated and stated.text in ("2018", "2020"):
             return stated.text, stated
         if stated:
-            self.finding(stated.number, Severity.ERROR, "wave",
-                         f"survey-wave must be 2018 or 2020, not {stated.text!r}")
+            self.finding(
+                stated.number,
+                Severity.ERROR,
+                "wave",
+                f"survey-wave must be 2018 or 2020, not {stated.text!r}",
+            )
         note = next((s.line for s in self.profile.sentences if s.key == "wave-2018-note"), None)
         wave = "2018" if note else "2020"
         reason = "the 2018 snapshot note is present" if note else "there is no 2018 snapshot note"
-        self.finding(stated.number if stated else 1, Severity.WARNING, "wave-inferred",
-                     f"no survey-wave metadata; wave {wave} inferred because {reason}")
+        self.finding(
+            stated.number if stated else 1,
+            Severity.WARNING,
+            "wave-inferred",
+            f"no survey-wave metadata; wave {wave} inferred because {reason}",
+        )
         return wave, note or self.profile.preamble[0]
 
     def city(self, city_line: Line, country_line: Line, slug: str, code: str) -> URIRef:
@@ -241,9 +271,13 @@ class _Importer:
         name, country_name = city_line.text, country_line.text
         country = self.links.country(country_name)
         if country is None:
-            self.finding(country_line.number, Severity.WARNING, "unlinked-country",
-                         f"country {country_name!r} is not in {self.links.file}; "
-                         f"its identifier uses {code!r} instead of an ISO code")
+            self.finding(
+                country_line.number,
+                Severity.WARNING,
+                "unlinked-country",
+                f"country {country_name!r} is not in {self.links.file}; "
+                f"its identifier uses {code!r} instead of an ISO code",
+            )
             country_link = None
         else:
             country_link = country[1]
@@ -256,8 +290,12 @@ class _Importer:
         city_link = self.links.city(name, country_name)
         if city_link is None or city_link.wikidata is None:
             why = "has no QID yet" if city_link else f"is not in {self.links.file}"
-            self.finding(city_line.number, Severity.WARNING, "unlinked-city",
-                         f"city {name!r} ({country_name}) {why}; no Wikidata link")
+            self.finding(
+                city_line.number,
+                Severity.WARNING,
+                "unlinked-city",
+                f"city {name!r} ({country_name}) {why}; no Wikidata link",
+            )
         for iri, link in ((city, city_link), (country_iri, country_link)):
             if link is not None and link.wikidata is not None:
                 self.result.links.add((iri, OWL.sameAs, URIRef(link.wikidata)))
@@ -293,19 +331,29 @@ class _Importer:
         if section is None:
             return None
         if not section.lines:
-            self.finding(section.heading.number, Severity.WARNING, "empty-section",
-                         f"{section.heading.text!r} has no value")
+            self.finding(
+                section.heading.number,
+                Severity.WARNING,
+                "empty-section",
+                f"{section.heading.text!r} has no value",
+            )
             return None
         for extra in section.lines[1:]:
-            self.finding(extra.number, Severity.WARNING, "not-understood",
-                         f"extra line under {section.heading.text!r}: {extra.text[:80]!r}; ignored")
+            self.finding(
+                extra.number,
+                Severity.WARNING,
+                "not-understood",
+                f"extra line under {section.heading.text!r}: {extra.text[:80]!r}; ignored",
+            )
         return section.lines[0]
 
     def posts(self, city: URIRef, slug: str) -> None:
         """The mayor and lead innovation officer as ORG posts held by persons."""
         administration = URIRef(f"{city}/administration")
-        for key, role, name in (("mayor", CITYKG.Mayor, "mayor"),
-                                ("officer", CITYKG.LeadInnovationOfficer, "lead-innovation-officer")):
+        for key, role, name in (
+            ("mayor", CITYKG.Mayor, "mayor"),
+            ("officer", CITYKG.LeadInnovationOfficer, "lead-innovation-officer"),
+        ):
             line = self.single_value(key)
             if line is None:
                 continue
@@ -331,19 +379,26 @@ class _Importer:
         match = _POPULATION.match(line.text)
         digits = re.sub(r"[,.\s]", "", match.group("count")) if match else ""
         if not match or not re.fullmatch(r"-?\d+", digits):
-            self.finding(line.number, Severity.ERROR, "population",
-                         f"population {line.text!r} is not 'number (year)'; not recorded")
+            self.finding(
+                line.number,
+                Severity.ERROR,
+                "population",
+                f"population {line.text!r} is not 'number (year)'; not recorded",
+            )
             return
         node = URIRef(f"{self.profile_iri}/population")
         self.add(node, RDF.type, CITYKG.PopulationFigure)
         self.emit(self.profile_iri, CITYKG.population, node, line)
         self.emit(node, CITYKG.populationCount, Literal(int(digits)), line)
-        self.emit(node, CITYKG.referenceYear, Literal(match.group("year"), datatype=XSD.gYear), line)
+        self.emit(
+            node, CITYKG.referenceYear, Literal(match.group("year"), datatype=XSD.gYear), line
+        )
 
     # -- answer lists ----------------------------------------------------------------------
 
-    def option(self, scheme_slug: str, line: Line, where: str, text: str | None = None
-               ) -> URIRef | None:
+    def option(
+        self, scheme_slug: str, line: Line, where: str, text: str | None = None
+    ) -> URIRef | None:
         """The concept ``text`` (default: the whole line) names; a finding (with a suggestion)
         when it names none."""
         text = line.text if text is None else text
@@ -352,9 +407,13 @@ class _Importer:
         if concept is None:
             hint = scheme.suggest(text)
             hint = f"; did you mean {hint!r}?" if hint else ""
-            self.finding(line.number, Severity.WARNING, "unknown-option",
-                         f"{text[:80]!r} is not an option of {where} "
-                         f"(scheme {scheme.iri}){hint} Not recorded")
+            self.finding(
+                line.number,
+                Severity.WARNING,
+                "unknown-option",
+                f"{text[:80]!r} is not an option of {where} "
+                f"(scheme {scheme.iri}){hint} Not recorded",
+            )
         return concept
 
     def options(self, section: Section, scheme_slug: str, prop: URIRef) -> None:
@@ -368,8 +427,12 @@ class _Importer:
             if concept is None:
                 continue
             if concept in seen:
-                self.finding(line.number, Severity.WARNING, "duplicate-answer",
-                             f"{line.text!r} repeats line {seen[concept].number}; counted once")
+                self.finding(
+                    line.number,
+                    Severity.WARNING,
+                    "duplicate-answer",
+                    f"{line.text!r} repeats line {seen[concept].number}; counted once",
+                )
                 continue
             seen[concept] = line
             self.emit(self.profile_iri, prop, concept, line)
@@ -398,8 +461,11 @@ class _Importer:
                 self.emit(self.profile_iri, CITYKG.rolesStatement, Literal(line.text), line)
             else:
                 listed.append(line)
-        self.options(Section(section.key, section.heading, section.match, listed),
-                     "innovation-role", CITYKG.innovationRole)
+        self.options(
+            Section(section.key, section.heading, section.match, listed),
+            "innovation-role",
+            CITYKG.innovationRole,
+        )
 
     def spotlight(self) -> None:
         """The spotlight initiative: name (the quoted title), launch year, description."""
@@ -407,8 +473,9 @@ class _Importer:
         if section is None:
             return
         if not section.lines:
-            self.finding(section.heading.number, Severity.WARNING, "empty-section",
-                         "spotlight has no text")
+            self.finding(
+                section.heading.number, Severity.WARNING, "empty-section", "spotlight has no text"
+            )
             return
         node = URIRef(f"{self.profile_iri}/spotlight")
         self.add(node, RDF.type, CITYKG.SpotlightInitiative)
@@ -420,12 +487,17 @@ class _Importer:
         if name:
             self.emit(node, SCHEMA.name, Literal(name.group("name").strip(), lang="en"), first)
         else:
-            self.finding(first.number, Severity.INFO, "spotlight-name",
-                         "no quoted initiative name in the spotlight; name not recorded")
+            self.finding(
+                first.number,
+                Severity.INFO,
+                "spotlight-name",
+                "no quoted initiative name in the spotlight; name not recorded",
+            )
         launch = _LAUNCH.search(text)
         if launch:
-            self.emit(node, CITYKG.launchYear, Literal(launch.group("year"), datatype=XSD.gYear),
-                      first)
+            self.emit(
+                node, CITYKG.launchYear, Literal(launch.group("year"), datatype=XSD.gYear), first
+            )
 
     def activities(self) -> None:
         """The highlighted top activity and the seven ranked activities."""
@@ -439,12 +511,20 @@ class _Importer:
             match = _RANK.match(line.text)
             if match:
                 if rank is not None:
-                    self.finding(rank[1].number, Severity.WARNING, "rank-without-activity",
-                                 f"rank {rank[0]} is not followed by an activity")
+                    self.finding(
+                        rank[1].number,
+                        Severity.WARNING,
+                        "rank-without-activity",
+                        f"rank {rank[0]} is not followed by an activity",
+                    )
                 a, b = match.group("a"), match.group("b")
                 if b is not None and a != b:
-                    self.finding(line.number, Severity.WARNING, "rank-mismatch",
-                                 f"rank line {line.text!r} gives two numbers; using {b}")
+                    self.finding(
+                        line.number,
+                        Severity.WARNING,
+                        "rank-mismatch",
+                        f"rank line {line.text!r} gives two numbers; using {b}",
+                    )
                 rank = (int(b or a), line)
                 continue
             if scheme.is_scope_note(line.text) or line.text.lower().startswith("e.g."):
@@ -463,8 +543,12 @@ class _Importer:
                 self.emit(node, CITYKG.activity, concept, line)
             rank = None
         if rank is not None:
-            self.finding(rank[1].number, Severity.WARNING, "rank-without-activity",
-                         f"rank {rank[0]} is not followed by an activity")
+            self.finding(
+                rank[1].number,
+                Severity.WARNING,
+                "rank-without-activity",
+                f"rank {rank[0]} is not followed by an activity",
+            )
 
     def funded_activities(self) -> None:
         """The city's own funded activities; the flattened chart after them is not a fact."""
@@ -473,21 +557,38 @@ class _Importer:
             return
         chart = next((i for i, x in enumerate(section.lines) if _CHART_COUNT.match(x.text)), None)
         own = section.lines if chart is None else section.lines[:chart]
-        self.options(Section(section.key, section.heading, section.match, own),
-                     "funded-activity", CITYKG.fundedActivity)
+        self.options(
+            Section(section.key, section.heading, section.match, own),
+            "funded-activity",
+            CITYKG.fundedActivity,
+        )
         if chart is None:
             return
         scheme = self.vocabulary.scheme("funded-activity")
         rest = section.lines[chart:]
-        end = next((i for i, x in enumerate(rest)
-                    if not _CHART_COUNT.match(x.text) and scheme.match(x.text) is None), len(rest))
+        end = next(
+            (
+                i
+                for i, x in enumerate(rest)
+                if not _CHART_COUNT.match(x.text) and scheme.match(x.text) is None
+            ),
+            len(rest),
+        )
         first, last = rest[0].number, rest[end - 1].number
-        self.finding(first, Severity.INFO, "ambiguous-chart",
-                     f"the funded-activity chart (lines {first}-{last}) is flattened: each count "
-                     "can belong to the label before or after it, so its counts are not recorded")
+        self.finding(
+            first,
+            Severity.INFO,
+            "ambiguous-chart",
+            f"the funded-activity chart (lines {first}-{last}) is flattened: each count "
+            "can belong to the label before or after it, so its counts are not recorded",
+        )
         for line in rest[end:]:
-            self.finding(line.number, Severity.WARNING, "not-understood",
-                         f"line not understood after the funded-activity chart: {line.text[:80]!r}")
+            self.finding(
+                line.number,
+                Severity.WARNING,
+                "not-understood",
+                f"line not understood after the funded-activity chart: {line.text[:80]!r}",
+            )
 
     def data_counts(self) -> None:
         """The two numbers printed under 'Data availability by policy area'."""
@@ -497,14 +598,22 @@ class _Importer:
         numbers = [x for x in section.lines if x.text.isdigit()]
         for line in section.lines:
             if not line.text.isdigit():
-                self.finding(line.number, Severity.WARNING, "not-understood",
-                             f"line not understood under data availability: {line.text[:80]!r}")
+                self.finding(
+                    line.number,
+                    Severity.WARNING,
+                    "not-understood",
+                    f"line not understood under data availability: {line.text[:80]!r}",
+                )
         props = (CITYKG.statedSufficientDataCount, CITYKG.statedInsufficientDataCount)
         for prop, line in zip(props, numbers, strict=False):
             self.emit(self.profile_iri, prop, Literal(int(line.text)), line)
         if len(numbers) != 2:
-            self.finding(section.heading.number, Severity.WARNING, "data-counts",
-                         f"expected two counts (sufficient, insufficient), found {len(numbers)}")
+            self.finding(
+                section.heading.number,
+                Severity.WARNING,
+                "data-counts",
+                f"expected two counts (sufficient, insufficient), found {len(numbers)}",
+            )
 
     # -- sentences -------------------------------------------------------------------------
 
@@ -521,8 +630,9 @@ class _Importer:
             indicator = "no-dedicated-funding" if negative else "dedicated-funding"
         elif sentence.key == "staff-training":
             if not negative:
-                training = self.vocabulary.concept("funded-activity",
-                                                   "training-staff-and-building-capacity")
+                training = self.vocabulary.concept(
+                    "funded-activity", "training-staff-and-building-capacity"
+                )
                 self.emit(p, CITYKG.fundedActivity, training, line)
             indicator = "no-staff-training-funding" if negative else "funds-staff-training"
         elif sentence.key == "approach":
@@ -532,16 +642,24 @@ class _Importer:
         elif sentence.key == "partnerships":
             self.partnerships(match.group("with"), line)
         elif sentence.key == "unknown":
-            self.finding(line.number, Severity.WARNING, "not-understood",
-                         f"sentence not understood: {match.group(0)[:80]!r}; ignored")
+            self.finding(
+                line.number,
+                Severity.WARNING,
+                "not-understood",
+                f"sentence not understood: {match.group(0)[:80]!r}; ignored",
+            )
         elif sentence.key == "data-partnerships":
             self.emit(p, CITYKG.dataPartnershipsStatement, Literal(line.text), line)
             for partner in _split_list(match.group("with")):
                 self.emit(p, CITYKG.dataPartner, Literal(re.sub(r"^the ", "", partner)), line)
         if sentence.figure is not None:
             if indicator is None:
-                self.finding(line.number, Severity.INFO, "figure-unused",
-                             "survey-wide figure in a sentence citykg does not model; not recorded")
+                self.finding(
+                    line.number,
+                    Severity.INFO,
+                    "figure-unused",
+                    "survey-wide figure in a sentence citykg does not model; not recorded",
+                )
             else:
                 self.statistic(indicator, sentence.figure, line)
 
@@ -549,13 +667,22 @@ class _Importer:
         """Holistic, specific policy areas, or both."""
         text = how.lower()
         holistic, specific = "holistic" in text, "specific" in text
-        slug = {(True, True): "holistic-and-specific", (True, False): "holistic",
-                (False, True): "specific-policy-areas"}.get((holistic, specific))
+        slug = {
+            (True, True): "holistic-and-specific",
+            (True, False): "holistic",
+            (False, True): "specific-policy-areas",
+        }.get((holistic, specific))
         if slug is None:
-            self.finding(line.number, Severity.WARNING, "unknown-option",
-                         f"approach {how!r} is neither holistic nor specific; not recorded")
+            self.finding(
+                line.number,
+                Severity.WARNING,
+                "unknown-option",
+                f"approach {how!r} is neither holistic nor specific; not recorded",
+            )
             return None
-        self.emit(self.profile_iri, CITYKG.approach, self.vocabulary.concept("approach", slug), line)
+        self.emit(
+            self.profile_iri, CITYKG.approach, self.vocabulary.concept("approach", slug), line
+        )
         return "holistic-and-specific-approach" if slug == "holistic-and-specific" else None
 
     def placement(self, where: str, line: Line) -> None:
@@ -578,22 +705,36 @@ class _Importer:
         share = Decimal("0.5") if "half" in share_text else Decimal(share_text.rstrip("%")) / 100
         wave = figure.group("wave") or "combined"
         if wave not in ("2018", "2020", "combined"):
-            self.finding(line.number, Severity.WARNING, "wave",
-                         f"survey wave {wave} is unknown; figure not recorded")
+            self.finding(
+                line.number,
+                Severity.WARNING,
+                "wave",
+                f"survey wave {wave} is unknown; figure not recorded",
+            )
             return
         obs = URIRef(f"{STATISTICS}/{indicator}/{wave}")
         stats = self.result.statistics
         stats.add((STATISTICS, RDF.type, QB.DataSet))
         stats.add((STATISTICS, QB.structure, CITYKG.SurveyStatisticsStructure))
-        stats.add((STATISTICS, RDFS.label, Literal("Survey-wide figures quoted in the profiles",
-                                                   lang="en")))
+        stats.add(
+            (
+                STATISTICS,
+                RDFS.label,
+                Literal("Survey-wide figures quoted in the profiles", lang="en"),
+            )
+        )
         stats.add((obs, RDF.type, QB.Observation))
         stats.add((obs, QB.dataSet, STATISTICS))
         stats.add((obs, CITYKG.indicator, self.vocabulary.concept("survey-indicator", indicator)))
         stats.add((obs, CITYKG.surveyWave, self.vocabulary.concept("survey-wave", wave)))
         stats.add((obs, PROV.wasDerivedFrom, self.result.source.iri))
-        self.emit(obs, CITYKG.shareOfCities, Literal(share.normalize(), datatype=XSD.decimal),
-                  line, stats=True)
+        self.emit(
+            obs,
+            CITYKG.shareOfCities,
+            Literal(share.normalize(), datatype=XSD.decimal),
+            line,
+            stats=True,
+        )
         if share_text.startswith("morethan"):
             more = self.vocabulary.concept("share-qualifier", "more-than")
             self.emit(obs, CITYKG.shareQualifier, more, line, stats=True)
@@ -607,9 +748,13 @@ class _Importer:
             seen.add("placement")
         for key in [*EXPECTED, *EXPECTED_SENTENCES, "placement"]:
             if key not in seen:
-                self.finding(self.profile.last_line, Severity.WARNING, "missing-section",
-                             f"no {key.replace('-', ' ')} section or sentence "
-                             f"(file ends at line {self.profile.last_line})")
+                self.finding(
+                    self.profile.last_line,
+                    Severity.WARNING,
+                    "missing-section",
+                    f"no {key.replace('-', ' ')} section or sentence "
+                    f"(file ends at line {self.profile.last_line})",
+                )
 
 
 def _slug(text: str) -> str:

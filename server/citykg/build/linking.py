@@ -102,28 +102,42 @@ def _literal(text: str) -> str:
 
 
 def _city_query(city: str, country: str, country_iri: str | None) -> str:
-    in_country = (f"?item wdt:P17 <{country_iri}> ." if country_iri
-                  else f"?item wdt:P17 ?country . ?country rdfs:label {_literal(country)} .")
-    return PREFIXES + f"""SELECT DISTINCT ?item WHERE {{
+    in_country = (
+        f"?item wdt:P17 <{country_iri}> ."
+        if country_iri
+        else f"?item wdt:P17 ?country . ?country rdfs:label {_literal(country)} ."
+    )
+    return (
+        PREFIXES
+        + f"""SELECT DISTINCT ?item WHERE {{
   ?item rdfs:label {_literal(city)} .
   ?item wdt:P31/wdt:P279* wd:Q515 .
   {in_country}
 }} ORDER BY ?item LIMIT 20"""
+    )
 
 
 def _country_query(country: str) -> str:
-    return PREFIXES + f"""SELECT DISTINCT ?item WHERE {{
+    return (
+        PREFIXES
+        + f"""SELECT DISTINCT ?item WHERE {{
   ?item rdfs:label {_literal(country)} ; wdt:P31 wd:Q6256 .
 }} ORDER BY ?item LIMIT 20"""
+    )
 
 
 def _ask(endpoint: str, query: str, timeout: float) -> list[str]:
     data = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(endpoint, data=data, method="POST", headers={
-        "Accept": "application/sparql-results+json",
-        "Content-Type": "application/x-www-form-urlencoded",
-        "User-Agent": USER_AGENT,
-    })
+    request = urllib.request.Request(
+        endpoint,
+        data=data,
+        method="POST",
+        headers={
+            "Accept": "application/sparql-results+json",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": USER_AGENT,
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = json.load(response)
@@ -131,5 +145,6 @@ def _ask(endpoint: str, query: str, timeout: float) -> list[str]:
         raise EndpointError(f"could not query {endpoint}: {exc}") from None
     except json.JSONDecodeError:
         raise EndpointError(f"{endpoint} did not answer SPARQL JSON results") from None
-    return [row["item"]["value"] for row in body.get("results", {}).get("bindings", [])
-            if "item" in row]
+    return [
+        row["item"]["value"] for row in body.get("results", {}).get("bindings", []) if "item" in row
+    ]

@@ -11,6 +11,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from citykg.build.vocabulary import normalise
 from citykg.findings import Finding, Severity
 from citykg.namespaces import WD
@@ -52,25 +54,47 @@ def parse_links(text: str, file: str) -> tuple[Links, list[Finding]]:
     if missing:
         msg = f"link file lacks the columns {', '.join(sorted(missing))}"
         return links, [Finding(file, 1, Severity.ERROR, "links-columns", msg)]
-    for row in reader:
-        line = reader.line_num
-        kind, name = (row["kind"] or "").strip(), (row["name"] or "").strip()
-        link = Link(_wikidata_iri(row["wikidata"] or ""), line, (row.get("note") or "").strip())
-        if not name:
-            findings.append(Finding(file, line, Severity.WARNING, "links-row", "row has no name"))
-        elif kind == "country":
-            iso3 = (row["iso3"] or "").strip().upper()
-            if not re.fullmatch(r"[A-Z]{3}", iso3):
-                msg = f"country {name!r} needs a three-letter ISO code, got {iso3!r}"
-                findings.append(Finding(file, line, Severity.WARNING, "links-row", msg))
-                continue
-            links.countries[normalise(name)] = (iso3, link)
-        elif kind == "city":
-            links.cities[(normalise(name), normalise(row["country"] or ""))] = link
-        else:
-            msg = f"unknown kind {kind!r} (expected city or country)"
-            findings.append(Finding(file, line, Severity.WARNING, "links-row", msg))
+    try:
+        for row in reader:
+            _read_row(row, reader.line_num, file, links, findings)
+    except csv.Error as exc:
+        msg = f"not a readable CSV row ({exc}); the rows after it were not read"
+        findings.append(Finding(file, reader.line_num + 1, Severity.ERROR, "links-csv", msg))
     return links, findings
+
+
+def _read_row(
+    row: dict[str, str], line: int, file: str, links: Links, findings: list[Finding]
+) -> None:
+    kind, name = (row["kind"] or "").strip(), (row["name"] or "").strip()
+    wikidata = _wikidata_iri(row["wikidata"] or "")
+    if wikidata is not None and not _is_iri(wikidata):
+        msg = f"{wikidata!r} is neither a Wikidata QID nor an IRI; the row was not read"
+        findings.append(Finding(file, line, Severity.ERROR, "links-iri", msg))
+        return
+    link = Link(wikidata, line, (row.get("note") or "").strip())
+    if not name:
+        findings.append(Finding(file, line, Severity.WARNING, "links-row", "row has no name"))
+    elif kind == "country":
+        iso3 = (row["iso3"] or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", iso3):
+            msg = f"country {name!r} needs a three-letter ISO code, got {iso3!r}"
+            findings.append(Finding(file, line, Severity.WARNING, "links-row", msg))
+            return
+        links.countries[normalise(name)] = (iso3, link)
+    elif kind == "city":
+        links.cities[(normalise(name), normalise(row["country"] or ""))] = link
+    else:
+        msg = f"unknown kind {kind!r} (expected city or country)"
+        findings.append(Finding(file, line, Severity.WARNING, "links-row", msg))
+
+
+def _is_iri(value: str) -> bool:
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _wikidata_iri(value: str) -> str | None:

@@ -128,7 +128,7 @@ class ProfileText:
 
 
 def decode_lines(data: bytes, file: str) -> tuple[list[Line], list[Finding]]:
-    """Split bytes into numbered non-empty lines; a line that is not UTF-8 is dropped with a finding."""
+    """Numbered non-empty lines; a line that is not UTF-8 is dropped with a finding."""
     lines, findings = [], []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -158,7 +158,9 @@ def split_profile(lines: list[Line], file: str) -> tuple[ProfileText, list[Findi
             if key in profile.sections:
                 first = profile.sections[key].heading.number
                 msg = f"section {line.text!r} appears again (first at line {first}); ignored"
-                findings.append(Finding(file, line.number, Severity.WARNING, "duplicate-section", msg))
+                findings.append(
+                    Finding(file, line.number, Severity.WARNING, "duplicate-section", msg)
+                )
                 current = Section(key, line, match)
                 continue
             current = profile.sections[key] = Section(key, line, match)

@@ -138,12 +138,26 @@ def void_description(
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal("citykg: city innovation capacity profiles", lang="en")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "The city profiles of the OECD/Bloomberg Philanthropies Survey on Innovation Capacity in "
-        "Cities (waves 2018 and 2020) as linked data, one named graph per profile.", lang="en")))
+    g.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "The city profiles of the OECD/Bloomberg Philanthropies Survey on Innovation "
+                "Capacity in Cities (waves 2018 and 2020) as linked data, one named graph per "
+                "profile.",
+                lang="en",
+            ),
+        )
+    )
     g.add((dataset, DCTERMS.source, URIRef("https://www.cities-innovation-oecd.com/")))
-    g.add((dataset, DCTERMS.modified, Literal(assembly.generated_at.date().isoformat(),
-                                              datatype=XSD.date)))
+    g.add(
+        (
+            dataset,
+            DCTERMS.modified,
+            Literal(assembly.generated_at.date().isoformat(), datatype=XSD.date),
+        )
+    )
     g.add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     g.add((dataset, VOID.uriSpace, Literal(base)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(SPARQL_ENDPOINT_IRI)))
@@ -151,8 +165,14 @@ def void_description(
     g.add((dataset, VOID.subset, linkset))
     g.add((dataset, DCAT.landingPage, URIRef(base)))
     g.add((dataset, DCAT.accessService, service))
-    for vocab in (str(SCHEMA), str(ORG), "http://www.w3.org/2004/02/skos/core#",
-                  "http://purl.org/linked-data/cube#", "http://www.w3.org/ns/prov#", str(CITYKG)):
+    for vocab in (
+        str(SCHEMA),
+        str(ORG),
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/linked-data/cube#",
+        "http://www.w3.org/ns/prov#",
+        str(CITYKG),
+    ):
         g.add((dataset, VOID.vocabulary, URIRef(vocab)))
     for city in sorted({p.city for p in assembly.profiles if p.city is not None})[:5]:
         g.add((dataset, VOID.exampleResource, city))
@@ -186,8 +206,13 @@ def void_description(
     g.add((linkset, VOID.linkPredicate, OWL.sameAs))
     g.add((linkset, VOID.subjectsTarget, dataset))
     g.add((linkset, VOID.objectsTarget, wikidata))
-    g.add((linkset, VOID.triples, Literal(len(set(links.triples((None, OWL.sameAs, None)))),
-                                          datatype=XSD.integer)))
+    g.add(
+        (
+            linkset,
+            VOID.triples,
+            Literal(len(set(links.triples((None, OWL.sameAs, None)))), datatype=XSD.integer),
+        )
+    )
     g.add((wikidata, RDF.type, VOID.Dataset))
     g.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
     g.add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))

@@ -12,14 +12,20 @@ import random
 import shutil
 from pathlib import Path
 
-from rdflib import Graph
 from rdflib.namespace import SKOS
 
+from citykg.build.rdf_input import read_rdf
 from citykg.build.vocabulary import Vocabulary
 from citykg.project import Project
 
-COUNTRIES = [("Germany", "DEU", "Q183"), ("Greece", "GRC", "Q41"), ("Portugal", "PRT", ""),
-             ("Spain", "ESP", ""), ("Sweden", "SWE", ""), ("United States", "USA", "")]
+COUNTRIES = [
+    ("Germany", "DEU", "Q183"),
+    ("Greece", "GRC", "Q41"),
+    ("Portugal", "PRT", ""),
+    ("Spain", "ESP", ""),
+    ("Sweden", "SWE", ""),
+    ("United States", "USA", ""),
+]
 FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dario", "Eva", "Farid", "Greta", "Hugo", "Ines", "Jonas"]
 LAST_NAMES = ["Almeida", "Berg", "Costa", "Dimitriou", "Engel", "Fischer", "García", "Holm"]
 
@@ -28,9 +34,11 @@ def labels(vocabulary: Vocabulary, scheme: str) -> list[str]:
     """The preferred labels of a scheme, in notation order where there is one."""
     graph = vocabulary.graph
     concepts = vocabulary.scheme(scheme).pref_label
+
     def order(c) -> tuple:  # noqa: ANN001
         notation = graph.value(c, SKOS.notation)
         return (int(notation) if notation and str(notation).isdigit() else 999, concepts[c])
+
     return [concepts[c] for c in sorted(concepts, key=order)]
 
 
@@ -53,41 +61,103 @@ def profile_text(index: int, vocabulary: Vocabulary, rng: random.Random) -> tupl
     roles = pick("innovation-role", 1, 5)
     activities = labels(vocabulary, "innovation-activity")
     rng.shuffle(activities)
-    funded = [a for a in pick("funded-activity", 1, 3)
-              if a not in ("Launching or sustaining a project", "Training staff and building capacity")]
+    funded = [
+        a
+        for a in pick("funded-activity", 1, 3)
+        if a not in ("Launching or sustaining a project", "Training staff and building capacity")
+    ]
     lines = [
         "# synthetic: true",
         f"# survey-wave: {wave}",
-        city, "", country, "", "Mayor", "", person(), "", "Population", "",
-        f"{rng.randint(20_000, 9_000_000):,} ({rng.randint(2015, 2020)})", "",
-        "Lead Innovation Officer", "", person(), "",
-        "Innovation is helping to:", *[f"  • {x}" for x in pick("benefit", 1, 4)], "",
-        "Critical success factors:", *[f"  • {x}" for x in pick("success-factor", 1, 5)], "",
-        f"Spotlight on innovation in {city}", "",
+        city,
+        "",
+        country,
+        "",
+        "Mayor",
+        "",
+        person(),
+        "",
+        "Population",
+        "",
+        f"{rng.randint(20_000, 9_000_000):,} ({rng.randint(2015, 2020)})",
+        "",
+        "Lead Innovation Officer",
+        "",
+        person(),
+        "",
+        "Innovation is helping to:",
+        *[f"  • {x}" for x in pick("benefit", 1, 4)],
+        "",
+        "Critical success factors:",
+        *[f"  • {x}" for x in pick("success-factor", 1, 5)],
+        "",
+        f"Spotlight on innovation in {city}",
+        "",
         f"Launched in {rng.randint(2005, 2020)}, the programme “{city} Lab” brings residents, "
-        "officials and researchers together to test new services before the city adopts them.", "",
-        "Vision and approach to innovation capacity", "",
+        "officials and researchers together to test new services before the city adopts them.",
+        "",
+        "Vision and approach to innovation capacity",
+        "",
         f"Along with 50% of cities surveyed, {city} "
         f"{rng.choice(['has', 'does not have'])} an explicit innovation strategy. Similar to more "
         f"than half of cities surveyed, {city} approaches innovation capacity both from a "
-        "holistic/macro level, as well as in specific policy areas.", "",
-        f"Policy areas that {city} is focused on", "", *pick("policy-area", 1, 4),
-        "Policy areas by number of cities", "",
-        f"{city} utilizes {len(roles)} different innovation skills or roles", "", *roles,
-        "Innovation roles by number of cities", "",
-        f"{city}’s innovation work is sprinkled throughout the municipal administration.", "",
-        f"Terms {city} most associates with innovation", "", *pick("innovation-term", 1, 3), "",
-        f"{city}'s most common innovation activities", "", activities[0], "",
-        *[x for rank, a in enumerate(activities, 1) for x in (f"  {rank}. {rank}", "", f"    {a}", "")],
-        "How is innovation funded here?", "",
-        f"Like 81% of cities surveyed, {city} has dedicated funding to support innovation capacity.",
-        "", "Top sources of funding", "", "Municipal budget", "",
-        "Activities being funded", "", *funded, "",
-        "How is innovation measured?", "",
+        "holistic/macro level, as well as in specific policy areas.",
+        "",
+        f"Policy areas that {city} is focused on",
+        "",
+        *pick("policy-area", 1, 4),
+        "Policy areas by number of cities",
+        "",
+        f"{city} utilizes {len(roles)} different innovation skills or roles",
+        "",
+        *roles,
+        "Innovation roles by number of cities",
+        "",
+        f"{city}’s innovation work is sprinkled throughout the municipal administration.",
+        "",
+        f"Terms {city} most associates with innovation",
+        "",
+        *pick("innovation-term", 1, 3),
+        "",
+        f"{city}'s most common innovation activities",
+        "",
+        activities[0],
+        "",
+        *[
+            x
+            for rank, a in enumerate(activities, 1)
+            for x in (f"  {rank}. {rank}", "", f"    {a}", "")
+        ],
+        "How is innovation funded here?",
+        "",
+        f"Like 81% of cities surveyed, {city} has dedicated funding to support innovation "
+        "capacity.",
+        "",
+        "Top sources of funding",
+        "",
+        "Municipal budget",
+        "",
+        "Activities being funded",
+        "",
+        *funded,
+        "",
+        "How is innovation measured?",
+        "",
         f"{city} has developed partnerships to promote innovation capacity with "
-        f"{' and '.join(pick('partnership-type', 1, 2))}.", "",
-        "Data availability by policy area", "", str(len(sufficient)), str(len(insufficient)), "",
-        "Sufficient data", "", *sufficient, "", "Insufficient data", "", *insufficient,
+        f"{' and '.join(pick('partnership-type', 1, 2))}.",
+        "",
+        "Data availability by policy area",
+        "",
+        str(len(sufficient)),
+        str(len(insufficient)),
+        "",
+        "Sufficient data",
+        "",
+        *sufficient,
+        "",
+        "Insufficient data",
+        "",
+        *insufficient,
     ]
     return "\n".join(lines) + "\n", city, country
 
@@ -99,7 +169,7 @@ def write_project(root: Path, count: int, source: Project, seed: int = 1) -> Pro
         shutil.copytree(source.root / folder, root / folder, dirs_exist_ok=True)
     profiles = root / "data" / "profiles"
     profiles.mkdir(parents=True, exist_ok=True)
-    vocabulary = Vocabulary(Graph().parse(source.concepts))
+    vocabulary = Vocabulary(read_rdf(source.concepts, source.relative(source.concepts)))
     rng = random.Random(seed)
     rows = ["kind,name,country,iso3,wikidata,note"]
     rows += [f"country,{name},,{iso3},{qid}," for name, iso3, qid in COUNTRIES]

@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from citykg.build.rdf_input import to_rdflib
 from citykg.findings import Finding, Severity
 from citykg.namespaces import CITYKG, SH
 
@@ -105,13 +106,15 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
             for d in shapes.objects(source, SH.declare)
         )
         select = str(shapes.value(constraint, SH.select)).replace("$this", "?this")
-        constraints.append(SparqlConstraint(
-            shape=shape,
-            targets=tuple(shapes.objects(shape, SH.targetClass)),
-            severity=_SEVERITY.get(shapes.value(shape, SH.severity), Severity.ERROR),
-            message=str(shapes.value(constraint, SH.message) or "SPARQL constraint not met"),
-            query=prefixes + select,
-        ))
+        constraints.append(
+            SparqlConstraint(
+                shape=shape,
+                targets=tuple(shapes.objects(shape, SH.targetClass)),
+                severity=_SEVERITY.get(shapes.value(shape, SH.severity), Severity.ERROR),
+                message=str(shapes.value(constraint, SH.message) or "SPARQL constraint not met"),
+                query=prefixes + select,
+            )
+        )
     return core, constraints
 
 
@@ -129,21 +132,21 @@ def evaluate_sparql(data: Graph, constraints: list[SparqlConstraint]) -> list[Sh
         solutions = store.query(query)
         variables = solutions.variables
         for row in solutions:
-            values = {v.value: _rdflib(row[v]) for v in variables if row[v] is not None}
-            message = re.sub(r"\{[?$](\w+)\}", lambda m: str(values.get(m.group(1), "")), c.message)
-            results.append(ShaclResult(c.severity, values["this"], values.get("path"),
-                                       values.get("value", values["this"]), message, c.shape))
+            values = {v.value: to_rdflib(row[v]) for v in variables if row[v] is not None}
+            message = re.sub(
+                r"\{[?$](\w+)\}", lambda m, found=values: str(found.get(m.group(1), "")), c.message
+            )
+            results.append(
+                ShaclResult(
+                    c.severity,
+                    values["this"],
+                    values.get("path"),
+                    values.get("value", values["this"]),
+                    message,
+                    c.shape,
+                )
+            )
     return results
-
-
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _add_to_report(report: Graph, results: list[ShaclResult]) -> None:
@@ -176,8 +179,12 @@ def merge_reports(reports: list[Graph]) -> Graph:
             conforms = conforms and bool(report.value(old, SH.conforms).toPython())
             for result in report.objects(old, SH.result):
                 merged.add((node, SH.result, result))
-        merged += ((s, p, o) for s, p, o in report if p not in (SH.conforms, SH.result)
-                   and not (p == RDF.type and o == SH.ValidationReport))
+        merged += (
+            (s, p, o)
+            for s, p, o in report
+            if p not in (SH.conforms, SH.result)
+            and not (p == RDF.type and o == SH.ValidationReport)
+        )
     merged.add((node, RDF.type, SH.ValidationReport))
     merged.add((node, SH.conforms, Literal(conforms)))
     return merged
