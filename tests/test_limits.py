@@ -4,14 +4,17 @@ killed worker replaced. Loopback only; every loop is bounded and stops by itself
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import signal
 import statistics
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -19,7 +22,7 @@ import requests
 
 from citykg.serve import create_app
 
-from conftest import citykg_serve
+from conftest import ROOT, citykg_serve, free_port, running
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH = "SELECT (COUNT(*) AS ?n) WHERE { ?s (<urn:p>|!<urn:p>)* ?o . ?x ?y ?z }"
@@ -233,3 +236,84 @@ def test_repeated_queries_come_from_the_release_cache(release, tmp_path):
             off.get("/sparql", query_string={"query": ORDINARY}).headers["Citykg-Cache"] == "miss"
         )
     app.config["executor"].close()
+
+
+def _children(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(stat.parent.name))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _wait_for(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_killed_web_worker_is_replaced_and_fails_only_its_requests(release, tmp_path):
+    """gunicorn with two web workers, as the README deploys it: SIGKILL the one running a slow
+    query. Its in-flight request fails; the master starts a new worker; the killed worker's
+    query process exits with it; a steady client sees at most one failure; then all is well."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    command = [gunicorn, "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}"]
+    command += ["--graceful-timeout", "5", "citykg.serve:create_app()"]
+    env = {
+        "CITYKG_PROJECT": str(ROOT),
+        "CITYKG_RELEASE": str(release),
+        "CITYKG_STORE_DIR": str(tmp_path / "stores"),
+        "CITYKG_QUERY_WORKERS": "1",
+    }
+    ordinary = {"query": ORDINARY, "format": "json"}
+    with running(command, f"{base}/sparql?query=ASK%7B%7D", env) as master:
+        assert _wait_for(lambda: len(_children(master.pid)) == 2)
+        web_workers = _children(master.pid)
+        assert _wait_for(lambda: all(_children(w) for w in web_workers))
+        outcome: dict[str, object] = {}
+
+        def slow() -> None:
+            try:
+                params = {"query": CARTESIAN, "timeout": "20"}
+                outcome["slow"] = requests.get(f"{base}/sparql", params=params, timeout=60)
+            except requests.ConnectionError as exc:
+                outcome["slow"] = exc
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        before = {w: _cpu_ticks(q) for w in web_workers for q in _children(w)}
+        time.sleep(1.5)
+        busy = [w for w in web_workers for q in _children(w) if _cpu_ticks(q) - before[w] > 50]
+        assert len(busy) == 1, busy
+        victim = busy[0]
+        victim_queries = _children(victim)
+        failures, answers = 0, 0
+        os.kill(victim, signal.SIGKILL)
+        for _ in range(30):
+            try:
+                response = requests.get(f"{base}/sparql", params=ordinary, timeout=30)
+                answers += response.status_code == 200
+            except requests.ConnectionError:
+                failures += 1
+        thread.join(timeout=60)
+        assert isinstance(outcome["slow"], requests.ConnectionError)
+        assert failures <= 1 and answers == 30 - failures
+        assert _wait_for(lambda: len(_children(master.pid) - {victim}) == 2)
+        assert _wait_for(lambda: not any(Path(f"/proc/{q}").exists() for q in victim_queries), 10)
+        for _ in range(20):
+            response = requests.get(f"{base}/sparql", params=ordinary, timeout=30)
+            rows = response.json()["results"]["bindings"]
+            assert [r["name"]["value"] for r in rows] == ["Leipzig"]

@@ -4,6 +4,7 @@ Identifiers follow ../DESIGN: things live under ``{base}id/...``, the ontology a
 ``{base}ontology#Term``, the shapes at ``{base}shapes#Shape``, named graphs under ``{base}graph/``.
 """
 
+import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
 
@@ -54,3 +55,12 @@ def concept_scheme(scheme: str) -> str:
 def concept(scheme: str, slug: str) -> str:
     """IRI of concept ``slug`` in scheme ``scheme``."""
     return f"{ID}concept/{scheme}/{slug}"
+
+
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI (RFC 3987), as strictly as the store checks it."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True

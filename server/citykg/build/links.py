@@ -11,11 +11,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from citykg.build.vocabulary import normalise
 from citykg.findings import Finding, Severity
-from citykg.namespaces import WD
+from citykg.namespaces import WD, is_iri
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -68,7 +66,7 @@ def _read_row(
 ) -> None:
     kind, name = (row["kind"] or "").strip(), (row["name"] or "").strip()
     wikidata = _wikidata_iri(row["wikidata"] or "")
-    if wikidata is not None and not _is_iri(wikidata):
+    if wikidata is not None and not is_iri(wikidata):
         msg = f"{wikidata!r} is neither a Wikidata QID nor an IRI; the row was not read"
         findings.append(Finding(file, line, Severity.ERROR, "links-iri", msg))
         return
@@ -87,14 +85,6 @@ def _read_row(
     else:
         msg = f"unknown kind {kind!r} (expected city or country)"
         findings.append(Finding(file, line, Severity.WARNING, "links-row", msg))
-
-
-def _is_iri(value: str) -> bool:
-    try:
-        ox.NamedNode(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _wikidata_iri(value: str) -> str | None:

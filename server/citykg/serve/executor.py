@@ -27,6 +27,7 @@ NICE_AFTER_S = 1.0
 REPLACE_ATTEMPTS = 5
 LOG = logging.getLogger("citykg.executor")
 SPAWN_TIMEOUT_S = 60.0
+PARENT_CHECK_S = 0.5
 
 
 class ExecutorError(Exception):
@@ -212,6 +213,7 @@ def _serve(conn: Connection, store_path: str, memory_nquads: str | None) -> None
 
     from citykg.serve.store import EmbeddedStore
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     if memory_nquads:
         memory = ox.Store()
         memory.bulk_load(path=memory_nquads, format=ox.RdfFormat.N_QUADS)
@@ -225,6 +227,14 @@ def _serve(conn: Connection, store_path: str, memory_nquads: str | None) -> None
         except (EOFError, OSError):
             return
         conn.send(_execute(store, job))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Stop this worker, even in the middle of a query, once the web process that started it
+    is gone (killed web workers must not leave runaway queries behind)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
 
 
 def _execute(store: object, job: Job) -> tuple[str, object]:

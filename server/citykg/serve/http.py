@@ -94,6 +94,11 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
     return response
 
 
+def shorten(text: str, length: int = 200) -> str:
+    """``text`` cut to ``length`` characters for an error message."""
+    return text if len(text) <= length else text[:length] + "…"
+
+
 def install(app: Flask) -> None:
     """Register the error handlers and the after-request steps (CORS, gzip) on ``app``."""
 
@@ -103,7 +108,7 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(404)
     def _not_found(_exc: Exception) -> Response:
-        return error_response(404, f"nothing is published at {request.path}")
+        return error_response(404, f"nothing is published at {shorten(request.path)}")
 
     @app.errorhandler(405)
     def _method(exc: Exception) -> Response:
@@ -114,7 +119,12 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(_exc: Exception) -> Response:
-        return error_response(413, "request body too large")
+        limit = current_app.config["CITYKG_MAX_QUERY_BYTES"]
+        return error_response(413, f"the request body is too large: at most {limit} bytes")
+
+    @app.errorhandler(500)
+    def _internal(_exc: Exception) -> Response:
+        return error_response(500, "internal error; it has been logged")
 
     @app.after_request
     def _after(response: Response) -> Response:

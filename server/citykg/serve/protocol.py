@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from citykg.namespaces import is_iri
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -88,7 +90,7 @@ def _from_params(pairs: Sequence[tuple[str, str]], direct: str | None) -> QueryR
     if query is None and (defaults or named):
         raise ProtocolError(400, "default-graph-uri and named-graph-uri need a query")
     for iri in (defaults or []) + (named or []):
-        if not _IRI.match(iri):
+        if not is_iri(iri):
             raise ProtocolError(400, f"not an absolute IRI: {iri[:200]!r}")
     formats = values.pop("format", [])
     if len(formats) > 1:
@@ -117,7 +119,6 @@ def _decode(body: bytes, charset: str | None) -> str:
         raise ProtocolError(400, "the request body is not valid UTF-8") from None
 
 
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _KEYWORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''

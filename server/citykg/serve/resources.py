@@ -14,11 +14,11 @@ import re
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from citykg.namespaces import ONTOLOGY_IRI, PREFIXES
+from citykg.namespaces import ONTOLOGY_IRI, PREFIXES, is_iri
 from citykg.serve import pages
 from citykg.serve.describe import document
 from citykg.serve.formats import DOCUMENT, HTML, Format, serialize_graph
-from citykg.serve.http import HttpError, choose, represent
+from citykg.serve.http import HttpError, choose, represent, shorten
 from citykg.serve.links import link_for
 
 bp = Blueprint("resources", __name__)
@@ -52,9 +52,9 @@ def resource(_rest: str = "", ext: str | None = None) -> Response:
     path, fmt = split_extension(request.path)
     base = current_app.config["base_iri"]
     iri = base + path.lstrip("/")
-    triples = _document(iri)
+    triples = _document(iri) if is_iri(iri) else []
     if not triples:
-        raise HttpError(404, f"nothing is published at {iri}")
+        raise HttpError(404, f"nothing is published at {shorten(iri)}")
     return respond_document(iri, path, triples, fmt)
 
 

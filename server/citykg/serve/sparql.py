@@ -7,6 +7,8 @@ header (or ``format=``) among the formats of the query's form.
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -43,6 +45,10 @@ def endpoint() -> Response:
     limit = current_app.config["CITYKG_MAX_QUERY_BYTES"]
     if len(request.query_string) > 2 * limit:
         raise HttpError(414, f"the query string is longer than {2 * limit} bytes; POST the query")
+    try:
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise HttpError(400, "the query string is not valid UTF-8") from None
     try:
         req = parse_request(
             request.method,
@@ -90,6 +96,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     html = fmt is HTML
     results_fmt, graph_fmt = _formats(fmt)
     cap = min(config["CITYKG_MAX_ROWS"], MAX_HTML_ROWS) if html else config["CITYKG_MAX_ROWS"]
+    timeout = limits.timeout(req.extra.get("timeout"), config)
     job = Job(
         req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap
     )
@@ -107,7 +114,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     cached = result is not None
     if not cached:
         try:
-            result = config["executor"].run(job, limits.timeout(req.extra.get("timeout"), config))
+            result = config["executor"].run(job, timeout)
         except ExecutorError as exc:
             if exc.timed_out:
                 metrics.count("timeout")
