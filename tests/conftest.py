@@ -133,32 +133,40 @@ def client(app):
 
 @contextlib.contextmanager
 def running(command: list[str], ready_url: str, env: dict[str, str] | None = None):
-    """Start a server, wait until ``ready_url`` answers 2xx (60 s at most), stop it after."""
+    """Start a server, wait until ``ready_url`` answers 2xx (60 s at most), stop it after.
+
+    Its output goes to a temporary file: a pipe nobody reads fills up after 64 KB of access log
+    and then blocks the server."""
+    import tempfile
+
     import requests
 
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
-    )
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if requests.get(ready_url, timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"{command[0]} did not start: {output[-2000:]}")
-            time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
+        deadline = time.monotonic() + 60
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            while True:
+                try:
+                    if requests.get(ready_url, timeout=2).ok:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait(timeout=10)
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    pytest.fail(f"{command[0]} did not start: {output[-2000:]}")
+                time.sleep(0.2)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def citykg_serve(release: Path, env: dict[str, str] | None = None):
