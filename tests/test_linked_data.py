@@ -271,3 +271,34 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
         "/query", query_string={"query": "SELECT ?x WHERE { BIND(<javascript:alert(1)> AS ?x) }"}
     )
     assert 'href="javascript:' not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("size", [512, 0])
+def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
+    """With the document cache, a page seen once is answered without the store; without it,
+    the store is asked every time."""
+    app = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(tmp_path),
+            "CITYKG_QUERY_WORKERS": 1,
+            "CITYKG_DOCUMENT_CACHE": size,
+        }
+    )
+    try:
+        client = app.test_client()
+        pages = {
+            a: client.get("/id/city/leipzig-deu", headers={"Accept": a})
+            for a in ("text/html", "text/turtle")
+        }
+        assert b"Burkhard Jung" in pages["text/html"].data
+        app.config["store"] = None
+        for accept, first in pages.items():
+            again = client.get("/id/city/leipzig-deu", headers={"Accept": accept})
+            if size:
+                assert again.status_code == 200 and again.data == first.data
+                assert again.headers["ETag"] == first.headers["ETag"]
+            else:
+                assert again.status_code == 500
+    finally:
+        app.config["executor"].close()

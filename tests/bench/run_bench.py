@@ -39,7 +39,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("count", type=int)
     parser.add_argument("-d", "--duration", type=float, default=20.0)
-    parser.add_argument("--systems", default="citykg,oxigraph,rdflib-endpoint,engine")
+    parser.add_argument(
+        "--systems", default="citykg,oxigraph,oxigraph-memory,rdflib-endpoint,engine"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/citykg-bench"))
     args = parser.parse_args()
     project = args.workdir / f"synth{args.count}"
@@ -67,8 +69,12 @@ def run(command: list) -> None:
     subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
 
 
-def serve_and_load(command: list, url: str, env: dict | None, args: argparse.Namespace) -> dict:
-    """Start a server, time its start, drive it with load.py, read its RSS, stop it."""
+def serve_and_load(
+    command: list, url: str, env: dict | None, args: argparse.Namespace, drive=None
+) -> dict:
+    """Start a server, time its start (ready: answers; settled: memory no longer growing, e.g.
+    citykg's query workers have loaded the release into memory), drive it with load.py (or
+    ``drive``), read its RSS, stop it."""
     start = time.monotonic()
     process = subprocess.Popen(
         [str(c) for c in command],
@@ -88,33 +94,91 @@ def serve_and_load(command: list, url: str, env: dict | None, args: argparse.Nam
                 raise RuntimeError(f"{command[0]} did not start")
             time.sleep(0.1)
         ready = time.monotonic() - start
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(LOAD),
-                url,
-                "--queries",
-                str(QUERIES),
-                "-c",
-                "4",
-                "-d",
-                str(args.duration),
-                "--mode",
-                "mix",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=args.duration + 120,
-            check=True,
-        )
-        load = json.loads(out.stdout)
-        return {"ready_s": round(ready, 2), "rss_mb": rss_mb(process.pid), **summary(load)}
+        settled = settle(process.pid) - start
+        figures = (drive or drive_mix)(url, args)
+        return {
+            "ready_s": round(ready, 2),
+            "settled_s": round(settled, 1),
+            "rss_mb": rss_mb(process.pid),
+            **figures,
+        }
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def drive_mix(url: str, args: argparse.Namespace) -> dict:
+    """The query mix with ../shared/bench/load.py: 4 clients for the duration."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(LOAD),
+            url,
+            "--queries",
+            str(QUERIES),
+            "-c",
+            "4",
+            "-d",
+            str(args.duration),
+            "--mode",
+            "mix",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 120,
+        check=True,
+    )
+    load = json.loads(out.stdout)
+    return {"client_cpu_s": load["total"].get("client_cpu_s"), **summary(load)}
+
+
+def settle(pid: int, limit_s: float = 900) -> float:
+    """When the RSS of ``pid`` and its children stopped growing (3 s within 1 %)."""
+    deadline = time.monotonic() + limit_s
+    history = [rss_mb(pid)]
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        history.append(rss_mb(pid))
+        if len(history) >= 4 and history[-1] <= history[-4] * 1.01:
+            return time.monotonic() - 3
+    return time.monotonic()
+
+
+def city_pages(url: str, args: argparse.Namespace) -> dict:
+    """4 clients, each fetching random city pages for the duration, HTML and Turtle in turn."""
+    import random
+
+    base = url.removesuffix("/sparql")
+    query = "SELECT ?c { ?c a <https://schema.org/City> }"
+    rows = requests.get(url, params={"query": query, "format": "json"}, timeout=60).json()
+    cities = [r["c"]["value"].split("/id/", 1)[1] for r in rows["results"]["bindings"]]
+    latencies: dict[str, list[float]] = {"text/html": [], "text/turtle": []}
+    stop = time.monotonic() + args.duration
+
+    def client(k: int) -> None:
+        session, rng, i = requests.Session(), random.Random(k), k
+        while time.monotonic() < stop:
+            accept = ("text/html", "text/turtle")[i % 2]
+            started = time.perf_counter()
+            response = session.get(f"{base}/id/{rng.choice(cities)}", headers={"Accept": accept})
+            response.raise_for_status()
+            latencies[accept].append((time.perf_counter() - started) * 1000)
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done = sum(len(v) for v in latencies.values())
+    return {
+        "req_s": round(done / args.duration, 1),
+        "p50_ms": {a: round(statistics.median(v), 1) for a, v in latencies.items()},
+        "p99_ms": {a: round(sorted(v)[int(len(v) * 0.99) - 1], 1) for a, v in latencies.items()},
+    }
 
 
 def summary(load: dict) -> dict:
@@ -159,6 +223,33 @@ def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict
     ]
     env = None if cache else {"CITYKG_RESPONSE_CACHE": "0"}
     return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args)
+
+
+def citykg_pages(release: Path, args: argparse.Namespace) -> dict:
+    """City pages (HTML and Turtle) under 4 concurrent clients."""
+    port = 18104
+    command = [BIN / "citykg", "serve", "--project", str(ROOT)]
+    command += ["--build-dir", str(release.parents[1]), "--port", str(port)]
+    return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", None, args, city_pages)
+
+
+def oxigraph_memory(release: Path, args: argparse.Namespace) -> dict:
+    """Oxigraph server with an in-memory store, the release POSTed to it before the run."""
+    port = 18105
+    url = f"http://127.0.0.1:{port}"
+
+    def load_then_drive(query_url: str, args: argparse.Namespace) -> dict:
+        started = time.monotonic()
+        with open(release / "citykg.nq", "rb") as data:
+            headers = {"Content-Type": "application/n-quads"}
+            requests.post(
+                f"{url}/store", data=data, headers=headers, timeout=3600
+            ).raise_for_status()
+        loaded = time.monotonic() - started
+        return {"load_s": round(loaded, 1), **drive_mix(query_url, args)}
+
+    command = [BIN / "oxigraph", "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    return serve_and_load(command, f"{url}/query", None, args, load_then_drive)
 
 
 def citykg_warm(release: Path, args: argparse.Namespace) -> dict:
@@ -242,6 +333,8 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
 SYSTEMS = {
     "citykg": citykg,
     "citykg-warm": citykg_warm,
+    "citykg-pages": citykg_pages,
+    "oxigraph-memory": oxigraph_memory,
     "oxigraph": oxigraph,
     "rdflib-endpoint": rdflib_endpoint,
     "engine": engine,
@@ -256,13 +349,13 @@ def print_table(figures: dict) -> None:
         print(
             f"build + validate: {figures['build_s']} s ({figures['build_s_per_1000']} s per 1000)"
         )
-    print("| system | req/s | citykg ÷ system | ready (s) | RSS (MB) |")
-    print("|---|---|---|---|---|")
+    print("| system | req/s | citykg ÷ system | ready (s) | settled (s) | RSS (MB) |")
+    print("|---|---|---|---|---|---|")
     for name, r in systems.items():
         ratio = f"{base / r['req_s']:.2f}" if r.get("req_s") else "-"
         print(
             f"| {name} | {r.get('req_s')} | {ratio} | {r.get('ready_s', '-')} | "
-            f"{r.get('rss_mb', '-')} |"
+            f"{r.get('settled_s', '-')} | {r.get('rss_mb', '-')} |"
         )
 
 

@@ -41,10 +41,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             store.path,
             settings["CITYKG_QUERY_WORKERS"],
             settings["CITYKG_QUEUE_WAIT"],
-            nquads if in_memory else None,
+            release.path if in_memory else None,
         )
     app.config.update(
         answer_cache=AnswerCache(settings["CITYKG_RESPONSE_CACHE"]),
+        document_cache=AnswerCache(settings["CITYKG_DOCUMENT_CACHE"]),
         release=release,
         store=store,
         executor=executor,

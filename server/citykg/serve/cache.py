@@ -1,4 +1,5 @@
-"""A small in-process LRU cache of query answers, keyed on the release and the whole request.
+"""A small in-process LRU cache of query answers and rendered documents, keyed on the release and
+the whole request.
 
 The data never changes within a release, so an answer stays right until the server serves
 another release; the key starts with the release id. Only answers up to MAX_ENTRY_BYTES are kept.

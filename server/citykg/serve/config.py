@@ -31,10 +31,14 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_QUERY_WORKERS": (4, "query worker processes of each server process"),
     "CITYKG_QUEUE_WAIT": (5.0, "seconds a query waits for a free worker before a 503"),
     "CITYKG_MEMORY_STORE_MAX_MB": (
-        1024,
+        2048,
         "query workers hold releases up to this size (N-Quads, MB) in memory; larger: on disk",
     ),
     "CITYKG_RESPONSE_CACHE": (256, "query answers kept per server process (0: no cache)"),
+    "CITYKG_DOCUMENT_CACHE": (
+        512,
+        "rendered linked-data documents and pages kept per server process (0: no cache)",
+    ),
     "CITYKG_MAX_QUERY_BYTES": (65536, "longest query accepted, in bytes"),
     "CITYKG_MAX_QUERY_DEPTH": (64, "deepest nesting of groups, brackets and parentheses"),
     "CITYKG_SERVICE_ALLOWLIST": (

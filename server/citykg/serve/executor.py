@@ -64,10 +64,10 @@ class QueryExecutor:
     """A fixed-size pool of query worker processes over one on-disk store."""
 
     def __init__(
-        self, store_path: Path, size: int, queue_wait_s: float, memory_nquads: Path | None = None
+        self, store_path: Path, size: int, queue_wait_s: float, memory_release: Path | None = None
     ) -> None:
         self._store_path = str(store_path)
-        self._memory_nquads = str(memory_nquads) if memory_nquads else None
+        self._memory_release = str(memory_release) if memory_release else None
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._queue_wait_s = queue_wait_s
@@ -121,7 +121,7 @@ class QueryExecutor:
     def _start(self) -> tuple[multiprocessing.Process, Connection]:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child, self._store_path, self._memory_nquads), daemon=True
+            target=_serve, args=(child, self._store_path, self._memory_release), daemon=True
         )
         process.start()
         child.close()
@@ -206,27 +206,45 @@ class _Worker:
         self.conn.close()
 
 
-def _serve(conn: Connection, store_path: str, memory_nquads: str | None) -> None:
-    """The worker's loop: open the store (in memory when asked), answer jobs until the pipe
-    closes."""
+def _serve(conn: Connection, store_path: str, memory_release: str | None) -> None:
+    """The worker's loop: answer jobs from the on-disk store until the pipe closes; when asked,
+    load the release into memory meanwhile and answer from there once it is loaded."""
     import pyoxigraph as ox
 
     from citykg.serve.store import EmbeddedStore
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    if memory_nquads:
-        memory = ox.Store()
-        memory.bulk_load(path=memory_nquads, format=ox.RdfFormat.N_QUADS)
-        store = EmbeddedStore(memory)
-    else:
-        store = EmbeddedStore(ox.Store.read_only(store_path))
+    current = [EmbeddedStore(ox.Store.read_only(store_path))]
     conn.send("ready")
+    if memory_release:
+        args = (Path(memory_release), Path(f"{store_path}.memory-lock"), current)
+        threading.Thread(target=_load_in_memory, args=args, daemon=True).start()
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_execute(store, job))
+        conn.send(_execute(current[0], job))
+
+
+def _load_in_memory(release: Path, lock: Path, current: list) -> None:
+    """Load ``release`` into an in-memory store and make it current. Workers take turns (a file
+    lock), so loading never takes both cores from the queries being answered."""
+    import fcntl
+
+    import pyoxigraph as ox
+
+    from citykg.serve.store import EmbeddedStore, load_release
+
+    try:
+        with open(lock, "a") as turn:
+            fcntl.flock(turn, fcntl.LOCK_EX)
+            memory = ox.Store()
+            load_release(memory, release)
+    except OSError as exc:
+        LOG.warning("query worker stays on the disk store: %s", exc)
+        return
+    current[0] = EmbeddedStore(memory)
 
 
 def _exit_with_parent(parent: int) -> None:

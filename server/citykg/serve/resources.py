@@ -52,19 +52,16 @@ def resource(_rest: str = "", ext: str | None = None) -> Response:
     path, fmt = split_extension(request.path)
     base = current_app.config["base_iri"]
     iri = base + path.lstrip("/")
-    triples = _document(iri) if is_iri(iri) else []
-    if not triples:
+    if not is_iri(iri):
         raise HttpError(404, f"nothing is published at {shorten(iri)}")
-    return respond_document(iri, path, triples, fmt)
+    return respond_document(iri, path, fmt)
 
 
 @bp.route("/.well-known/void", methods=["GET"])
 def void() -> Response:
     """The VoID + DCAT description of the dataset (VoID §6.2, RFC 8615)."""
     base = current_app.config["base_iri"]
-    return respond_document(
-        base + "dataset", "/dataset", _document(base + "dataset"), None, content_location=False
-    )
+    return respond_document(base + "dataset", "/dataset", None, content_location=False)
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
@@ -76,20 +73,30 @@ def split_extension(path: str) -> tuple[str, Format | None]:
 
 
 def respond_document(
-    iri: str,
-    path: str,
-    triples: list[ox.Triple],
-    fmt: Format | None,
-    content_location: bool = True,
+    iri: str, path: str, fmt: Format | None, content_location: bool = True
 ) -> Response:
-    """Serve a document: negotiated when ``fmt`` is None, else in ``fmt`` without negotiation."""
+    """Serve the document about ``iri`` (404 if there is none): negotiated when ``fmt`` is None,
+    else in ``fmt`` without negotiation. Rendered documents are cached per release."""
     negotiated = fmt is None
-    fmt = fmt or choose(OFFERS)
+    try:
+        fmt = fmt or choose(OFFERS)
+    except HttpError:
+        if not _document(iri):
+            raise HttpError(404, f"nothing is published at {shorten(iri)}") from None
+        raise
     alternates = [(f"{path}.{f.extension}", f) for f in OFFERS if f is not fmt]
-    if fmt is HTML:
-        body = _html(iri, path, triples, alternates).encode()
-    else:
-        body = serialize_graph(triples, fmt, PREFIXES)
+    cache = current_app.config["document_cache"]
+    key = (current_app.config["release"].id, request.host_url, iri, path, fmt.name)
+    body = cache.get(key)
+    if body is None:
+        triples = _document(iri)
+        if not triples:
+            raise HttpError(404, f"nothing is published at {shorten(iri)}")
+        if fmt is HTML:
+            body = _html(iri, path, triples, alternates).encode()
+        else:
+            body = serialize_graph(triples, fmt, PREFIXES)
+        cache.put(key, body, len(body))
     location = f"{path}.{fmt.extension}" if negotiated and content_location else None
     return represent(
         body, fmt, negotiated=negotiated, alternates=alternates, content_location=location

@@ -133,17 +133,22 @@ class EmbeddedStore:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
+def load_release(store: ox.Store, release: Path) -> None:
+    """Bulk-load a release's quads, and its VoID as the dataset graph, into ``store``."""
+    store.bulk_load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
+    if (release / VOID).exists():
+        store.bulk_load(
+            path=str(release / VOID), format=ox.RdfFormat.TURTLE, to_graph=DATASET_GRAPH
+        )
+
+
 def _load(release: ReleaseInfo, store_dir: Path, path: Path) -> None:
     """Bulk-load a release into a fresh directory, then move it into place atomically."""
     store_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".loading-", dir=store_dir))
     try:
         store = ox.Store(str(staging / "db"))
-        store.bulk_load(path=str(release.path / NQUADS), format=ox.RdfFormat.N_QUADS)
-        if (release.path / VOID).exists():
-            store.bulk_load(
-                path=str(release.path / VOID), format=ox.RdfFormat.TURTLE, to_graph=DATASET_GRAPH
-            )
+        load_release(store, release.path)
         store.optimize()
         store.flush()
         del store
