@@ -57,6 +57,7 @@ def test_named_graphs(release_dataset):
         "https://w3id.org/citykg/graph/concepts",
         "https://w3id.org/citykg/graph/statistics",
         "https://w3id.org/citykg/graph/links",
+        "https://w3id.org/citykg/graph/aggregates",
         "https://w3id.org/citykg/graph/profile/leipzig-deu/2020",
     }
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -61,14 +62,18 @@ def fronted(release, oxigraph):
         yield base
 
 
-def test_publish_puts_every_graph(fronted, oxigraph, capsys):
+def test_publish_puts_every_graph(fronted, oxigraph, release, capsys):
+    """Every graph of the release, plus its VoID as the dataset graph."""
+    graphs = {
+        q.graph_name for q in ox.parse(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
+    }
     response = requests.get(
         f"{oxigraph}/query",
         timeout=10,
         params={"query": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "application/sparql-results+json"},
     )
-    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == 6
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == len(graphs) + 1 == 7
 
 
 def test_same_answers_as_the_embedded_store(fronted, served):

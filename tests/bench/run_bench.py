@@ -132,7 +132,7 @@ def drive_mix(url: str, args: argparse.Namespace) -> dict:
         check=True,
     )
     load = json.loads(out.stdout)
-    return {"client_cpu_s": load["total"].get("client_cpu_s"), **summary(load)}
+    return {"client_cpu_s": load.get("client_cpu_s"), **summary(load)}
 
 
 def settle(pid: int, limit_s: float = 900) -> float:

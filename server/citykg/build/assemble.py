@@ -19,6 +19,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, RDFS
 from tqdm import tqdm
 
+from citykg.build.aggregates import AGGREGATES_GRAPH, option_counts
 from citykg.build.importer import (
     MAX_PROFILE_BYTES,
     STATISTICS_GRAPH,
@@ -130,6 +131,9 @@ def assemble(
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
         _validate_merged(assembly, statistics + concepts)
+    counts = option_counts(assembly.profiles, concepts)
+    assembly.graphs[AGGREGATES_GRAPH] = counts
+    _validate_merged(assembly, counts + concepts)
     _describe_links(link_graph, project)
     assembly.graphs[LINKS_GRAPH] = link_graph
     return assembly

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import quote
 
+from citykg.namespaces import GRAPH
 from citykg.serve.store import ReleaseInfo, Store
 
 PREFIXES = """PREFIX citykg: <https://w3id.org/citykg/ontology#>
@@ -23,6 +24,8 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 CITYKG = "https://w3id.org/citykg/ontology#"
 POLICY_AREAS = "https://w3id.org/citykg/id/concept/policy-area"
+AGGREGATES_GRAPH = str(GRAPH.aggregates)
+MAX_LISTED = 100
 
 # The answer lists of a profile, in the order of a profile page.
 LISTS = (
@@ -219,14 +222,15 @@ def concept(store: Store, iri: str) -> dict:
         }} LIMIT 1""",
     )
     alt = select(store, f"SELECT ?alt WHERE {{ <{iri}> skos:altLabel ?alt }} ORDER BY ?alt")
-    uses = select(
+    counts = select(
         store,
         f"""
-        SELECT ?property ?propertyLabel ?city ?name ?wave ?profile WHERE {{
-          ?profile ?property <{iri}> ; citykg:city ?city ; citykg:surveyWave/skos:notation ?wave .
-          ?city schema:name ?name .
+        SELECT ?property ?propertyLabel (SUM(?n) AS ?count) WHERE {{
+          GRAPH <{AGGREGATES_GRAPH}> {{
+            ?observation citykg:option <{iri}> ; citykg:countedProperty ?property ;
+              citykg:profileCount ?n }}
           OPTIONAL {{ ?property rdfs:label ?propertyLabel }}
-        }} ORDER BY ?propertyLabel ?name ?wave""",
+        }} GROUP BY ?property ?propertyLabel ORDER BY ?propertyLabel""",
     )
     ranked = select(
         store,
@@ -235,16 +239,37 @@ def concept(store: Store, iri: str) -> dict:
           ?profile citykg:rankedActivity [ citykg:activity <{iri}> ; citykg:rank ?rank ] }}
         GROUP BY ?rank ORDER BY ?rank""",
     )
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for row in uses:
-        groups[row.get("propertyLabel") or row["property"]].append(row)
+    groups = [
+        {
+            "property": row.get("propertyLabel") or row["property"],
+            "count": int(row["count"]),
+            "uses": _uses(store, row["property"], iri),
+            "all": query_link(
+                f"SELECT ?profile ?city WHERE {{ ?profile <{row['property']}> <{iri}> ; "
+                f"<{CITYKG}city> ?city }}"
+            ),
+        }
+        for row in counts
+    ]
     return {
         "iri": iri,
         **(info[0] if info else {}),
         "alt": [r["alt"] for r in alt],
-        "groups": [{"property": k, "count": len(v), "uses": v} for k, v in groups.items()],
+        "groups": groups,
         "ranked": ranked,
     }
+
+
+def _uses(store: Store, prop: str, iri: str) -> list[dict]:
+    """The first MAX_LISTED profiles (by city name) choosing ``iri`` through ``prop``."""
+    return select(
+        store,
+        f"""
+        SELECT ?city ?name ?wave ?profile WHERE {{
+          ?profile <{prop}> <{iri}> ; citykg:city ?city ; citykg:surveyWave/skos:notation ?wave .
+          ?city schema:name ?name .
+        }} ORDER BY ?name ?wave LIMIT {MAX_LISTED}""",
+    )
 
 
 def scheme(store: Store, iri: str) -> dict:

@@ -1,0 +1,60 @@
+"""All-cities aggregates, counted once per release into the graph ``graph/aggregates``.
+
+Counting answer options over every profile is a scan that grows with the number of cities on
+every engine (the data-availability matrix at 10 000 cities: 0.2 s in memory, 2 s on disk). The
+build counts them once: for every survey wave, property and answer option, how many profiles
+chose that option through that property. The data-availability matrix is the part with the
+properties ``citykg:sufficientDataFor`` and ``citykg:insufficientDataFor``. Each count is a Data
+Cube observation of the data set ``{base}id/option-counts``; pages and users read it by lookup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import QB, RDF, RDFS, SKOS, XSD
+
+from citykg.build.importer import ProfileImport
+from citykg.namespaces import CITYKG, GRAPH, ID
+
+AGGREGATES_GRAPH = GRAPH.aggregates
+OPTION_COUNTS = URIRef(f"{ID}option-counts")
+_NOT_COUNTED = {str(RDF), str(SKOS)}
+
+
+def option_counts(profiles: Iterable[ProfileImport], concepts: Graph) -> Graph:
+    """The option-count observations of ``profiles`` (each profile counted once per option)."""
+    options = set(concepts.subjects(RDF.type, SKOS.Concept))
+    counts: Counter[tuple[URIRef, URIRef, URIRef]] = Counter()
+    for profile in profiles:
+        waves = set(profile.graph.objects(None, CITYKG.surveyWave))
+        chosen = {
+            (p, o)
+            for _, p, o in profile.graph
+            if o in options and not any(str(p).startswith(ns) for ns in _NOT_COUNTED)
+        }
+        counts.update((wave, p, o) for wave in waves for p, o in chosen)
+    graph = Graph()
+    graph.add((OPTION_COUNTS, RDF.type, QB.DataSet))
+    graph.add((OPTION_COUNTS, QB.structure, CITYKG.OptionCountStructure))
+    label = Literal("Profiles per answer option, property and survey wave", lang="en")
+    graph.add((OPTION_COUNTS, RDFS.label, label))
+    for (wave, prop, option), n in counts.items():
+        observation = URIRef(f"{OPTION_COUNTS}/{_tail(wave)}/{_tail(prop)}/{_tail(option)}")
+        graph.add((observation, RDF.type, QB.Observation))
+        graph.add((observation, QB.dataSet, OPTION_COUNTS))
+        graph.add((observation, CITYKG.surveyWave, wave))
+        graph.add((observation, CITYKG.countedProperty, prop))
+        graph.add((observation, CITYKG.option, option))
+        graph.add((observation, CITYKG.profileCount, Literal(n, datatype=XSD.integer)))
+    return graph
+
+
+def _tail(iri: URIRef) -> str:
+    """The last part of a concept or property IRI, for readable observation IRIs."""
+    text = str(iri)
+    if text.startswith(f"{ID}concept/"):
+        return text.removeprefix(f"{ID}concept/")
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -1,0 +1,64 @@
+"""All-cities aggregates counted at build time equal what a scan of the profiles counts."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from citykg.build.aggregates import AGGREGATES_GRAPH
+from citykg.build.synthetic import write_project
+from citykg.cli import main
+from citykg.project import Project
+
+from conftest import PREFIXES, ROOT
+
+COUNTED = f"""
+SELECT ?wave ?property ?option ?n WHERE {{
+  GRAPH <{AGGREGATES_GRAPH}> {{
+    ?o citykg:surveyWave ?wave ; citykg:countedProperty ?property ; citykg:option ?option ;
+       citykg:profileCount ?n }} }}"""
+SCANNED = """
+SELECT ?wave ?property ?option (COUNT(DISTINCT ?g) AS ?n) WHERE {
+  GRAPH ?g { ?profile a citykg:InnovationProfile ; citykg:surveyWave ?wave . ?s ?property ?option }
+  GRAPH <https://w3id.org/citykg/graph/concepts> { ?option a skos:Concept }
+  FILTER (!STRSTARTS(STR(?property), STR(rdf:)) && !STRSTARTS(STR(?property), STR(skos:)))
+} GROUP BY ?wave ?property ?option"""
+
+
+def rows(store: ox.Store, query: str) -> set[tuple[str, str, str, int]]:
+    return {
+        (r["wave"].value, r["property"].value, r["option"].value, int(r["n"].value))
+        for r in store.query(PREFIXES + query)
+    }
+
+
+def test_option_counts_equal_a_scan_of_the_profiles(tmp_path):
+    project = write_project(tmp_path / "synth", 40, Project.at(ROOT))
+    assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
+    store = ox.Store()
+    store.bulk_load(
+        path=str(project.build_dir / "current" / "citykg.nq"), format=ox.RdfFormat.N_QUADS
+    )
+    counted = rows(store, COUNTED)
+    assert counted == rows(store, SCANNED)
+    matrix = [(p.rsplit("#")[1], o.rsplit("/")[-1], n) for _, p, o, n in counted if "DataFor" in p]
+    assert len({o for _, o, _ in matrix}) >= 10
+    marked = "SELECT * { GRAPH ?g { ?p citykg:sufficientDataFor|citykg:insufficientDataFor ?a } }"
+    assert sum(n for _, _, n in matrix) == len(list(store.query(PREFIXES + marked)))
+
+
+def test_leipzig_counts_once_per_option(sparql):
+    """One profile: every option it chose is counted exactly once, e.g. Health with insufficient
+    data, and the counts are typed integers in a qb:DataSet."""
+    found = sparql.select(
+        f"""SELECT ?property ?n WHERE {{ GRAPH <{AGGREGATES_GRAPH}> {{
+          ?o citykg:option <https://w3id.org/citykg/id/concept/policy-area/health> ;
+             citykg:countedProperty ?property ; citykg:profileCount ?n ;
+             qb:dataSet/qb:structure citykg:OptionCountStructure }} }}"""
+    )
+    assert {(r["property"].rsplit("#")[1], r["n"]) for r in found} >= {("insufficientDataFor", 1)}
+    assert {
+        r["n"]
+        for r in sparql.select(
+            f"SELECT ?n {{ GRAPH <{AGGREGATES_GRAPH}> {{ ?o citykg:profileCount ?n }} }}"
+        )
+    } == {1}
