@@ -131,6 +131,20 @@ def client(app):
     return app.test_client()
 
 
+def citykg_cli(*args: str) -> tuple[int, str]:
+    """``python -m citykg ARGS`` as a real process (reproducible time stamp): status, output."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    out = subprocess.run(
+        [sys.executable, "-m", "citykg", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    return out.returncode, out.stdout + out.stderr
+
+
 @contextlib.contextmanager
 def running(command: list[str], ready_url: str, env: dict[str, str] | None = None):
     """Start a server, wait until ``ready_url`` answers 2xx (60 s at most), stop it after.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
 from citykg.build.aggregates import AGGREGATES_GRAPH
 from citykg.build.synthetic import write_project
@@ -31,13 +32,29 @@ def rows(store: ox.Store, query: str) -> set[tuple[str, str, str, int]]:
     }
 
 
-def test_option_counts_equal_a_scan_of_the_profiles(tmp_path):
-    project = write_project(tmp_path / "synth", 40, Project.at(ROOT))
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> ox.Store:
+    """The release of 40 synthetic profiles, loaded."""
+    project = write_project(tmp_path_factory.mktemp("synth") / "p", 40, Project.at(ROOT))
     assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
-    store = ox.Store()
-    store.bulk_load(
-        path=str(project.build_dir / "current" / "citykg.nq"), format=ox.RdfFormat.N_QUADS
-    )
+    loaded = ox.Store()
+    nquads = project.build_dir / "current" / "citykg.nq"
+    loaded.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return loaded
+
+
+def test_country_facts_are_stated_once(store):
+    """A country's name is in graph/countries once, not in the graph of each of its cities'
+    profiles, so a join on it over the union of the graphs does not multiply rows."""
+    query = "SELECT ?country ?name { ?country a schema:Country ; schema:name ?name }"
+    found = [
+        (r["country"].value, r["name"].value)
+        for r in store.query(PREFIXES + query, use_default_graph_as_union=True)
+    ]
+    assert len(found) == len(set(found)) >= 5
+
+
+def test_option_counts_equal_a_scan_of_the_profiles(store):
     counted = rows(store, COUNTED)
     assert counted == rows(store, SCANNED)
     matrix = [(p.rsplit("#")[1], o.rsplit("/")[-1], n) for _, p, o, n in counted if "DataFor" in p]

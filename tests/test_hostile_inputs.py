@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +15,7 @@ from citykg.build.rdf_input import MAX_BLANK_NODE_DEPTH, InputError, read_rdf
 from citykg.namespaces import SCHEMA
 from citykg.project import Project
 
-from conftest import leipzig_text, make_project
+from conftest import citykg_cli, leipzig_text, make_project
 
 ENTITY_BOMB = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
@@ -105,16 +104,7 @@ def copy_of(project: Project, tmp_path: Path) -> Project:
 
 
 def build(project: Project, *extra: str) -> tuple[int, str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
-    out = subprocess.run(
-        [sys.executable, "-m", "citykg", "build", "-q", "--project", str(project.root), *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    return out.returncode, out.stdout + out.stderr
+    return citykg_cli("build", "-q", "--project", str(project.root), *extra)
 
 
 def release_state(project: Project) -> tuple[str, dict[str, bytes]]:
@@ -218,26 +208,14 @@ def test_validate_fetches_nothing_named_in_the_data(tmp_path, canary):
         + canary.url
         + '> { ?s ?p ?o } }" ] .\n'
     )
-    out = subprocess.run(
-        [sys.executable, "-m", "citykg", "validate", str(hostile)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert "Traceback" not in out.stderr
-    assert "1 file: 0 error(s)" in out.stdout, out.stdout + out.stderr
+    status, log = citykg_cli("validate", str(hostile))
+    assert "Traceback" not in log
+    assert "1 file: 0 error(s)" in log, log
     assert canary.hits == []
     jsonld = tmp_path / "remote-context.jsonld"
     jsonld.write_text('{"@context": "' + canary.url + '", "@id": "http://example.org/x"}')
-    out = subprocess.run(
-        [sys.executable, "-m", "citykg", "validate", str(jsonld)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert out.returncode == 1 and "not a profile or a supported RDF file" in out.stderr
+    status, log = citykg_cli("validate", str(jsonld))
+    assert status == 1 and "not a profile or a supported RDF file" in log
     assert canary.hits == []
 
 

@@ -73,7 +73,7 @@ def test_publish_puts_every_graph(fronted, oxigraph, release, capsys):
         params={"query": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
         headers={"Accept": "application/sparql-results+json"},
     )
-    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == len(graphs) + 1 == 7
+    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == len(graphs) + 1 == 8
 
 
 def test_same_answers_as_the_embedded_store(fronted, served):

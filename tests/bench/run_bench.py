@@ -168,17 +168,7 @@ def city_pages(url: str, args: argparse.Namespace) -> dict:
             latencies[accept].append((time.perf_counter() - started) * 1000)
             i += 1
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    done = sum(len(v) for v in latencies.values())
-    return {
-        "req_s": round(done / args.duration, 1),
-        "p50_ms": {a: round(statistics.median(v), 1) for a, v in latencies.items()},
-        "p99_ms": {a: round(sorted(v)[int(len(v) * 0.99) - 1], 1) for a, v in latencies.items()},
-    }
+    return run_threads(client, 4, latencies, args.duration)
 
 
 def summary(load: dict) -> dict:
@@ -315,14 +305,19 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
             latencies[name].append((time.perf_counter() - start) * 1000)
             i += 1
 
-    threads = [threading.Thread(target=loop, args=(k,)) for k in range(2)]
+    return run_threads(loop, 2, latencies, args.duration)
+
+
+def run_threads(target, count: int, latencies: dict[str, list[float]], duration: float) -> dict:
+    """Run ``target(k)`` in ``count`` threads; throughput and p50/p99 per key of ``latencies``."""
+    threads = [threading.Thread(target=target, args=(k,)) for k in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     done = sum(len(v) for v in latencies.values())
     return {
-        "req_s": round(done / args.duration, 2),
+        "req_s": round(done / duration, 2),
         "p50_ms": {q: round(statistics.median(v), 1) for q, v in latencies.items() if v},
         "p99_ms": {
             q: round(sorted(v)[int(len(v) * 0.99) - 1], 1) for q, v in latencies.items() if v

@@ -37,6 +37,7 @@ from citykg.namespaces import CITYKG, DEFAULT_BASE, GRAPH, ID, ORG, SCHEMA
 SOFTWARE = URIRef(f"{ID}software/citykg/{__version__}")
 STATISTICS = URIRef(f"{ID}statistics")
 STATISTICS_GRAPH = GRAPH.statistics
+COUNTRIES_GRAPH = GRAPH.countries  # a country's name once, not in each of its cities' profiles
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is about 12 KB
 
 # Section key -> (concept scheme, property) for the plain list sections.
@@ -87,6 +88,7 @@ class ProfileImport:
     graph_iri: URIRef | None = None
     graph: Graph = field(default_factory=Graph)
     statistics: Graph = field(default_factory=Graph)
+    places: Graph = field(default_factory=Graph)
     links: Graph = field(default_factory=Graph)
     city: URIRef | None = None
     city_name: str | None = None
@@ -149,9 +151,12 @@ class _Importer:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def emit(self, s: URIRef, p: URIRef, o: URIRef | Literal, line: Line, stats: bool = False):
-        """Add a triple read from ``line`` and its reified source line."""
-        (self.result.statistics if stats else self.result.graph).add((s, p, o))
+    def emit(
+        self, s: URIRef, p: URIRef, o: URIRef | Literal, line: Line, into: Graph | None = None
+    ) -> None:
+        """Add a triple read from ``line`` (to the profile graph, or to ``into``: a graph shared
+        by all profiles) and its reified source line (always in the profile graph)."""
+        (self.result.graph if into is None else into).add((s, p, o))
         self.statements += 1
         st = URIRef(f"{self.profile_iri}/statement/{self.statements}")
         g = self.result.graph
@@ -285,8 +290,8 @@ class _Importer:
         self.add(city, RDF.type, SCHEMA.City)
         self.emit(city, SCHEMA.name, Literal(name), city_line)
         self.emit(city, SCHEMA.containedInPlace, country_iri, country_line)
-        self.add(country_iri, RDF.type, SCHEMA.Country)
-        self.emit(country_iri, SCHEMA.name, Literal(country_name), country_line)
+        self.result.places.add((country_iri, RDF.type, SCHEMA.Country))
+        self.emit(country_iri, SCHEMA.name, Literal(country_name), country_line, self.result.places)
         city_link = self.links.city(name, country_name)
         if city_link is None or city_link.wikidata is None:
             why = "has no QID yet" if city_link else f"is not in {self.links.file}"
@@ -733,11 +738,11 @@ class _Importer:
             CITYKG.shareOfCities,
             Literal(share.normalize(), datatype=XSD.decimal),
             line,
-            stats=True,
+            into=stats,
         )
         if share_text.startswith("morethan"):
             more = self.vocabulary.concept("share-qualifier", "more-than")
-            self.emit(obs, CITYKG.shareQualifier, more, line, stats=True)
+            self.emit(obs, CITYKG.shareQualifier, more, line, into=stats)
 
     # -- completeness ----------------------------------------------------------------------
 

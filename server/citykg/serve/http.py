@@ -119,7 +119,7 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(_exc: Exception) -> Response:
-        limit = current_app.config["CITYKG_MAX_QUERY_BYTES"]
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
         return error_response(413, f"the request body is too large: at most {limit} bytes")
 
     @app.errorhandler(500)
