@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 
 from citykg.serve import create_app
 
@@ -20,9 +21,20 @@ def metric(text: str, name: str, labels: str = "") -> float:
 
 
 def test_health(client, app):
-    response = client.get("/health")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "release": app.config["release"].id}
+    """Healthy, and the query workers load the release into memory (the test release is far
+    below CITYKG_MEMORY_STORE_MAX_MB) one after another."""
+    deadline = time.monotonic() + 30
+    while True:
+        response = client.get("/health")
+        assert response.status_code == 200
+        body = response.get_json()
+        assert body["status"] == "ok" and body["release"] == app.config["release"].id
+        workers = body["query_workers"]
+        assert sum(workers.values()) == app.config["executor"].size
+        if workers.get("memory") == app.config["executor"].size or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert workers == {"memory": app.config["executor"].size, "busy": 0}
 
 
 def test_access_log_is_one_json_line_per_request(client, caplog):

@@ -55,6 +55,7 @@ def main() -> int:
         figures["build_s_per_1000"] = round(figures["build_s"] * 1000 / args.count, 1)
     with open(release / "citykg.nq", "rb") as nquads:
         figures["quads"] = sum(1 for _ in nquads)
+    args.release = release.resolve()
     results = {}
     for system in args.systems.split(","):
         results[system] = SYSTEMS[system](release.resolve(), args)
@@ -94,7 +95,7 @@ def serve_and_load(
                 raise RuntimeError(f"{command[0]} did not start")
             time.sleep(0.1)
         ready = time.monotonic() - start
-        settled = settle(process.pid) - start
+        settled = settle(process.pid, url, args.release) - start
         figures = (drive or drive_mix)(url, args)
         return {
             "ready_s": round(ready, 2),
@@ -135,9 +136,24 @@ def drive_mix(url: str, args: argparse.Namespace) -> dict:
     return {"client_cpu_s": load.get("client_cpu_s"), **summary(load)}
 
 
-def settle(pid: int, limit_s: float = 900) -> float:
-    """When the RSS of ``pid`` and its children stopped growing (3 s within 1 %)."""
+def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
+    """When citykg's /health says no query worker answers from disk any more (its release is
+    loaded into memory; a release above CITYKG_MEMORY_STORE_MAX_MB stays on disk: at once); for
+    other servers, when the RSS of ``pid`` and its children stopped growing (3 s within 1 %)."""
     deadline = time.monotonic() + limit_s
+    health = url.rsplit("/", 1)[0] + "/health"
+    try:
+        workers = requests.get(health, timeout=10).json()["query_workers"]
+    except (requests.RequestException, ValueError, KeyError):
+        workers = None
+    in_memory = (release / "citykg.nq").stat().st_size <= 2048 * 2**20
+    if workers is not None:
+        while in_memory and workers.get("disk", 0) + workers.get("busy", 0):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(1)
+            workers = requests.get(health, timeout=10).json()["query_workers"]
+        return time.monotonic()
     history = [rss_mb(pid)]
     while time.monotonic() < deadline:
         time.sleep(1)

@@ -19,6 +19,7 @@ import os
 import queue
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -28,6 +29,8 @@ REPLACE_ATTEMPTS = 5
 LOG = logging.getLogger("citykg.executor")
 SPAWN_TIMEOUT_S = 60.0
 PARENT_CHECK_S = 0.5
+STATUS = "status"  # a job asking a worker where it answers from: "memory" or "disk"
+STATUS_TIMEOUT_S = 5.0
 
 
 class ExecutorError(Exception):
@@ -97,6 +100,24 @@ class QueryExecutor:
             return payload
         raise ExecutorError(400, payload)
 
+    def worker_stores(self) -> dict[str, int]:
+        """How many idle workers answer from memory and from disk; busy ones are not asked."""
+        idle: list[_Worker] = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                idle.append(self._idle.get_nowait())
+        counts = Counter({"busy": self.size - len(idle)})
+        for worker in idle:
+            try:
+                counts[str(worker.ask(STATUS, STATUS_TIMEOUT_S)[1])] += 1
+            except ExecutorError:
+                counts["busy"] += 1
+                worker.kill()
+                threading.Thread(target=self._replace, daemon=True).start()
+            else:
+                self._idle.put(worker)
+        return dict(counts)
+
     def close(self) -> None:
         """Stop every idle worker."""
         while True:
@@ -159,6 +180,10 @@ class RemoteExecutor:
             return payload
         raise ExecutorError(503 if status == "unavailable" else 400, payload)
 
+    def worker_stores(self) -> dict[str, int]:
+        """No local workers: the remote store answers."""
+        return {}
+
     def close(self) -> None:
         """Nothing to stop."""
 
@@ -167,7 +192,7 @@ class _Worker:
     def __init__(self, process: multiprocessing.Process, conn: Connection) -> None:
         self.process, self.conn, self.reniced, self.dead = process, conn, False, False
 
-    def ask(self, job: Job, timeout_s: float) -> tuple[str, object]:
+    def ask(self, job: Job | str, timeout_s: float) -> tuple[str, object]:
         start = time.monotonic()
         try:
             self.conn.send(job)
@@ -224,7 +249,10 @@ def _serve(conn: Connection, store_path: str, memory_release: str | None) -> Non
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_execute(current[0], job))
+        if job == STATUS:
+            conn.send(("ok", "disk" if current[0].path else "memory"))
+        else:
+            conn.send(_execute(current[0], job))
 
 
 def _load_in_memory(release: Path, lock: Path, current: list) -> None:

@@ -137,11 +137,14 @@ def metrics() -> Response:
 
 @bp.route("/health", methods=["GET"])
 def health() -> Response:
-    """200 when the store answers ``ASK {}``; 503 otherwise."""
+    """200 when the store answers ``ASK {}``; 503 otherwise. Also says where the idle query
+    workers answer from (``memory`` once their copy of the release is loaded, else ``disk``)."""
     release = current_app.config["release"].id
     try:
         ok = bool(current_app.config["store"].query("ASK {}"))
     except OSError:
         ok = False
-    body = json.dumps({"status": "ok" if ok else "unavailable", "release": release})
+    workers = current_app.config["executor"].worker_stores()
+    status = "ok" if ok else "unavailable"
+    body = json.dumps({"status": status, "release": release, "query_workers": workers})
     return Response(body, status=200 if ok else 503, content_type="application/json")
