@@ -170,18 +170,17 @@ def _import_file(
 ) -> ProfileImport:
     shown = project.relative(path)
     source = Source.from_path(shown)
+    refused = ProfileImport(source)
     try:
         size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_PROFILE_BYTES else b""
+        if size > MAX_PROFILE_BYTES:
+            msg = f"{size} bytes; a profile may have at most {MAX_PROFILE_BYTES} bytes"
+            refused.findings.append(Finding(shown, None, Severity.ERROR, "too-large", msg))
+            return refused
+        data = path.read_bytes()
     except OSError as exc:
-        result = ProfileImport(source)
-        result.findings.append(Finding(shown, None, Severity.ERROR, "unreadable", str(exc)))
-        return result
-    if size > MAX_PROFILE_BYTES:
-        result = ProfileImport(source)
-        msg = f"{size} bytes; a profile may have at most {MAX_PROFILE_BYTES} bytes"
-        result.findings.append(Finding(shown, None, Severity.ERROR, "too-large", msg))
-        return result
+        refused.findings.append(Finding(shown, None, Severity.ERROR, "unreadable", str(exc)))
+        return refused
     digest = hashlib.sha256(data).hexdigest()
     return import_profile(data, source, vocabulary, links, generated_at, digest, allow_synthetic)
 

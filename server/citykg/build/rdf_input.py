@@ -3,8 +3,9 @@
 pyoxigraph parses: IRIs are checked strictly, relative IRIs are refused (they would resolve
 against a local path), nothing is fetched (no RDF/XML entities, no JSON-LD contexts: those
 syntaxes are not read at all) and nesting is parsed without recursion. Files over
-``MAX_RDF_FILE_BYTES`` and literals over ``MAX_LITERAL_CHARS`` are refused. Every refusal is an
-:class:`InputError` whose finding names the file and, where known, the line.
+``MAX_RDF_FILE_BYTES``, literals over ``MAX_LITERAL_CHARS`` and blank nodes nested deeper than
+``MAX_BLANK_NODE_DEPTH`` (rdflib's canonicalisation takes minutes on deeper ones) are refused.
+Every refusal is an :class:`InputError` whose finding names the file and, where known, the line.
 """
 
 from __future__ import annotations
