@@ -37,6 +37,26 @@ def test_health(client, app):
     assert workers == {"memory": app.config["executor"].size, "busy": 0}
 
 
+def test_health_says_when_workers_stay_on_disk(release, tmp_path):
+    """A release above CITYKG_MEMORY_STORE_MAX_MB is queried on disk, and /health says so."""
+    app = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(tmp_path),
+            "CITYKG_QUERY_WORKERS": 2,
+            "CITYKG_MEMORY_STORE_MAX_MB": 0,
+        }
+    )
+    try:
+        time.sleep(1)
+        assert app.test_client().get("/health").get_json()["query_workers"] == {
+            "disk": 2,
+            "busy": 0,
+        }
+    finally:
+        app.config["executor"].close()
+
+
 def test_access_log_is_one_json_line_per_request(client, caplog):
     with caplog.at_level(logging.INFO, logger="citykg.access"):
         client.get("/sparql", query_string={"query": QUERY, "x": "1"})

@@ -239,7 +239,7 @@ def _serve(conn: Connection, store_path: str, memory_release: str | None) -> Non
     from citykg.serve.store import EmbeddedStore
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    current = [EmbeddedStore(ox.Store.read_only(store_path))]
+    current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path))]
     conn.send("ready")
     if memory_release:
         args = (Path(memory_release), Path(f"{store_path}.memory-lock"), current)
