@@ -90,6 +90,19 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One rdflib term as the equal pyoxigraph term (lexical forms kept as rdflib writes them)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is None:
+        return ox.Literal(str(term))
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+
+
 def _object(term: ox.NamedNode | ox.BlankNode | ox.Literal, path: Path, shown: str) -> Node:
     if isinstance(term, ox.Literal) and len(term.value) > MAX_LITERAL_CHARS:
         raise _refused(

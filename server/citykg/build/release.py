@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from citykg.build.assemble import LINKS_GRAPH, Assembly
+from citykg.build.rdf_input import to_oxigraph
 from citykg.findings import findings_json
 from citykg.namespaces import (
     CITYKG,
@@ -81,8 +83,8 @@ def dataset_quads(assembly: Assembly) -> list[ox.Quad]:
     quads = []
     for name, graph in assembly.graphs.items():
         graph_name = ox.NamedNode(str(name))
-        for t in _to_oxigraph(graph):
-            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph_name))
+        for s, p, o in graph:
+            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
     return sorted(set(quads), key=str)
 
 
@@ -97,13 +99,17 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         _write(staging / NQUADS, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
         sums: dict[str, str] = {NQUADS: _sha256_file(staging / NQUADS)}
         sizes: dict[str, int] = {}
-        for dump in DUMPS:
+
+        def write_dump(dump: Dump) -> None:
             data = quads if dump.quads else triples
             prefixes = PREFIXES if dump.syntax == ox.RdfFormat.TURTLE else None
             raw = ox.serialize(data, format=dump.syntax, prefixes=prefixes)
             _write(staging / dump.name, _gzip(raw))
             sums[dump.name] = _sha256_file(staging / dump.name)
             sizes[dump.name] = (staging / dump.name).stat().st_size
+
+        with ThreadPoolExecutor(max_workers=2) as pool:  # zlib works outside the GIL
+            list(pool.map(write_dump, DUMPS))
         void = void_description(assembly, len(triples), sums, sizes, base)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
@@ -224,18 +230,15 @@ def void_description(
 def serialize_sorted(graph: Graph, syntax: ox.RdfFormat) -> bytes:
     """Serialise an rdflib graph deterministically (sorted triples) with our prefixes."""
     prefixes = PREFIXES if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(sorted(_to_oxigraph(graph), key=str), format=syntax, prefixes=prefixes)
-
-
-def _to_oxigraph(graph: Graph) -> list[ox.Triple]:
-    """rdflib -> pyoxigraph terms, through N-Triples (both sides implement it exactly)."""
-    data = graph.serialize(format="nt", encoding="utf-8")
-    return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    triples = sorted(
+        (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph), key=str
+    )
+    return ox.serialize(triples, format=syntax, prefixes=prefixes)
 
 
 def _gzip(data: bytes) -> bytes:
     buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as f:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as f:
         f.write(data)
     return buffer.getvalue()
 

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from citykg.build.rdf_input import to_rdflib
+from citykg.build.rdf_input import to_oxigraph, to_rdflib
 from citykg.findings import Finding, Severity
 from citykg.namespaces import CITYKG, SH
 
@@ -123,7 +123,10 @@ def evaluate_sparql(data: Graph, constraints: list[SparqlConstraint]) -> list[Sh
     if not constraints:
         return []
     store = ox.Store()
-    store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.extend(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())
+        for s, p, o in data
+    )
     results = []
     for c in constraints:
         head, _, body = c.query.partition("SELECT")
