@@ -58,7 +58,7 @@ def test_named_graphs(release_dataset):
         "https://w3id.org/citykg/graph/statistics",
         "https://w3id.org/citykg/graph/links",
         "https://w3id.org/citykg/graph/aggregates",
-        "https://w3id.org/citykg/graph/countries",
+        "https://w3id.org/citykg/graph/entities",
         "https://w3id.org/citykg/graph/profile/leipzig-deu/2020",
     }
 

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from citykg.build.aggregates import AGGREGATES_GRAPH, option_counts
 from citykg.build.importer import (
-    COUNTRIES_GRAPH,
+    ENTITIES_GRAPH,
     MAX_PROFILE_BYTES,
     STATISTICS_GRAPH,
     ProfileImport,
@@ -97,7 +97,7 @@ def assemble(
 
     paths = list(project.profiles() if profile_paths is None else profile_paths)
     seen: dict[tuple[URIRef, str], str] = {}
-    statistics, countries, link_graph = Graph(), Graph(), Graph()
+    statistics, entities, link_graph = Graph(), Graph(), Graph()
     bar = tqdm(
         paths,
         desc="profiles",
@@ -125,7 +125,7 @@ def assemble(
         assembly.profiles.append(result)
         assembly.graphs[result.graph_iri] = result.graph
         statistics += result.statistics
-        countries += result.places
+        entities += result.entities
         link_graph += result.links
 
     for start in range(0, len(assembly.profiles), VALIDATION_CHUNK):
@@ -133,8 +133,8 @@ def assemble(
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
         _validate_merged(assembly, statistics + concepts)
-    if len(countries):
-        assembly.graphs[COUNTRIES_GRAPH] = countries
+    if len(entities):
+        assembly.graphs[ENTITIES_GRAPH] = entities
     counts = option_counts(assembly.profiles, concepts)
     assembly.graphs[AGGREGATES_GRAPH] = counts
     _validate_merged(assembly, counts + concepts)
@@ -195,7 +195,7 @@ def _validate_profiles(assembly: Assembly, chunk: list[ProfileImport], concepts:
             if triple[0] not in statements:
                 data.add(triple)
                 owner.setdefault(triple[0], result)
-        for triple in result.places:
+        for triple in result.entities:
             data.add(triple)
             owner.setdefault(triple[0], result)
         for triple in result.links:

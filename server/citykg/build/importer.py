@@ -37,7 +37,9 @@ from citykg.namespaces import CITYKG, DEFAULT_BASE, GRAPH, ID, ORG, SCHEMA
 SOFTWARE = URIRef(f"{ID}software/citykg/{__version__}")
 STATISTICS = URIRef(f"{ID}statistics")
 STATISTICS_GRAPH = GRAPH.statistics
-COUNTRIES_GRAPH = GRAPH.countries  # a country's name once, not in each of its cities' profiles
+# Cities, countries, people and the importer are described once here, not in each profile: the union
+# default graph of Oxigraph keeps duplicates, so repeated descriptions would multiply join rows.
+ENTITIES_GRAPH = GRAPH.entities
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is about 12 KB
 
 # Section key -> (concept scheme, property) for the plain list sections.
@@ -88,7 +90,7 @@ class ProfileImport:
     graph_iri: URIRef | None = None
     graph: Graph = field(default_factory=Graph)
     statistics: Graph = field(default_factory=Graph)
-    places: Graph = field(default_factory=Graph)
+    entities: Graph = field(default_factory=Graph)
     links: Graph = field(default_factory=Graph)
     city: URIRef | None = None
     city_name: str | None = None
@@ -287,11 +289,12 @@ class _Importer:
         else:
             country_link = country[1]
         city, country_iri = URIRef(f"{ID}city/{slug}"), URIRef(f"{ID}country/{code}")
-        self.add(city, RDF.type, SCHEMA.City)
-        self.emit(city, SCHEMA.name, Literal(name), city_line)
-        self.emit(city, SCHEMA.containedInPlace, country_iri, country_line)
-        self.result.places.add((country_iri, RDF.type, SCHEMA.Country))
-        self.emit(country_iri, SCHEMA.name, Literal(country_name), country_line, self.result.places)
+        entities = self.result.entities
+        entities.add((city, RDF.type, SCHEMA.City))
+        self.emit(city, SCHEMA.name, Literal(name), city_line, entities)
+        self.emit(city, SCHEMA.containedInPlace, country_iri, country_line, entities)
+        entities.add((country_iri, RDF.type, SCHEMA.Country))
+        self.emit(country_iri, SCHEMA.name, Literal(country_name), country_line, entities)
         city_link = self.links.city(name, country_name)
         if city_link is None or city_link.wikidata is None:
             why = "has no QID yet" if city_link else f"is not in {self.links.file}"
@@ -318,9 +321,10 @@ class _Importer:
         self.add(activity, PROV.used, src)
         self.add(activity, PROV.wasAssociatedWith, SOFTWARE)
         self.add(activity, PROV.endedAtTime, stamp)
-        self.add(SOFTWARE, RDF.type, PROV.SoftwareAgent)
-        self.add(SOFTWARE, RDFS.label, Literal(f"citykg importer {__version__}"))
-        self.add(SOFTWARE, SCHEMA.softwareVersion, Literal(__version__))
+        software = self.result.entities
+        software.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
+        software.add((SOFTWARE, RDFS.label, Literal(f"citykg importer {__version__}")))
+        software.add((SOFTWARE, SCHEMA.softwareVersion, Literal(__version__)))
         self.add(src, RDF.type, PROV.Entity)
         self.add(src, CITYKG.sha256, Literal(sha256))
         self.add(src, RDFS.label, Literal(self.result.source.path))
@@ -372,8 +376,8 @@ class _Importer:
             self.add(post, ORG.role, role)
             self.emit(self.profile_iri, CITYKG.hasPost, post, line)
             self.emit(post, ORG.heldBy, person, line)
-            self.add(person, RDF.type, SCHEMA.Person)
-            self.emit(person, SCHEMA.name, Literal(line.text), line)
+            self.result.entities.add((person, RDF.type, SCHEMA.Person))
+            self.emit(person, SCHEMA.name, Literal(line.text), line, self.result.entities)
             self.emit(person, ORG.holds, post, line)
 
     def population(self) -> None:
