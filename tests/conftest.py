@@ -115,6 +115,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def app_for(release: Path, store_dir: Path, **settings: object):
+    """An app serving ``release`` with ``settings`` (CITYKG_ names without the prefix); its query
+    workers are stopped afterwards."""
+    from citykg.serve import create_app
+
+    app = create_app(
+        {
+            "CITYKG_RELEASE": str(release),
+            "CITYKG_STORE_DIR": str(store_dir),
+            **{f"CITYKG_{k}": v for k, v in settings.items()},
+        }
+    )
+    try:
+        yield app
+    finally:
+        app.config["executor"].close()
+
+
 @pytest.fixture(scope="session")
 def app(release: Path, tmp_path_factory: pytest.TempPathFactory):
     """The Flask app serving the test release."""

@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from citykg.serve.guard import QueryRefused, check, inspect
 
-from conftest import citykg_serve
+from conftest import app_for, citykg_serve
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 GRAPHS = {"https://w3id.org/citykg/graph/links"}
@@ -215,19 +215,9 @@ def test_bound_join_with_many_values_stays_fast(served, capsys):
 
 def test_canary_sees_a_call_that_is_allowed(release, tmp_path, canary):
     """Positive control: the canary does notice a SERVICE call when one is let through."""
-    from citykg.serve import create_app
-
-    app = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path),
-            "CITYKG_SERVICE_ALLOWLIST": canary.url,
-        }
-    )
-    response = app.test_client().get(
-        "/sparql",
-        query_string={"query": f"SELECT * {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}"},
-    )
+    query = f"SELECT * {{ SERVICE SILENT <{canary.url}> {{ ?s ?p ?o }} }}"
+    with app_for(release, tmp_path, SERVICE_ALLOWLIST=canary.url) as app:
+        response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 200
     deadline = time.monotonic() + 5
     while not canary.hits and time.monotonic() < deadline:

@@ -20,9 +20,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from citykg.serve import create_app
-
-from conftest import ROOT, citykg_serve, free_port, running
+from conftest import ROOT, app_for, citykg_serve, free_port, running
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PATH = "SELECT (COUNT(*) AS ?n) WHERE { ?s (<urn:p>|!<urn:p>)* ?o . ?x ?y ?z }"
@@ -33,21 +31,17 @@ ORDINARY = """SELECT ?name WHERE { ?c <http://www.w3.org/2002/07/owl#sameAs>
 @pytest.fixture(scope="module")
 def small(release, tmp_path_factory):
     """An app with small limits: 5 rows, 2 workers, 2 s queries, 1 KB queries, depth 8."""
-    app = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path_factory.mktemp("st")),
-            "CITYKG_MAX_ROWS": 5,
-            "CITYKG_QUERY_WORKERS": 2,
-            "CITYKG_QUERY_TIMEOUT": 2,
-            "CITYKG_QUERY_TIMEOUT_MAX": 5,
-            "CITYKG_MAX_QUERY_BYTES": 1024,
-            "CITYKG_MAX_QUERY_DEPTH": 8,
-            "CITYKG_QUEUE_WAIT": 10,
-        }
-    )
-    yield app
-    app.config["executor"].close()
+    settings = {
+        "MAX_ROWS": 5,
+        "QUERY_WORKERS": 2,
+        "QUERY_TIMEOUT": 2,
+        "QUERY_TIMEOUT_MAX": 5,
+        "MAX_QUERY_BYTES": 1024,
+        "MAX_QUERY_DEPTH": 8,
+        "QUEUE_WAIT": 10,
+    }
+    with app_for(release, tmp_path_factory.mktemp("st"), **settings) as app:
+        yield app
 
 
 def test_timeout_really_stops_the_query(small):
@@ -201,41 +195,22 @@ def test_runaway_queries_do_not_stall_ordinary_ones(release, capsys):
 
 
 def test_repeated_queries_come_from_the_release_cache(release, tmp_path):
-    app = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path),
-            "CITYKG_QUERY_WORKERS": 1,
-        }
-    )
-    client = app.test_client()
-    first = client.get("/sparql", query_string={"query": ORDINARY})
-    second = client.get("/sparql", query_string={"query": ORDINARY})
+    with app_for(release, tmp_path, QUERY_WORKERS=1) as app:
+        client = app.test_client()
+        first = client.get("/sparql", query_string={"query": ORDINARY})
+        second = client.get("/sparql", query_string={"query": ORDINARY})
+        other = client.get("/sparql", query_string={"query": ORDINARY, "format": "csv"})
+        links = "https://w3id.org/citykg/graph/links"
+        scoped = client.get("/sparql", query_string={"query": ORDINARY, "default-graph-uri": links})
     assert (first.headers["Citykg-Cache"], second.headers["Citykg-Cache"]) == ("miss", "hit")
     assert first.data == second.data and b"Leipzig" in second.data
-    other = client.get("/sparql", query_string={"query": ORDINARY, "format": "csv"})
     assert other.headers["Citykg-Cache"] == "miss" and other.mimetype == "text/csv"
-    scoped = client.get(
-        "/sparql",
-        query_string={
-            "query": ORDINARY,
-            "default-graph-uri": "https://w3id.org/citykg/graph/links",
-        },
-    )
     assert scoped.headers["Citykg-Cache"] == "miss"
-    off = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path),
-            "CITYKG_QUERY_WORKERS": 1,
-            "CITYKG_RESPONSE_CACHE": 0,
-        }
-    ).test_client()
-    for _ in range(2):
-        assert (
-            off.get("/sparql", query_string={"query": ORDINARY}).headers["Citykg-Cache"] == "miss"
-        )
-    app.config["executor"].close()
+    with app_for(release, tmp_path, QUERY_WORKERS=1, RESPONSE_CACHE=0) as app:
+        off = app.test_client()
+        for _ in range(2):
+            answer = off.get("/sparql", query_string={"query": ORDINARY})
+            assert answer.headers["Citykg-Cache"] == "miss"
 
 
 def _children(pid: int) -> set[int]:

@@ -14,9 +14,8 @@ from rdflib.compare import isomorphic
 
 from citykg.build.assemble import assemble
 from citykg.build.release import write_release
-from citykg.serve import create_app
 
-from conftest import leipzig_text, make_project
+from conftest import app_for, leipzig_text, make_project
 
 BASE = "https://w3id.org/citykg/"
 RDF_TYPES = {
@@ -254,12 +253,12 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
     )
     project = make_project(tmp_path, {"leipzig-deu-2020.txt": text})
     release = write_release(assemble(project), project.build_dir).path
-    client = create_app(
-        {"CITYKG_RELEASE": str(release), "CITYKG_STORE_DIR": str(tmp_path / "stores")}
-    ).test_client()
-    html = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"}).get_data(
-        as_text=True
-    )
+    script_link = "SELECT ?x WHERE { BIND(<javascript:alert(1)> AS ?x) }"
+    with app_for(release, tmp_path / "stores") as app:
+        client = app.test_client()
+        page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        query_page = client.get("/query", query_string={"query": script_link})
+    html = page.get_data(as_text=True)
     assert (
         "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     )
@@ -267,25 +266,14 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
         "<img src=x" not in html and "<b>Jung</b>" not in html and "Burkhard &lt;b&gt;Jung" in html
     )
     assert "javascript:" not in html
-    page = client.get(
-        "/query", query_string={"query": "SELECT ?x WHERE { BIND(<javascript:alert(1)> AS ?x) }"}
-    )
-    assert 'href="javascript:' not in page.get_data(as_text=True)
+    assert 'href="javascript:' not in query_page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("size", [512, 0])
 def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
     """With the document cache, a page seen once is answered without the store; without it,
     the store is asked every time."""
-    app = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path),
-            "CITYKG_QUERY_WORKERS": 1,
-            "CITYKG_DOCUMENT_CACHE": size,
-        }
-    )
-    try:
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=size) as app:
         client = app.test_client()
         pages = {
             a: client.get("/id/city/leipzig-deu", headers={"Accept": a})
@@ -300,5 +288,3 @@ def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
                 assert again.headers["ETag"] == first.headers["ETag"]
             else:
                 assert again.status_code == 500
-    finally:
-        app.config["executor"].close()

@@ -8,7 +8,7 @@ import logging
 import re
 import time
 
-from citykg.serve import create_app
+from conftest import app_for
 
 QUERY = "SELECT ?s WHERE { ?s a <https://schema.org/City> }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -39,22 +39,12 @@ def test_health(client, app):
 
 def test_health_says_when_workers_stay_on_disk(release, tmp_path):
     """A release above CITYKG_MEMORY_STORE_MAX_MB is queried on disk, and /health says so."""
-    app = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path),
-            "CITYKG_QUERY_WORKERS": 2,
-            "CITYKG_MEMORY_STORE_MAX_MB": 0,
-        }
-    )
-    try:
+    with app_for(release, tmp_path, QUERY_WORKERS=2, MEMORY_STORE_MAX_MB=0) as app:
         time.sleep(1)
         assert app.test_client().get("/health").get_json()["query_workers"] == {
             "disk": 2,
             "busy": 0,
         }
-    finally:
-        app.config["executor"].close()
 
 
 def test_access_log_is_one_json_line_per_request(client, caplog):
@@ -71,21 +61,14 @@ def test_access_log_is_one_json_line_per_request(client, caplog):
 
 
 def test_metrics(release, tmp_path):
-    app = create_app(
-        {
-            "CITYKG_RELEASE": str(release),
-            "CITYKG_STORE_DIR": str(tmp_path),
-            "CITYKG_QUERY_WORKERS": 1,
-            "CITYKG_MAX_ROWS": 2,
-            "CITYKG_QUERY_TIMEOUT": 1,
-        }
-    )
-    client = app.test_client()
-    client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
-    client.get("/sparql", query_string={"query": RUNAWAY})
-    client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"})
-    client.post("/sparql", data=b"#" * 70000, content_type="application/sparql-query")
-    text = client.get("/metrics").get_data(as_text=True)
+    with app_for(release, tmp_path, QUERY_WORKERS=1, MAX_ROWS=2, QUERY_TIMEOUT=1) as app:
+        client = app.test_client()
+        client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        client.get("/sparql", query_string={"query": RUNAWAY})
+        service = "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }"
+        client.get("/sparql", query_string={"query": service})
+        client.post("/sparql", data=b"#" * 70000, content_type="application/sparql-query")
+        text = client.get("/metrics").get_data(as_text=True)
     assert metric(text, "citykg_requests_total", '{route="/sparql",status="200"}') == 1
     assert metric(text, "citykg_requests_total", '{route="/sparql",status="503"}') == 1
     assert metric(text, "citykg_query_timeouts_total") == 1
@@ -94,4 +77,3 @@ def test_metrics(release, tmp_path):
     assert metric(text, "citykg_queries_rejected_total", '{reason="size"}') == 1
     assert metric(text, "citykg_request_duration_seconds_count") >= 4
     assert metric(text, "citykg_request_duration_seconds_bucket", '{le="+Inf"}') >= 4
-    app.config["executor"].close()
