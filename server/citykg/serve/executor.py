@@ -292,14 +292,13 @@ def _execute(store: object, job: Job) -> tuple[str, object]:
 
     try:
         result = store.query(job.query, job.default_graphs, job.named_graphs)
+        syntax = BY_NAME[job.results_format].results
         if isinstance(result, ox.QueryBoolean):
-            body = results.write(job.results_format, None, [], bool(result), False)
+            body = results.write_boolean(syntax, bool(result))
             return "ok", Answer(body, "results", 1, False)
         if isinstance(result, ox.QuerySolutions):
-            variables, rows = results.solution_rows(result)
-            kept, truncated = results.capped(rows, job.cap)
-            body = results.write(job.results_format, variables, kept, None, truncated)
-            return "ok", Answer(body, "results", len(kept), truncated)
+            body, rows, truncated = results.write_solutions(result, syntax, job.cap)
+            return "ok", Answer(body, "results", rows, truncated)
         triples, truncated = results.capped(result, job.cap)
         body = serialize_graph(triples, BY_NAME[job.graph_format])
         if truncated and BY_NAME[job.graph_format].name in ("turtle", "ntriples", "nquads", "trig"):
