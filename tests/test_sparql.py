@@ -4,6 +4,7 @@ errors, read-only, HEAD/OPTIONS/CORS, and the query page."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 
@@ -113,6 +114,21 @@ def test_construct_round_trips(client, expected_graph, fmt):
         parsed = Graph().parse(data=response.data, format=RDFLIB[fmt.name])
     assert len(expected_graph) > 40
     assert isomorphic(parsed, expected_graph)
+
+
+@pytest.mark.parametrize("query", [SELECT, CONSTRUCT], ids=["select", "construct"])
+def test_gzip_is_the_same_answer(client, query):
+    plain = client.get("/sparql", query_string={"query": query})
+    zipped = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept-Encoding": "gzip"}
+    )
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert (
+        "Accept-Encoding" in zipped.headers["Vary"] and "Accept-Encoding" in plain.headers["Vary"]
+    )
+    assert zipped.mimetype == plain.mimetype
+    assert gzip.decompress(zipped.data) == plain.data
 
 
 def test_describe(client):

@@ -13,6 +13,7 @@ retired). Results are serialised in the worker, stopping at the row cap.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -23,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+from citykg.serve.encoding import GZIP_MIN_BYTES, gzip_bytes
 
 NICE_AFTER_S = 1.0
 REPLACE_ATTEMPTS = 5
@@ -51,16 +54,19 @@ class Job:
     results_format: str
     graph_format: str
     cap: int
+    gzip: bool = False
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A serialised answer: body, kind (``results`` or ``graph``), rows sent, whether cut."""
+    """A serialised answer: body, kind (``results`` or ``graph``), rows sent, whether cut, and
+    whether the body is gzipped (asked for by the job, done in the worker, off the web process)."""
 
     body: bytes
     kind: str
     rows: int
     truncated: bool
+    gzipped: bool = False
 
 
 class QueryExecutor:
@@ -284,6 +290,13 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _execute(store: object, job: Job) -> tuple[str, object]:
+    status, answer = _answer(store, job)
+    if status == "ok" and job.gzip and len(answer.body) >= GZIP_MIN_BYTES:
+        answer = dataclasses.replace(answer, body=gzip_bytes(answer.body), gzipped=True)
+    return status, answer
+
+
+def _answer(store: object, job: Job) -> tuple[str, object]:
     import pyoxigraph as ox
 
     from citykg.serve import results

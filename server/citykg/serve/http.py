@@ -9,13 +9,12 @@ Conditional requests follow RFC 9110 §13 (ETag per representation, Last-Modifie
 from __future__ import annotations
 
 import contextlib
-import gzip
 
 from flask import Flask, Request, Response, current_app, render_template, request
 
+from citykg.serve.encoding import GZIP_MIN_BYTES, gzip_bytes
 from citykg.serve.formats import HTML, TEXT, Format, NegotiationError, negotiate
 
-GZIP_MIN_BYTES = 512
 COMPRESSIBLE = (
     "text/",
     "application/sparql-results",
@@ -174,7 +173,7 @@ def _compress(req: Request, response: Response) -> Response:
     data = response.get_data()
     if len(data) < GZIP_MIN_BYTES:
         return response
-    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.set_data(gzip_bytes(data))
     response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag:

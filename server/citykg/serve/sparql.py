@@ -45,10 +45,11 @@ def endpoint() -> Response:
     limit = current_app.config["CITYKG_MAX_QUERY_BYTES"]
     if len(request.query_string) > 2 * limit:
         raise HttpError(414, f"the query string is longer than {2 * limit} bytes; POST the query")
-    try:
-        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
-    except UnicodeDecodeError:
-        raise HttpError(400, "the query string is not valid UTF-8") from None
+    if any(c in k or c in v for k, v in request.args.items(multi=True) for c in "%\ufffd"):
+        try:  # werkzeug leaves bytes that are not UTF-8 escaped (older versions: replaced)
+            unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(400, "the query string is not valid UTF-8") from None
     try:
         req = parse_request(
             request.method,
@@ -97,8 +98,9 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     results_fmt, graph_fmt = _formats(fmt)
     cap = min(config["CITYKG_MAX_ROWS"], MAX_HTML_ROWS) if html else config["CITYKG_MAX_ROWS"]
     timeout = limits.timeout(req.extra.get("timeout"), config)
+    gzip = not html and request.accept_encodings["gzip"] > 0
     job = Job(
-        req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap
+        req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap, gzip
     )
     key = (
         config["release"].id,
@@ -109,6 +111,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         job.results_format,
         job.graph_format,
         job.cap,
+        job.gzip,
     )
     result = config["answer_cache"].get(key)
     cached = result is not None
@@ -134,6 +137,8 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         return _page(req.query, _table(result), result.truncated)
     sent = results_fmt if result.kind == "results" else graph_fmt
     response = _response(result.body, sent)
+    if result.gzipped:
+        response.headers["Content-Encoding"] = "gzip"
     response.headers[CACHE_HEADER] = "hit" if cached else "miss"
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
