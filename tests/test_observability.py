@@ -21,8 +21,8 @@ def metric(text: str, name: str, labels: str = "") -> float:
 
 
 def test_health(client, app):
-    """Healthy, and the query workers load the release into memory (the test release is far
-    below CITYKG_MEMORY_STORE_MAX_MB) one after another."""
+    """Healthy, and the web process and its query workers load the release into memory (the
+    test release is far below CITYKG_MEMORY_STORE_MAX_MB) one after another."""
     deadline = time.monotonic() + 30
     while True:
         response = client.get("/health")
@@ -31,20 +31,23 @@ def test_health(client, app):
         assert body["status"] == "ok" and body["release"] == app.config["release"].id
         workers = body["query_workers"]
         assert sum(workers.values()) == app.config["executor"].size
-        if workers.get("memory") == app.config["executor"].size or time.monotonic() > deadline:
+        loaded = workers.get("memory") == app.config["executor"].size
+        if (loaded and body["store"] == "memory") or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     assert workers == {"memory": app.config["executor"].size, "busy": 0}
+    assert body["store"] == "memory"
+    city = client.get("/id/city/leipzig-deu", headers={"Accept": "text/turtle"})
+    assert city.status_code == 200 and b"Leipzig" in city.data
 
 
 def test_health_says_when_workers_stay_on_disk(release, tmp_path):
     """A release above CITYKG_MEMORY_STORE_MAX_MB is queried on disk, and /health says so."""
     with app_for(release, tmp_path, QUERY_WORKERS=2, MEMORY_STORE_MAX_MB=0) as app:
         time.sleep(1)
-        assert app.test_client().get("/health").get_json()["query_workers"] == {
-            "disk": 2,
-            "busy": 0,
-        }
+        body = app.test_client().get("/health").get_json()
+        assert body["query_workers"] == {"disk": 2, "busy": 0}
+        assert body["store"] == "disk"
 
 
 def test_access_log_is_one_json_line_per_request(client, caplog):

@@ -137,22 +137,27 @@ def drive_mix(url: str, args: argparse.Namespace) -> dict:
 
 
 def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
-    """When citykg's /health says no query worker answers from disk any more (its release is
-    loaded into memory; a release above CITYKG_MEMORY_STORE_MAX_MB stays on disk: at once); for
-    other servers, when the RSS of ``pid`` and its children stopped growing (3 s within 1 %)."""
+    """When citykg's /health says neither the web process nor any query worker reads from disk
+    any more (the release is loaded into memory; a release above CITYKG_MEMORY_STORE_MAX_MB
+    stays on disk: at once); for other servers, when the RSS of ``pid`` and its children stopped
+    growing (3 s within 1 %)."""
     deadline = time.monotonic() + limit_s
     health = url.rsplit("/", 1)[0] + "/health"
-    try:
-        workers = requests.get(health, timeout=10).json()["query_workers"]
-    except (requests.RequestException, ValueError, KeyError):
-        workers = None
+
+    def on_disk() -> int | None:
+        try:
+            body = requests.get(health, timeout=10).json()
+            workers = body["query_workers"]
+        except (requests.RequestException, ValueError, KeyError):
+            return None
+        return workers.get("disk", 0) + workers.get("busy", 0) + (body.get("store") == "disk")
+
     in_memory = (release / "citykg.nq").stat().st_size <= 2048 * 2**20
-    if workers is not None:
-        while in_memory and workers.get("disk", 0) + workers.get("busy", 0):
-            if time.monotonic() > deadline:
-                break
+    waiting = on_disk()
+    if waiting is not None:
+        while in_memory and waiting and time.monotonic() < deadline:
             time.sleep(1)
-            workers = requests.get(health, timeout=10).json()["query_workers"]
+            waiting = on_disk()
         return time.monotonic()
     history = [rss_mb(pid)]
     while time.monotonic() < deadline:
@@ -231,12 +236,19 @@ def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict
     return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args)
 
 
-def citykg_pages(release: Path, args: argparse.Namespace) -> dict:
-    """City pages (HTML and Turtle) under 4 concurrent clients."""
-    port = 18104
+def citykg_pages(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
+    """City pages (HTML and Turtle) under 4 concurrent clients; cold by default (every page
+    rendered from the store), with ``cache`` from the per-release document cache once seen."""
+    port = 18106 if cache else 18104
     command = [BIN / "citykg", "serve", "--project", str(ROOT)]
     command += ["--build-dir", str(release.parents[1]), "--port", str(port)]
-    return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", None, args, city_pages)
+    env = None if cache else {"CITYKG_DOCUMENT_CACHE": "0"}
+    return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args, city_pages)
+
+
+def citykg_pages_warm(release: Path, args: argparse.Namespace) -> dict:
+    """City pages with the document cache on."""
+    return citykg_pages(release, args, cache=True)
 
 
 def oxigraph_memory(release: Path, args: argparse.Namespace) -> dict:
@@ -345,6 +357,7 @@ SYSTEMS = {
     "citykg": citykg,
     "citykg-warm": citykg_warm,
     "citykg-pages": citykg_pages,
+    "citykg-pages-warm": citykg_pages_warm,
     "oxigraph-memory": oxigraph_memory,
     "oxigraph": oxigraph,
     "rdflib-endpoint": rdflib_endpoint,

@@ -8,19 +8,21 @@ several processes can serve one release behind a load balancer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Flask
 
 from citykg.namespaces import DEFAULT_BASE, GRAPH
-from citykg.serve import config, http, observability
+from citykg.serve import config, http, observability, pages
 from citykg.serve.cache import AnswerCache
-from citykg.serve.executor import QueryExecutor, RemoteExecutor
+from citykg.serve.executor import QueryExecutor, RemoteExecutor, memory_lock
 from citykg.serve.links import safe_href
 from citykg.serve.remote import RemoteStore
-from citykg.serve.store import EmbeddedStore, ReleaseInfo
+from citykg.serve.store import EmbeddedStore, ReleaseInfo, load_in_memory
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -33,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         union = settings["CITYKG_STORE_UNION_PARAMETER"]
         store = RemoteStore(settings["CITYKG_STORE_URL"], union)
         executor = RemoteExecutor(settings["CITYKG_STORE_URL"], union)
+        in_memory = False
     else:
         store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
         nquads = release.path / "citykg.nq"
@@ -50,11 +53,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         store=store,
         executor=executor,
         graphs=frozenset(store.named_graphs()),
+        page_vocabulary=pages.vocabulary(store),
         shapes=_shapes(release),
         base_iri=DEFAULT_BASE,
         ontology_graph=GRAPH.ontology,
         MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"],
     )
+    if in_memory:
+        args = (app, release.path, memory_lock(store.path))
+        threading.Thread(target=_pages_from_memory, args=args, daemon=True).start()
     app.jinja_env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
     app.jinja_env.globals["release"] = release
     http.install(app)
@@ -64,6 +71,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp, observability.bp):
         app.register_blueprint(blueprint)
     return app
+
+
+def _pages_from_memory(app: Flask, release: Path, lock: Path) -> None:
+    """Pages, documents and fragments read the release from memory once it is loaded there."""
+    memory = load_in_memory(release, lock)
+    if memory is not None:
+        app.config["store"] = memory
 
 
 def _shapes(release: ReleaseInfo) -> list[ox.Triple]:

@@ -248,7 +248,7 @@ def _serve(conn: Connection, store_path: str, memory_release: str | None) -> Non
     current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path))]
     conn.send("ready")
     if memory_release:
-        args = (Path(memory_release), Path(f"{store_path}.memory-lock"), current)
+        args = (Path(memory_release), memory_lock(Path(store_path)), current)
         threading.Thread(target=_load_in_memory, args=args, daemon=True).start()
     while True:
         try:
@@ -256,29 +256,23 @@ def _serve(conn: Connection, store_path: str, memory_release: str | None) -> Non
         except (EOFError, OSError):
             return
         if job == STATUS:
-            conn.send(("ok", "disk" if current[0].path else "memory"))
+            conn.send(("ok", current[0].location))
         else:
             conn.send(_execute(current[0], job))
 
 
+def memory_lock(store_path: Path) -> Path:
+    """The lock file the processes serving one store take turns on to load it into memory."""
+    return Path(f"{store_path}.memory-lock")
+
+
 def _load_in_memory(release: Path, lock: Path, current: list) -> None:
-    """Load ``release`` into an in-memory store and make it current. Workers take turns (a file
-    lock), so loading never takes both cores from the queries being answered."""
-    import fcntl
+    """Load ``release`` into memory and make it current (the store in ``current[0]``)."""
+    from citykg.serve.store import load_in_memory
 
-    import pyoxigraph as ox
-
-    from citykg.serve.store import EmbeddedStore, load_release
-
-    try:
-        with open(lock, "a") as turn:
-            fcntl.flock(turn, fcntl.LOCK_EX)
-            memory = ox.Store()
-            load_release(memory, release)
-    except OSError as exc:
-        LOG.warning("query worker stays on the disk store: %s", exc)
-        return
-    current[0] = EmbeddedStore(memory)
+    memory = load_in_memory(release, lock)
+    if memory is not None:
+        current[0] = memory
 
 
 def _exit_with_parent(parent: int) -> None:

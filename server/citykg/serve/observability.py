@@ -137,14 +137,18 @@ def metrics() -> Response:
 
 @bp.route("/health", methods=["GET"])
 def health() -> Response:
-    """200 when the store answers ``ASK {}``; 503 otherwise. Also says where the idle query
-    workers answer from (``memory`` once their copy of the release is loaded, else ``disk``)."""
+    """200 when the store answers ``ASK {}``; 503 otherwise. Also says where this process reads
+    pages and documents from (``store``) and where the idle query workers answer from:
+    ``memory`` once their copy of the release is loaded, else ``disk`` (or ``remote``)."""
     release = current_app.config["release"].id
+    store = current_app.config["store"]
     try:
-        ok = bool(current_app.config["store"].query("ASK {}"))
+        ok = bool(store.query("ASK {}"))
     except OSError:
         ok = False
     workers = current_app.config["executor"].worker_stores()
     status = "ok" if ok else "unavailable"
-    body = json.dumps({"status": status, "release": release, "query_workers": workers})
+    body = json.dumps(
+        {"status": status, "release": release, "store": store.location, "query_workers": workers}
+    )
     return Response(body, status=200 if ok else 503, content_type="application/json")

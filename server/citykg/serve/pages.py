@@ -7,6 +7,7 @@ turn them into HTML and the RDF alternates of the same resource carry the same f
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from citykg.namespaces import GRAPH
@@ -23,6 +24,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 """
 CITYKG = "https://w3id.org/citykg/ontology#"
+SCHEMA = "https://schema.org/"
+ORG = "http://www.w3.org/ns/org#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 POLICY_AREAS = "https://w3id.org/citykg/id/concept/policy-area"
 AGGREGATES_GRAPH = str(GRAPH.aggregates)
 MAX_LISTED = 100
@@ -61,7 +65,10 @@ def select(store: Store, query: str, graph: str | None = None) -> list[dict[str,
     else:
         result = store.query(PREFIXES + query, default_graphs=[graph], named_graphs=[])
     names = [v.value for v in result.variables]
-    return [{name: row[name].value for name in names if row[name] is not None} for row in result]
+    return [
+        {name: term.value for name, term in zip(names, row, strict=True) if term is not None}
+        for row in result
+    ]
 
 
 def city_profiles(store: Store, city: str) -> list[str]:
@@ -74,55 +81,83 @@ def city_profiles(store: Store, city: str) -> list[str]:
     return [r["p"] for r in rows]
 
 
-def profile(store: Store, iri: str, release: ReleaseInfo) -> dict:
-    """Everything the city page shows about one profile, in the profile's order."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """What every profile page needs and no profile changes: the labels of the concepts and
+    ontology terms, and the policy areas in their order. Read once per release."""
+
+    labels: dict[str, str]
+    policy_areas: list[dict]
+
+
+def vocabulary(store: Store) -> Vocabulary:
+    """The labels and policy areas of the release in ``store``."""
+    rows = select(
+        store,
+        f"""SELECT ?s ?label WHERE {{ GRAPH ?g {{ ?s skos:prefLabel|rdfs:label ?label }}
+                                     FILTER (?g IN (<{GRAPH.concepts}>, <{GRAPH.ontology}>)) }}""",
+    )
+    areas = select(
+        store,
+        f"""SELECT ?area ?label ?notation WHERE {{
+              ?area skos:inScheme <{POLICY_AREAS}> ; skos:prefLabel ?label .
+              OPTIONAL {{ ?area skos:notation ?notation }} }}""",
+    )
+    return Vocabulary({r["s"]: r["label"] for r in rows}, sorted(areas, key=_order))
+
+
+def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> dict:
+    """Everything the city page shows about one profile, in the profile's order.
+
+    Three queries: the profile's header (city, country, links, source), the whole named graph
+    of the profile (one range scan: answers, parts, source lines) and the survey statistics it
+    quotes; labels come from ``vocab``.
+    """
     data: dict = {"iri": iri, "lists": [], "values": {}}
     head = select(
         store,
         f"""
-        SELECT ?city ?name ?country ?countryName ?cityWikidata ?countryWikidata ?wave ?source
+        SELECT ?g ?city ?name ?country ?countryName ?cityWikidata ?countryWikidata ?wave ?source
                ?sourcePath ?primary ?generated WHERE {{
-          <{iri}> citykg:city ?city ; citykg:surveyWave/skos:notation ?wave .
+          GRAPH ?g {{ <{iri}> citykg:city ?city }}
+          <{iri}> citykg:surveyWave/skos:notation ?wave .
           ?city schema:name ?name .
           OPTIONAL {{ ?city schema:containedInPlace ?country . ?country schema:name ?countryName
                       OPTIONAL {{ ?country owl:sameAs ?countryWikidata }} }}
           OPTIONAL {{ ?city owl:sameAs ?cityWikidata }}
           OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?source . ?source rdfs:label ?sourcePath
                       OPTIONAL {{ ?source prov:hadPrimarySource ?primary }} }}
-          OPTIONAL {{ ?g prov:wasDerivedFrom ?source ; prov:generatedAtTime ?generated }}
+          OPTIONAL {{ ?g prov:generatedAtTime ?generated }}
         }} LIMIT 1""",
     )
     data.update(head[0] if head else {})
-    data["posts"] = select(
-        store,
-        f"""
-        SELECT ?role ?name WHERE {{ <{iri}> citykg:hasPost ?post .
-          ?post org:role ?r ; org:heldBy/schema:name ?name . ?r rdfs:label ?role }}""",
+    graph: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for t in store.triples(graph=data["g"]) if head else ():
+        graph[t.subject.value][t.predicate.value.removeprefix(CITYKG)].append(t.object.value)
+    own = graph[iri]
+    data["posts"] = [
+        {"role": vocab.labels.get(graph[post][ORG + "role"][0], ""), "name": name}
+        for post in own["hasPost"]
+        for person in graph[post][ORG + "heldBy"]
+        for name in _names(store, person)
+    ]
+    data["population"] = _part(
+        graph, own["population"], populationCount="count", referenceYear="year"
     )
-    population = select(
-        store,
-        f"""
-        SELECT ?count ?year WHERE {{ <{iri}> citykg:population [ citykg:populationCount ?count ;
-                                                                citykg:referenceYear ?year ] }}""",
+    data["spotlight"] = _part(
+        graph,
+        own["spotlight"],
+        **{SCHEMA + "name": "name", "launchYear": "year", SCHEMA + "description": "description"},
     )
-    data["population"] = population[0] if population else None
-    spotlight = select(
-        store,
-        f"""
-        SELECT ?name ?year ?description WHERE {{ <{iri}> citykg:spotlight ?s .
-          ?s schema:description ?description .
-          OPTIONAL {{ ?s schema:name ?name }} OPTIONAL {{ ?s citykg:launchYear ?year }} }}""",
-    )
-    data["spotlight"] = spotlight[0] if spotlight else None
-    _answers(store, iri, data)
-    data["activities"] = select(
-        store,
-        f"""
-        SELECT ?rank ?concept ?label WHERE {{ <{iri}> citykg:rankedActivity ?a .
-          ?a citykg:rank ?rank ; citykg:activity ?concept . ?concept skos:prefLabel ?label }}
-        ORDER BY ?rank ?label""",
-    )
-    data["availability"] = availability(store, iri)
+    _answers(iri, graph, vocab, data)
+    activities = [
+        {"rank": rank, "concept": concept, "label": vocab.labels.get(concept, concept)}
+        for part in own["rankedActivity"]
+        for rank in graph[part]["rank"]
+        for concept in graph[part]["activity"]
+    ]
+    data["activities"] = sorted(activities, key=lambda a: (int(a["rank"]), a["label"]))
+    data["availability"] = availability(vocab, own)
     data["statistics"] = select(
         store,
         f"""
@@ -139,25 +174,36 @@ def profile(store: Store, iri: str, release: ReleaseInfo) -> dict:
     return data
 
 
-def _answers(store: Store, iri: str, data: dict) -> None:
-    rows = select(
-        store,
-        f"""
-        SELECT ?p ?o ?label (MIN(?l) AS ?line) WHERE {{ <{iri}> ?p ?o .
-          OPTIONAL {{ ?o skos:prefLabel ?label }}
-          OPTIONAL {{ ?st rdf:subject <{iri}> ; rdf:predicate ?p ; rdf:object ?o ;
-                      citykg:sourceLine ?l }}
-        }} GROUP BY ?p ?o ?label""",
-    )
-    by_property: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        name = row["p"].removeprefix(CITYKG)
-        if name in VALUES:
-            data["values"][VALUES[name]] = row["o"]
-        elif "label" in row:
-            by_property[name].append(row)
+def _names(store: Store, person: str) -> list[str]:
+    return [t.object.value for t in store.triples(subject=person, predicate=SCHEMA + "name")]
+
+
+def _part(graph: dict, nodes: list[str], **fields: str) -> dict | None:
+    """The first of ``nodes`` as a dict of the given properties (property -> key)."""
+    for node in nodes:
+        return {key: graph[node][p][0] for p, key in fields.items() if graph[node][p]}
+    return None
+
+
+def _answers(iri: str, graph: dict, vocab: Vocabulary, data: dict) -> None:
+    """The profile's single values and its answer lists, each list in source-line order."""
+    lines: dict[tuple[str, str], int] = {}
+    for statement in graph.values():
+        if statement[RDF + "subject"] == [iri] and statement["sourceLine"]:
+            prop = statement[RDF + "predicate"][0].removeprefix(CITYKG)
+            key = (prop, statement[RDF + "object"][0])
+            lines[key] = min(lines.get(key, 10**9), int(statement["sourceLine"][0]))
+    own = graph[iri]
+    for prop, key in VALUES.items():
+        if own[prop]:
+            data["values"][key] = own[prop][0]
     for key, title, prop in LISTS:
-        items = sorted(by_property.get(prop, []), key=lambda r: (int(r.get("line", 0)), r["label"]))
+        items = [
+            {"p": CITYKG + prop, "o": o, "label": vocab.labels[o], "line": lines.get((prop, o), 0)}
+            for o in dict.fromkeys(own[prop])
+            if o in vocab.labels
+        ]
+        items.sort(key=lambda r: (r["line"], r["label"]))
         data["lists"].append({"key": key, "title": title, "answers": items})
 
 
@@ -166,21 +212,13 @@ def _order(row: dict) -> tuple:
     return (int(notation) if notation.isdigit() else 10**6, row["label"])
 
 
-def availability(store: Store, iri: str) -> list[dict]:
+def availability(vocab: Vocabulary, own: dict[str, list[str]]) -> list[dict]:
     """Every policy area with the profile's data availability; 'both' marks a contradiction."""
-    rows = select(
-        store,
-        f"""
-        SELECT ?area ?label ?notation ?sufficient ?insufficient WHERE {{
-          ?area skos:inScheme <{POLICY_AREAS}> ; skos:prefLabel ?label .
-          OPTIONAL {{ ?area skos:notation ?notation }}
-          BIND (EXISTS {{ <{iri}> citykg:sufficientDataFor ?area }} AS ?sufficient)
-          BIND (EXISTS {{ <{iri}> citykg:insufficientDataFor ?area }} AS ?insufficient)
-        }}""",
-    )
-    for row in rows:
-        row["sufficient"] = row["sufficient"] == "true"
-        row["insufficient"] = row["insufficient"] == "true"
+    rows = []
+    for area in vocab.policy_areas:
+        row = dict(area)
+        row["sufficient"] = area["area"] in own["sufficientDataFor"]
+        row["insufficient"] = area["area"] in own["insufficientDataFor"]
         row["status"] = (
             "both"
             if row["sufficient"] and row["insufficient"]
@@ -190,7 +228,8 @@ def availability(store: Store, iri: str) -> list[dict]:
             if row["insufficient"]
             else "not stated"
         )
-    return sorted(rows, key=_order)
+        rows.append(row)
+    return rows
 
 
 def ready_made_query(profile_iri: str) -> str:

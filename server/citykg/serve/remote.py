@@ -41,7 +41,7 @@ class RemoteStore:
         self.query_url = query_url
         self.union_parameter = union_parameter
         self.timeout_s = timeout_s
-        self.path = None
+        self.location = "remote"
 
     def query(
         self,
@@ -81,6 +81,7 @@ class RemoteStore:
         subject: str | None = None,
         predicate: str | None = None,
         obj: ox.NamedNode | ox.Literal | None = None,
+        graph: str | None = None,
     ) -> Iterator[ox.Triple]:
         """See :meth:`citykg.serve.store.Store.triples`."""
         terms = {
@@ -89,6 +90,8 @@ class RemoteStore:
             "o": str(obj) if obj is not None else None,
         }
         pattern = " ".join(t or f"?{k}" for k, t in terms.items())
+        if graph:
+            pattern = f"GRAPH <{graph}> {{ {pattern} }}"
         binds = " ".join(f"BIND ({t} AS ?{k})" for k, t in terms.items() if t)
         result = self.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} . {binds} }}")
         for row in result:

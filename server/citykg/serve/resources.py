@@ -135,7 +135,8 @@ def _html(iri: str, path: str, triples: list[ox.Triple], alternates: list) -> st
     if CITY_PAGE.match(local):
         is_city = local.startswith("id/city/")
         profiles = pages.city_profiles(store, iri) if is_city else [iri]
-        data = [pages.profile(store, p, release) for p in profiles]
+        vocab = current_app.config["page_vocabulary"]
+        data = [pages.profile(store, p, release, vocab) for p in profiles]
         return render_template(
             "city.html",
             profiles=data,
