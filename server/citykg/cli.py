@@ -276,7 +276,7 @@ def run_validate(args: argparse.Namespace) -> int:
             validation = validate_graph(data + concepts, shapes)
             reports.append(validation.report)
             findings += result_findings(
-                validation.results, project.relative(path), SourceLines(data)
+                validation.results, project.relative(path), SourceLines.from_graph(data)
             )
     if args.format == "turtle":
         sys.stdout.write(merge_reports(reports).serialize(format="turtle"))

@@ -190,11 +190,9 @@ def _validate_profiles(assembly: Assembly, chunk: list[ProfileImport], concepts:
     source-line statements; each result goes back to the profile whose graph holds its focus."""
     data, owner = Graph(), {}
     for result in chunk:
-        statements = set(result.graph.subjects(RDF.type, RDF.Statement))
         for triple in result.graph:
-            if triple[0] not in statements:
-                data.add(triple)
-                owner.setdefault(triple[0], result)
+            data.add(triple)
+            owner.setdefault(triple[0], result)
         for triple in result.entities:
             data.add(triple)
             owner.setdefault(triple[0], result)
@@ -212,7 +210,8 @@ def _validate_profiles(assembly: Assembly, chunk: list[ProfileImport], concepts:
         if result is None:
             assembly.findings.extend(result_findings(results, "data/profiles"))
         else:
-            lines = SourceLines(result.graph)
+            read = result.source_lines
+            lines = SourceLines((r.subject, r.predicate, r.object, r.line) for r in read)
             assembly.findings.extend(result_findings(results, result.source.path, lines))
 
 

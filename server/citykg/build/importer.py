@@ -2,15 +2,18 @@
 
 Every value read from the text is written twice: as the triple itself, and as an
 ``rdf:Statement`` reifying it with ``citykg:sourceLine`` (the 1-based line of the source file),
-in the profile's own named graph. Survey-wide figures quoted by the profile ("Along with 50% of
-cities surveyed") go to the statistics graph as RDF Data Cube observations, never onto the city;
-their source line is recorded the same way, in the profile graph.
+in the profile's own named graph. The statements are kept as a list (``source_lines``) and
+written out as triples with the release: five triples each, five sixths of a profile graph,
+that neither validation nor the aggregates read. Survey-wide figures quoted by the profile
+("Along with 50% of cities surveyed") go to the statistics graph as RDF Data Cube observations,
+never onto the city; their source line is recorded the same way, in the profile graph.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +21,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, QB, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from citykg import __version__
 from citykg.build.links import Links
@@ -81,6 +85,17 @@ class Source:
         return cls(path, URIRef(f"{base}source/{relative}"))
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    """A triple read from the text, the line it was read from and its statement's IRI."""
+
+    statement: URIRef
+    subject: URIRef
+    predicate: URIRef
+    object: Node
+    line: int
+
+
 @dataclass
 class ProfileImport:
     """What the importer made of one profile."""
@@ -92,6 +107,7 @@ class ProfileImport:
     statistics: Graph = field(default_factory=Graph)
     entities: Graph = field(default_factory=Graph)
     links: Graph = field(default_factory=Graph)
+    source_lines: list[SourceLine] = field(default_factory=list)
     city: URIRef | None = None
     city_name: str | None = None
     wave: str | None = None
@@ -100,6 +116,16 @@ class ProfileImport:
     def ok(self) -> bool:
         """Whether a profile graph was made."""
         return self.graph_iri is not None
+
+    def statements(self) -> Iterator[tuple[URIRef, URIRef, Node]]:
+        """The reified source statements, as triples of the profile graph."""
+        for line in self.source_lines:
+            yield line.statement, RDF.type, RDF.Statement
+            yield line.statement, RDF.subject, line.subject
+            yield line.statement, RDF.predicate, line.predicate
+            yield line.statement, RDF.object, line.object
+            number = Literal(line.line, datatype=XSD.positiveInteger)
+            yield line.statement, CITYKG.sourceLine, number
 
 
 def import_profile(
@@ -161,12 +187,7 @@ class _Importer:
         (self.result.graph if into is None else into).add((s, p, o))
         self.statements += 1
         st = URIRef(f"{self.profile_iri}/statement/{self.statements}")
-        g = self.result.graph
-        g.add((st, RDF.type, RDF.Statement))
-        g.add((st, RDF.subject, s))
-        g.add((st, RDF.predicate, p))
-        g.add((st, RDF.object, o))
-        g.add((st, CITYKG.sourceLine, Literal(line.number, datatype=XSD.positiveInteger)))
+        self.result.source_lines.append(SourceLine(st, s, p, o, line.number))
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         """Add a structural triple (a type, a link between minted nodes)."""

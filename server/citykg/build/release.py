@@ -85,6 +85,10 @@ def dataset_quads(assembly: Assembly) -> list[ox.Quad]:
         graph_name = ox.NamedNode(str(name))
         for s, p, o in graph:
             quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
+    for profile in assembly.profiles:
+        graph_name = ox.NamedNode(str(profile.graph_iri))
+        for s, p, o in profile.statements():
+            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
     return sorted(set(quads), key=str)
 
 

@@ -8,6 +8,7 @@ profile's reified source statements (``citykg:sourceLine``) by focus node, path 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -194,21 +195,28 @@ def merge_reports(reports: list[Graph]) -> Graph:
 
 
 class SourceLines:
-    """Where each triple of a profile graph was read, from its reified statements."""
+    """Where each triple of a profile was read: (subject, predicate, object, line) records."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, source_lines: Iterable[tuple[Node, Node, Node, int]]) -> None:
         self._by_triple: dict[tuple[Node, Node, Node], int] = {}
         self._by_pair: dict[tuple[Node, Node], int] = {}
         self._by_subject: dict[Node, int] = {}
-        for st, number in graph.subject_objects(CITYKG.sourceLine):
-            s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
-            line = int(number) if isinstance(number, Literal) else 0
+        for s, p, o, line in source_lines:
             for index, key in (
                 (self._by_triple, (s, p, o)),
                 (self._by_pair, (s, p)),
                 (self._by_subject, s),
             ):
                 index[key] = min(index.get(key, line), line)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> SourceLines:
+        """The source lines a graph states (its ``rdf:Statement`` with ``citykg:sourceLine``)."""
+        records = []
+        for st, number in graph.subject_objects(CITYKG.sourceLine):
+            s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+            records.append((s, p, o, int(number) if isinstance(number, Literal) else 0))
+        return cls(records)
 
     def line(self, focus: Node, path: Node | None, value: Node | None) -> int | None:
         """The source line of the triple a result is about, as near as the statements tell."""
