@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
+from citykg.build import assemble as assemble_module
 from citykg.build.assemble import assemble
+from citykg.build.release import write_release
 from citykg.build.synthetic import write_project
 from citykg.cli import main
 from citykg.namespaces import CITYKG
@@ -16,9 +20,36 @@ def test_synthetic_profiles_import_cleanly_and_are_marked(tmp_path):
     assembly = assemble(project, allow_synthetic=True)
     assert len(assembly.profiles) == 12 and assembly.errors == []
     assert {f.code for f in assembly.findings} <= {"shacl"}
+    store = ox.Store()
+    for path in assembly.nquads:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     for result in assembly.profiles:
-        assert len(set(result.graph.objects(None, CITYKG.rankedActivity))) == 7
-        assert [o.toPython() for o in result.graph.objects(None, CITYKG.synthetic)] == [True]
+        graph = ox.NamedNode(str(result.graph_iri))
+        ranked = store.quads_for_pattern(None, ox.NamedNode(CITYKG.rankedActivity), None, graph)
+        assert len(list(ranked)) == 7
+        marks = store.quads_for_pattern(None, ox.NamedNode(CITYKG.synthetic), None, graph)
+        assert [q.object.value for q in marks] == ["true"]
+    assembly.discard()
+    assert not list(project.build_dir.iterdir())
+
+
+def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
+    """Profiles imported and validated in chunks by a process pool give the release, findings
+    included, that one chunk in this process gives; shared cities and countries are reported
+    once however many chunks they appear in."""
+    project = write_project(tmp_path / "synth", 24, Project.at(ROOT))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    single = write_release(assemble(project, allow_synthetic=True), tmp_path / "single")
+    monkeypatch.setattr(assemble_module, "MIN_CHUNK", 3)
+    monkeypatch.setattr(assemble_module, "CHUNK", 5)
+    monkeypatch.setattr(assemble_module, "PROCESSES", 2)
+    assembly = assemble(project, allow_synthetic=True)
+    assert len(assembly.nquads) == 5
+    chunked = write_release(assembly, tmp_path / "chunked")
+    for name in ("citykg.nq", "findings.json", "citykg.nt.gz"):
+        assert (single.path / name).read_bytes() == (chunked.path / name).read_bytes(), name
+    assert (single.quads, single.triples) == (chunked.quads, chunked.triples)
+    assert not any(p.name.startswith(".assembly-") for p in project.build_dir.iterdir())
 
 
 def test_synthetic_profiles_are_refused_in_a_release_build(tmp_path, capsys):

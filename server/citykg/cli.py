@@ -133,23 +133,28 @@ def run_build(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"citykg: {exc.finding.format()}\ncitykg: build stopped; {kept}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the profile graphs are written while they are assembled
+        return _not_written(exc, kept)
     _print_findings(assembly.findings, quiet=args.quiet)
     print(_summary(len(assembly.profiles), assembly.findings))
     if assembly.errors:
+        assembly.discard()
         print(f"citykg: build stopped by {len(assembly.errors)} error(s); {kept}", file=sys.stderr)
         return 1
     try:
         release = write_release(assembly, project.build_dir)
     except OSError as exc:
-        print(
-            f"citykg: could not write the release ({exc.strerror or exc}); {kept}", file=sys.stderr
-        )
-        return 1
+        return _not_written(exc, kept)
     print(
         f"release: {release.path} ({release.quads} quads, {release.triples} triples), "
         f"now {project.release}"
     )
     return 0
+
+
+def _not_written(exc: OSError, kept: str) -> int:
+    print(f"citykg: could not write the release ({exc.strerror or exc}); {kept}", file=sys.stderr)
+    return 1
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -265,7 +270,7 @@ def run_validate(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     reports: list[Graph] = []
     if profiles or not files:
-        assembly = assemble(project, profiles if files else None)
+        assembly = assemble(project, profiles if files else None, write_graphs=False)
         findings += assembly.findings
         reports += assembly.reports
     if rdf_files:

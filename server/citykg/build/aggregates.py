@@ -11,12 +11,11 @@ Cube observation of the data set ``{base}id/option-counts``; pages and users rea
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import QB, RDF, RDFS, SKOS, XSD
 
-from citykg.build.importer import ProfileImport
 from citykg.namespaces import CITYKG, GRAPH, ID
 
 AGGREGATES_GRAPH = GRAPH.aggregates
@@ -24,18 +23,27 @@ OPTION_COUNTS = URIRef(f"{ID}option-counts")
 _NOT_COUNTED = {str(RDF), str(SKOS)}
 
 
-def option_counts(profiles: Iterable[ProfileImport], concepts: Graph) -> Graph:
-    """The option-count observations of ``profiles`` (each profile counted once per option)."""
-    options = set(concepts.subjects(RDF.type, SKOS.Concept))
-    counts: Counter[tuple[URIRef, URIRef, URIRef]] = Counter()
-    for profile in profiles:
-        waves = set(profile.graph.objects(None, CITYKG.surveyWave))
-        chosen = {
-            (p, o)
-            for _, p, o in profile.graph
-            if o in options and not any(str(p).startswith(ns) for ns in _NOT_COUNTED)
-        }
-        counts.update((wave, p, o) for wave in waves for p, o in chosen)
+OptionCounts = Counter[tuple[URIRef, URIRef, URIRef]]
+
+
+def concept_options(concepts: Graph) -> set[URIRef]:
+    """The answer options: every SKOS concept."""
+    return set(concepts.subjects(RDF.type, SKOS.Concept))
+
+
+def count_options(profile: Graph, options: Collection[URIRef]) -> OptionCounts:
+    """The (wave, property, option) choices of one profile graph, each counted once."""
+    waves = set(profile.objects(None, CITYKG.surveyWave))
+    chosen = {
+        (p, o)
+        for _, p, o in profile
+        if o in options and not any(str(p).startswith(ns) for ns in _NOT_COUNTED)
+    }
+    return Counter((wave, p, o) for wave in waves for p, o in chosen)
+
+
+def option_counts(counts: OptionCounts) -> Graph:
+    """The option-count observations (profiles per wave, property and option) as a graph."""
     graph = Graph()
     graph.add((OPTION_COUNTS, RDF.type, QB.DataSet))
     graph.add((OPTION_COUNTS, QB.structure, CITYKG.OptionCountStructure))

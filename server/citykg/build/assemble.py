@@ -1,25 +1,43 @@
 """Assembling the dataset: static graphs + every imported profile, validated.
 
-The result is a set of named graphs (one per profile, plus ontology, concepts, statistics and
-links) and the findings of import and validation. Writing it out is release.py's job.
+Profiles are imported and validated in chunks of at most ``CHUNK`` files, on both cores (a
+``fork`` process pool: each chunk is independent, and the children inherit the vocabulary and
+shapes instead of receiving them). A chunk writes its profile graphs (with their source-line
+statements) as N-Quads and N-Triples lines to files in a scratch directory and hands back only
+what the whole dataset needs: findings, SHACL reports, a summary per profile, the triples of the
+shared graphs (statistics, entities, links) and its option counts. So memory stays bounded by a
+chunk, whatever the number of profiles. The result is a set of small named graphs (ontology,
+concepts, statistics, entities, aggregates, links), the files of the profile graphs and the
+findings of import and validation. Writing the release from them is release.py's job.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import shutil
 import subprocess
+import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, RDFS
 from tqdm import tqdm
 
-from citykg.build.aggregates import AGGREGATES_GRAPH, option_counts
+from citykg.build.aggregates import (
+    AGGREGATES_GRAPH,
+    OptionCounts,
+    concept_options,
+    count_options,
+    option_counts,
+)
 from citykg.build.importer import (
     ENTITIES_GRAPH,
     MAX_PROFILE_BYTES,
@@ -29,7 +47,7 @@ from citykg.build.importer import (
     import_profile,
 )
 from citykg.build.links import Links, parse_links
-from citykg.build.rdf_input import read_rdf
+from citykg.build.rdf_input import read_rdf, to_oxigraph
 from citykg.build.validation import SourceLines, result_findings, validate_graph
 from citykg.build.vocabulary import Vocabulary
 from citykg.findings import Finding, Severity
@@ -40,24 +58,84 @@ ONTOLOGY_GRAPH = GRAPH.ontology
 CONCEPTS_GRAPH = GRAPH.concepts
 LINKS_GRAPH = GRAPH.links
 PROGRESS_FROM = 20
-VALIDATION_CHUNK = 1000
+CHUNK = 1000  # profiles per import + validation run (pyshacl re-reads its shapes on every run)
+MIN_CHUNK = 100  # below 2 x this, one chunk: a second process costs more than it saves
+PROCESSES = min(2, os.cpu_count() or 1)
+SCRATCH_PREFIX = ".assembly-"
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """What the assembly keeps of an imported profile once its graph is written out."""
+
+    source: Source
+    graph_iri: URIRef
+    city: URIRef
+    city_name: str
+    wave: str
 
 
 @dataclass
 class Assembly:
-    """The named graphs of a dataset and everything said about its sources."""
+    """The shared named graphs of a dataset, the files of its profile graphs (``nquads``, one
+    per chunk, unsorted; ``ntriples``: the same triples without graph names) and everything said
+    about its sources. ``discard()`` removes the files when no release is written from them."""
 
     generated_at: datetime
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    profiles: list[ProfileImport] = field(default_factory=list)
+    profiles: list[ProfileSummary] = field(default_factory=list)
     shapes: Graph = field(default_factory=Graph)
     reports: list[Graph] = field(default_factory=list)
+    scratch: Path | None = None
+    nquads: list[Path] = field(default_factory=list)
+    ntriples: list[Path] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
         """Findings that stop a build."""
         return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def discard(self) -> None:
+        """Remove the profile graph files."""
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every chunk needs; inherited by the pool's children, never sent to them."""
+
+    project: Project
+    vocabulary: Vocabulary
+    links: Links
+    concepts: Graph
+    options: set[URIRef]
+    shapes: Graph
+    generated_at: datetime
+    allow_synthetic: bool
+    scratch: Path | None
+
+
+@dataclass
+class _Chunk:
+    """What a chunk hands back: nothing that grows with the number of profiles in the dataset
+    except its own summaries and the triples of the shared graphs."""
+
+    index: int
+    imports: list[tuple[ProfileSummary | None, list[Finding]]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    reports: list[Graph] = field(default_factory=list)
+    statistics: list[tuple] = field(default_factory=list)
+    entities: list[tuple] = field(default_factory=list)
+    links: list[tuple] = field(default_factory=list)
+    counts: OptionCounts = field(default_factory=Counter)
+    nquads: Path | None = None
+    ntriples: Path | None = None
+
+
+_CONTEXT: _Context | None = None
 
 
 def generation_time(project: Project) -> datetime:
@@ -82,9 +160,17 @@ def generation_time(project: Project) -> datetime:
 
 
 def assemble(
-    project: Project, profile_paths: Iterable[Path] | None = None, allow_synthetic: bool = False
+    project: Project,
+    profile_paths: Iterable[Path] | None = None,
+    allow_synthetic: bool = False,
+    write_graphs: bool = True,
 ) -> Assembly:
-    """Import and validate every profile (or the given ones) with the project's vocabulary."""
+    """Import and validate every profile (or the given ones) with the project's vocabulary.
+
+    With ``write_graphs`` the profile graphs are written to a scratch directory under the build
+    directory, for ``write_release``; without it (``citykg validate``) they are only checked.
+    """
+    global _CONTEXT
     assembly = Assembly(generation_time(project))
     ontology = to_canonical_graph(read_rdf(project.ontology, project.relative(project.ontology)))
     concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
@@ -96,48 +182,68 @@ def assemble(
     _validate_static(assembly, concepts, project.relative(project.concepts))
 
     paths = list(project.profiles() if profile_paths is None else profile_paths)
-    seen: dict[tuple[URIRef, str], str] = {}
-    statistics, entities, link_graph = Graph(), Graph(), Graph()
-    bar = tqdm(
-        paths,
-        desc="profiles",
-        unit="profile",
-        disable=None if len(paths) >= PROGRESS_FROM else True,
+    if write_graphs:
+        project.build_dir.mkdir(parents=True, exist_ok=True)
+        assembly.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=project.build_dir))
+    _CONTEXT = _Context(
+        project,
+        vocabulary,
+        links,
+        concepts,
+        concept_options(concepts),
+        assembly.shapes,
+        assembly.generated_at,
+        allow_synthetic,
+        assembly.scratch,
     )
-    for path in bar:
-        result = _import_file(
-            project, path, vocabulary, links, assembly.generated_at, allow_synthetic
-        )
-        assembly.findings.extend(result.findings)
-        if not result.ok:
-            continue
-        key = (result.city, result.wave)
-        if key in seen:
-            msg = (
-                f"a second profile of {result.city_name} for the {result.wave} survey "
-                f"(the first is {seen[key]}); this one was not imported"
-            )
-            assembly.findings.append(
-                Finding(result.source.path, 1, Severity.ERROR, "duplicate-profile", msg)
-            )
-            continue
-        seen[key] = result.source.path
-        assembly.profiles.append(result)
-        assembly.graphs[result.graph_iri] = result.graph
-        statistics += result.statistics
-        entities += result.entities
-        link_graph += result.links
-
-    for start in range(0, len(assembly.profiles), VALIDATION_CHUNK):
-        _validate_profiles(assembly, assembly.profiles[start : start + VALIDATION_CHUNK], concepts)
+    try:
+        chunks = _run_chunks(paths)
+    except BaseException:
+        assembly.discard()
+        raise
+    finally:
+        _CONTEXT = None
+    seen: dict[tuple[URIRef, str], str] = {}
+    reported: set[tuple] = set()  # a city or country shared by profiles in several chunks
+    statistics, entities, link_graph = Graph(), Graph(), Graph()
+    counts: OptionCounts = Counter()
+    for chunk in chunks:
+        for summary, findings in chunk.imports:
+            assembly.findings.extend(findings)
+            if summary is None:
+                continue
+            key = (summary.city, summary.wave)
+            if key in seen:
+                msg = (
+                    f"a second profile of {summary.city_name} for the {summary.wave} survey "
+                    f"(the first is {seen[key]}); this one was not imported"
+                )
+                assembly.findings.append(
+                    Finding(summary.source.path, 1, Severity.ERROR, "duplicate-profile", msg)
+                )
+                continue
+            seen[key] = summary.source.path
+            assembly.profiles.append(summary)
+        for finding in chunk.findings:
+            key = (finding.focus, finding.path, finding.message)
+            if finding.focus is None or key not in reported:
+                assembly.findings.append(finding)
+                reported.add(key)
+        assembly.reports.extend(chunk.reports)
+        statistics += chunk.statistics
+        entities += chunk.entities
+        link_graph += chunk.links
+        counts.update(chunk.counts)
+        assembly.nquads += [chunk.nquads] if chunk.nquads else []
+        assembly.ntriples += [chunk.ntriples] if chunk.ntriples else []
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
         _validate_merged(assembly, statistics + concepts)
     if len(entities):
         assembly.graphs[ENTITIES_GRAPH] = entities
-    counts = option_counts(assembly.profiles, concepts)
-    assembly.graphs[AGGREGATES_GRAPH] = counts
-    _validate_merged(assembly, counts + concepts)
+    aggregates = option_counts(counts)
+    assembly.graphs[AGGREGATES_GRAPH] = aggregates
+    _validate_merged(assembly, aggregates + concepts)
     _describe_links(link_graph, project)
     assembly.graphs[LINKS_GRAPH] = link_graph
     return assembly
@@ -160,14 +266,108 @@ def _read_links(project: Project, assembly: Assembly) -> Links:
     return links
 
 
-def _import_file(
-    project: Project,
-    path: Path,
-    vocabulary: Vocabulary,
-    links: Links,
-    generated_at: datetime,
-    allow_synthetic: bool,
-) -> ProfileImport:
+def _run_chunks(paths: list[Path]) -> list[_Chunk]:
+    """Every chunk of ``paths``, in order; on both cores when there is enough to share."""
+    size = min(CHUNK, max(MIN_CHUNK, -(-len(paths) // PROCESSES)))
+    work = [(i, paths[start : start + size]) for i, start in enumerate(range(0, len(paths), size))]
+    bar = tqdm(
+        total=len(paths),
+        desc="profiles",
+        unit="profile",
+        disable=None if len(paths) >= PROGRESS_FROM else True,
+    )
+    chunks = []
+    with bar:
+        if len(work) < 2 or PROCESSES < 2:
+            for item in work:
+                chunks.append(_run_chunk(item))
+                bar.update(len(item[1]))
+        else:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(PROCESSES, maxtasksperchild=1) as pool:
+                for chunk in pool.imap(_run_chunk, work):
+                    chunks.append(chunk)
+                    bar.update(len(work[chunk.index][1]))
+    return chunks
+
+
+def _run_chunk(item: tuple[int, list[Path]]) -> _Chunk:
+    """Import and validate one chunk of profiles; write their graphs when asked to."""
+    index, paths = item
+    context = _CONTEXT
+    assert context is not None, "chunks run inside assemble()"
+    chunk = _Chunk(index)
+    imported: list[ProfileImport] = []
+    for path in paths:
+        result = _import_file(context, path)
+        ok = result.ok and result.city is not None and result.wave is not None
+        summary = (
+            ProfileSummary(
+                result.source, result.graph_iri, result.city, result.city_name or "", result.wave
+            )
+            if ok
+            else None
+        )
+        chunk.imports.append((summary, result.findings))
+        if ok:
+            imported.append(result)
+            chunk.counts.update(count_options(result.graph, context.options))
+            chunk.statistics += list(result.statistics)
+            chunk.entities += list(result.entities)
+            chunk.links += list(result.links)
+    if imported:
+        _validate_profiles(chunk, imported, context)
+        if context.scratch is not None:
+            _write_graphs(chunk, imported, context.scratch)
+    return chunk
+
+
+def _write_graphs(chunk: _Chunk, imported: list[ProfileImport], scratch: Path) -> None:
+    """The chunk's profile graphs, with their source-line statements, as N-Quads and (without
+    graph names) N-Triples lines."""
+    chunk.nquads = scratch / f"chunk-{chunk.index:06d}.nq"
+    chunk.ntriples = scratch / f"chunk-{chunk.index:06d}.nt"
+    with open(chunk.nquads, "wb") as nquads, open(chunk.ntriples, "wb") as ntriples:
+        for result in imported:
+            name = ox.NamedNode(str(result.graph_iri))
+            triples = [
+                ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+                for s, p, o in result.graph
+            ]
+            triples += _statements(result)
+            ox.serialize(
+                (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples),
+                output=nquads,
+                format=ox.RdfFormat.N_QUADS,
+            )
+            ox.serialize(triples, output=ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_STATEMENT = ox.NamedNode(_RDF + "Statement")
+_TYPE, _SUBJECT = ox.NamedNode(_RDF + "type"), ox.NamedNode(_RDF + "subject")
+_PREDICATE, _OBJECT = ox.NamedNode(_RDF + "predicate"), ox.NamedNode(_RDF + "object")
+_SOURCE_LINE = ox.NamedNode(str(CITYKG.sourceLine))
+_POSITIVE_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger")
+
+
+def _statements(result: ProfileImport) -> list[ox.Triple]:
+    """The reified source statements of a profile: five triples each."""
+    out = []
+    for read in result.source_lines:
+        st = ox.NamedNode(str(read.statement))
+        out += (
+            ox.Triple(st, _TYPE, _STATEMENT),
+            ox.Triple(st, _SUBJECT, to_oxigraph(read.subject)),
+            ox.Triple(st, _PREDICATE, to_oxigraph(read.predicate)),
+            ox.Triple(st, _OBJECT, to_oxigraph(read.object)),
+            ox.Triple(st, _SOURCE_LINE, ox.Literal(str(read.line), datatype=_POSITIVE_INTEGER)),
+        )
+    return out
+
+
+def _import_file(context: _Context, path: Path) -> ProfileImport:
+    project = context.project
     shown = project.relative(path)
     source = Source.from_path(shown)
     refused = ProfileImport(source)
@@ -182,14 +382,22 @@ def _import_file(
         refused.findings.append(Finding(shown, None, Severity.ERROR, "unreadable", str(exc)))
         return refused
     digest = hashlib.sha256(data).hexdigest()
-    return import_profile(data, source, vocabulary, links, generated_at, digest, allow_synthetic)
+    return import_profile(
+        data,
+        source,
+        context.vocabulary,
+        context.links,
+        context.generated_at,
+        digest,
+        context.allow_synthetic,
+    )
 
 
-def _validate_profiles(assembly: Assembly, chunk: list[ProfileImport], concepts: Graph) -> None:
-    """One pyshacl run over many profiles (it re-reads its shapes on every run), without the
-    source-line statements; each result goes back to the profile whose graph holds its focus."""
+def _validate_profiles(chunk: _Chunk, imported: list[ProfileImport], context: _Context) -> None:
+    """One pyshacl run over the chunk's profiles (source-line statements are not in their
+    graphs); each result goes back to the profile whose graph holds its focus."""
     data, owner = Graph(), {}
-    for result in chunk:
+    for result in imported:
         for triple in result.graph:
             data.add(triple)
             owner.setdefault(triple[0], result)
@@ -198,21 +406,21 @@ def _validate_profiles(assembly: Assembly, chunk: list[ProfileImport], concepts:
             owner.setdefault(triple[0], result)
         for triple in result.links:
             data.add(triple)
-    data += concepts
-    validation = validate_graph(data, assembly.shapes)
-    assembly.reports.append(validation.report)
+    data += context.concepts
+    validation = validate_graph(data, context.shapes)
+    chunk.reports.append(validation.report)
     by_profile: dict[int, list] = {}
     for r in validation.results:
         by_profile.setdefault(id(owner.get(r.focus)), []).append(r)
-    profiles = {id(result): result for result in chunk}
+    profiles = {id(result): result for result in imported}
     for key, results in by_profile.items():
         result = profiles.get(key)
         if result is None:
-            assembly.findings.extend(result_findings(results, "data/profiles"))
+            chunk.findings.extend(result_findings(results, "data/profiles"))
         else:
             read = result.source_lines
             lines = SourceLines((r.subject, r.predicate, r.object, r.line) for r in read)
-            assembly.findings.extend(result_findings(results, result.source.path, lines))
+            chunk.findings.extend(result_findings(results, result.source.path, lines))
 
 
 def _validate_static(assembly: Assembly, concepts: Graph, shown: str) -> None:

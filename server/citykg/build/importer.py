@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -116,16 +115,6 @@ class ProfileImport:
     def ok(self) -> bool:
         """Whether a profile graph was made."""
         return self.graph_iri is not None
-
-    def statements(self) -> Iterator[tuple[URIRef, URIRef, Node]]:
-        """The reified source statements, as triples of the profile graph."""
-        for line in self.source_lines:
-            yield line.statement, RDF.type, RDF.Statement
-            yield line.statement, RDF.subject, line.subject
-            yield line.statement, RDF.predicate, line.predicate
-            yield line.statement, RDF.object, line.object
-            number = Literal(line.line, datatype=XSD.positiveInteger)
-            yield line.statement, CITYKG.sourceLine, number
 
 
 def import_profile(

@@ -9,11 +9,12 @@ good release.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
-import io
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from citykg.build.assemble import LINKS_GRAPH, Assembly
+from citykg.build.assemble import LINKS_GRAPH, SCRATCH_PREFIX, Assembly
 from citykg.build.rdf_input import to_oxigraph
 from citykg.findings import findings_json
 from citykg.namespaces import (
@@ -49,6 +50,7 @@ SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
 KEEP_RELEASES = 2
+SORT_MEMORY = "25%"  # of physical memory, for each of the two sorts (quads, triples)
 STALE_STAGING_S = 3600
 
 
@@ -78,43 +80,54 @@ class Release:
     triples: int
 
 
-def dataset_quads(assembly: Assembly) -> list[ox.Quad]:
-    """Every quad of the assembly, sorted."""
-    quads = []
-    for name, graph in assembly.graphs.items():
-        graph_name = ox.NamedNode(str(name))
-        for s, p, o in graph:
-            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
-    for profile in assembly.profiles:
-        graph_name = ox.NamedNode(str(profile.graph_iri))
-        for s, p, o in profile.statements():
-            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name))
-    return sorted(set(quads), key=str)
-
-
 def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE) -> Release:
-    """Write the release and make it current. Raises OSError (e.g. disk full) untouched."""
-    quads = dataset_quads(assembly)
-    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    """Write the release and make it current. Raises OSError (e.g. disk full) untouched.
+
+    The quads and triples are sorted and made unique by ``sort`` (C locale: byte order, which is
+    code point order for UTF-8) from the assembly's files, so memory stays bounded whatever the
+    size of the dataset; the dumps are written from the sorted files.
+    """
     releases = build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     try:
-        _write(staging / NQUADS, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
+        _write_shared(assembly, shared_nq, shared_nt)
+        nt = staging / "citykg.nt"
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            sorts = [
+                pool.submit(_sort_unique, [shared_nq, *assembly.nquads], staging / NQUADS),
+                pool.submit(_sort_unique, [shared_nt, *assembly.ntriples], nt),
+            ]
+            quads, triples = (s.result() for s in sorts)
+        _fsync(staging / NQUADS)
+        shared_nq.unlink()
+        shared_nt.unlink()
+        assembly.discard()
         sums: dict[str, str] = {NQUADS: _sha256_file(staging / NQUADS)}
         sizes: dict[str, int] = {}
 
         def write_dump(dump: Dump) -> None:
-            data = quads if dump.quads else triples
-            prefixes = PREFIXES if dump.syntax == ox.RdfFormat.TURTLE else None
-            raw = ox.serialize(data, format=dump.syntax, prefixes=prefixes)
-            _write(staging / dump.name, _gzip(raw))
+            source = staging / (NQUADS if dump.quads else nt.name)
+            with open(staging / dump.name, "wb") as raw:
+                with gzip.GzipFile(
+                    filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
+                ) as out:
+                    if dump.syntax == ox.RdfFormat.TURTLE:
+                        parsed = ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+                        ox.serialize(parsed, output=out, format=dump.syntax, prefixes=PREFIXES)
+                    else:
+                        with open(source, "rb") as lines:
+                            shutil.copyfileobj(lines, out, 1 << 20)
+                raw.flush()
+                os.fsync(raw.fileno())
             sums[dump.name] = _sha256_file(staging / dump.name)
             sizes[dump.name] = (staging / dump.name).stat().st_size
 
         with ThreadPoolExecutor(max_workers=2) as pool:  # zlib works outside the GIL
             list(pool.map(write_dump, DUMPS))
-        void = void_description(assembly, len(triples), sums, sizes, base)
+        nt.unlink()
+        void = void_description(assembly, triples, sums, sizes, base)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
         shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
@@ -130,10 +143,40 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
             os.rename(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        assembly.discard()
         raise
     _point_current(build_dir, final)
     _prune(releases, keep={final.name})
-    return Release(final, len(quads), len(triples))
+    return Release(final, quads, triples)
+
+
+def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> None:
+    """The shared graphs (ontology, concepts, statistics, entities, aggregates, links) as lines."""
+    with open(nquads, "wb") as quads_out, open(ntriples, "wb") as triples_out:
+        for name, graph in assembly.graphs.items():
+            triples = [
+                ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph
+            ]
+            graph_name = ox.NamedNode(str(name))
+            ox.serialize(
+                (ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples),
+                output=quads_out,
+                format=ox.RdfFormat.N_QUADS,
+            )
+            ox.serialize(triples, output=triples_out, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _sort_unique(inputs: list[Path], output: Path) -> int:
+    """Sort the lines of ``inputs`` into ``output`` without repeats; the number of lines."""
+    env = {**os.environ, "LC_ALL": "C"}
+    command = ["sort", "-u", "-S", SORT_MEMORY, "-T", str(output.parent), "-o", str(output)]
+    done = subprocess.run(
+        [*command, *map(str, inputs)], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise OSError(errno.EIO, f"sort failed: {done.stderr.strip()[:300]}")
+    with open(output, "rb") as lines:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: lines.read(1 << 20), b""))
 
 
 def void_description(
@@ -240,17 +283,15 @@ def serialize_sorted(graph: Graph, syntax: ox.RdfFormat) -> bytes:
     return ox.serialize(triples, format=syntax, prefixes=prefixes)
 
 
-def _gzip(data: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as f:
-        f.write(data)
-    return buffer.getvalue()
-
-
 def _write(path: Path, data: bytes) -> None:
     with open(path, "wb") as f:
         f.write(data)
         f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as f:
         os.fsync(f.fileno())
 
 
@@ -272,7 +313,11 @@ def _point_current(build_dir: Path, release: Path) -> None:
 
 
 def _prune(releases: Path, keep: set[str]) -> None:
-    """Keep the newest few releases (the current one always); drop older ones and stale staging."""
+    """Keep the newest few releases (the current one always); drop older ones, stale staging
+    and the scratch files of assemblies whose build was killed."""
+    for scratch in releases.parent.glob(f"{SCRATCH_PREFIX}*"):
+        if time.time() - scratch.stat().st_mtime > STALE_STAGING_S:
+            shutil.rmtree(scratch, ignore_errors=True)
     candidates = sorted(releases.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
     kept = 0
     for path in candidates:
