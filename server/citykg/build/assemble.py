@@ -225,10 +225,10 @@ def assemble(
             seen[key] = summary.source.path
             assembly.profiles.append(summary)
         for finding in chunk.findings:
-            key = (finding.focus, finding.path, finding.message)
-            if finding.focus is None or key not in reported:
+            said = (finding.focus, finding.path, finding.message)
+            if finding.focus is None or said not in reported:
                 assembly.findings.append(finding)
-                reported.add(key)
+                reported.add(said)
         assembly.reports.extend(chunk.reports)
         statistics += chunk.statistics
         entities += chunk.entities
