@@ -136,19 +136,22 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
         graph[t.subject.value][t.predicate.value.removeprefix(CITYKG)].append(t.object.value)
     own = graph[iri]
     data["posts"] = [
-        {"role": vocab.labels.get(graph[post][ORG + "role"][0], ""), "name": name}
+        {"role": vocab.labels[role], "name": name}
         for post in own["hasPost"]
+        for role in graph[post][ORG + "role"][:1]
+        if role in vocab.labels
         for person in graph[post][ORG + "heldBy"]
         for name in _names(store, person)
     ]
     data["population"] = _part(
         graph, own["population"], populationCount="count", referenceYear="year"
     )
-    data["spotlight"] = _part(
+    spotlight = _part(
         graph,
         own["spotlight"],
         **{SCHEMA + "name": "name", "launchYear": "year", SCHEMA + "description": "description"},
     )
+    data["spotlight"] = spotlight if spotlight and "description" in spotlight else None
     _answers(iri, graph, vocab, data)
     activities = [
         {"rank": rank, "concept": concept, "label": vocab.labels.get(concept, concept)}
