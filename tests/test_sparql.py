@@ -310,3 +310,12 @@ def test_browser_gets_html_results_from_the_endpoint(client):
     assert response.mimetype == "text/html" and 'class="boolean">true' in response.get_data(
         as_text=True
     )
+
+
+def test_graph_names_are_looked_up_when_asked(app):
+    """FROM may name only the dataset's graphs; their names are asked of the store one by one."""
+    names = app.config["graphs"]
+    assert "https://w3id.org/citykg/graph/concepts" in names
+    assert "https://w3id.org/citykg/graph/profile/leipzig-deu/2020" in names
+    assert "https://w3id.org/citykg/graph/nope" not in names
+    assert "not an IRI" not in names and 42 not in names

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from citykg.serve.cache import AnswerCache
 from citykg.serve.executor import QueryExecutor, RemoteExecutor, memory_lock
 from citykg.serve.links import safe_href
 from citykg.serve.remote import RemoteStore
-from citykg.serve.store import EmbeddedStore, ReleaseInfo, load_in_memory
+from citykg.serve.store import EmbeddedStore, GraphNames, ReleaseInfo, load_in_memory
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -35,25 +36,29 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         union = settings["CITYKG_STORE_UNION_PARAMETER"]
         store = RemoteStore(settings["CITYKG_STORE_URL"], union)
         executor = RemoteExecutor(settings["CITYKG_STORE_URL"], union)
+        vocabulary = pages.vocabulary(store)
         in_memory = False
     else:
         store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
         nquads = release.path / "citykg.nq"
         in_memory = nquads.stat().st_size <= settings["CITYKG_MEMORY_STORE_MAX_MB"] * 2**20
-        executor = QueryExecutor(
-            store.path,
-            settings["CITYKG_QUERY_WORKERS"],
-            settings["CITYKG_QUEUE_WAIT"],
-            release.path if in_memory else None,
-        )
+        with ThreadPoolExecutor(1) as pool:  # read the labels while the query workers start
+            labels = pool.submit(pages.vocabulary, store)
+            executor = QueryExecutor(
+                store.path,
+                settings["CITYKG_QUERY_WORKERS"],
+                settings["CITYKG_QUEUE_WAIT"],
+                release.path if in_memory else None,
+            )
+            vocabulary = labels.result()
     app.config.update(
         answer_cache=AnswerCache(settings["CITYKG_RESPONSE_CACHE"]),
         document_cache=AnswerCache(settings["CITYKG_DOCUMENT_CACHE"]),
         release=release,
         store=store,
         executor=executor,
-        graphs=frozenset(store.named_graphs()),
-        page_vocabulary=pages.vocabulary(store),
+        graphs=GraphNames(store),
+        page_vocabulary=vocabulary,
         shapes=_shapes(release),
         base_iri=DEFAULT_BASE,
         ontology_graph=GRAPH.ontology,

@@ -14,7 +14,7 @@ and refused with a clear message when it names
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Container
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -102,7 +102,7 @@ def inspect(query: str) -> QueryFacts:
 
 
 def check(
-    query: str, allowed_services: Collection[str], graphs: Collection[str], max_depth: int = 64
+    query: str, allowed_services: Collection[str], graphs: Container[str], max_depth: int = 64
 ) -> QueryFacts:
     """Refuse a query that would make the server fetch anything it must not, or that nests
     groups deeper than ``max_depth`` (engines crash or recurse without bound on those)."""

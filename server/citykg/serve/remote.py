@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg import __version__
+from citykg.namespaces import is_iri
 from citykg.serve.protocol import query_form
 
 USER_AGENT = f"citykg/{__version__}"
@@ -101,6 +102,12 @@ class RemoteStore:
         """See :meth:`citykg.serve.store.Store.named_graphs`."""
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [], None)
         return sorted(row["g"].value for row in rows)
+
+    def has_graph(self, name: str) -> bool:
+        """See :meth:`citykg.serve.store.Store.has_graph`."""
+        if not is_iri(name):
+            return False
+        return bool(self.query(f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", [], None))
 
 
 def publish(release: Path, graph_store_url: str, timeout_s: float = 300.0) -> int:
