@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -329,18 +330,25 @@ def _write_graphs(chunk: _Chunk, imported: list[ProfileImport], scratch: Path) -
     chunk.ntriples = scratch / f"chunk-{chunk.index:06d}.nt"
     with open(chunk.nquads, "wb") as nquads, open(chunk.ntriples, "wb") as ntriples:
         for result in imported:
-            name = ox.NamedNode(str(result.graph_iri))
             triples = [
                 ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
                 for s, p, o in result.graph
             ]
             triples += _statements(result)
-            ox.serialize(
-                (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples),
-                output=nquads,
-                format=ox.RdfFormat.N_QUADS,
-            )
-            ox.serialize(triples, output=ntriples, format=ox.RdfFormat.N_TRIPLES)
+            write_lines(result.graph_iri, triples, nquads, ntriples)
+
+
+def write_lines(
+    name: URIRef, triples: list[ox.Triple], nquads: BinaryIO, ntriples: BinaryIO
+) -> None:
+    """A graph as N-Quads lines (in graph ``name``) and as N-Triples lines, unsorted."""
+    graph_name = ox.NamedNode(str(name))
+    ox.serialize(
+        (ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples),
+        output=nquads,
+        format=ox.RdfFormat.N_QUADS,
+    )
+    ox.serialize(triples, output=ntriples, format=ox.RdfFormat.N_TRIPLES)
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

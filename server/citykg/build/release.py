@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from citykg.build.assemble import LINKS_GRAPH, SCRATCH_PREFIX, Assembly
+from citykg.build.assemble import LINKS_GRAPH, SCRATCH_PREFIX, Assembly, write_lines
 from citykg.build.rdf_input import to_oxigraph
 from citykg.findings import findings_json
 from citykg.namespaces import (
@@ -50,7 +50,7 @@ SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
 KEEP_RELEASES = 2
-SORT_MEMORY = "25%"  # of physical memory, for each of the two sorts (quads, triples)
+SORT_MEMORY = "25%"  # of physical memory for sort(1)'s buffer; beyond it, it merges temp files
 STALE_STAGING_S = 3600
 
 
@@ -154,13 +154,7 @@ def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> None:
             triples = [
                 ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph
             ]
-            graph_name = ox.NamedNode(str(name))
-            ox.serialize(
-                (ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples),
-                output=quads_out,
-                format=ox.RdfFormat.N_QUADS,
-            )
-            ox.serialize(triples, output=triples_out, format=ox.RdfFormat.N_TRIPLES)
+            write_lines(name, triples, quads_out, triples_out)
 
 
 def _sort_unique(inputs: list[Path], output: Path) -> int:
