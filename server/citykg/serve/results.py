@@ -50,10 +50,10 @@ def write_solutions(
     solutions: ox.QuerySolutions, syntax: ox.QueryResultsFormat, cap: int
 ) -> tuple[bytes, int, bool]:
     """A SELECT result in ``syntax``, at most ``cap`` rows: the body, rows sent, whether cut."""
-    writer = _LineCounter(stop_after=cap + 1)
+    writer = _CappedTsv(cap)
     with contextlib.suppress(_CapReached):
         solutions.serialize(writer, format=ox.QueryResultsFormat.TSV)
-    tsv, rows, truncated = writer.result(cap)
+    tsv, rows, truncated = writer.result()
     if syntax == ox.QueryResultsFormat.TSV:
         return tsv, rows, truncated
     parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
@@ -76,16 +76,18 @@ class _CapReached(Exception):
     """Raised from the writer to stop the engine once the cap is passed."""
 
 
-class _LineCounter:
-    """A file-like sink for TSV results that stops the serialiser after ``stop_after`` rows.
+class _CappedTsv:
+    """A file-like sink for TSV results that stops the serialiser once it has seen one row
+    more than ``cap`` (enough to know the result was cut).
 
     TSV escapes line breaks inside terms, so every line after the header is one solution.
     """
 
-    def __init__(self, stop_after: int) -> None:
+    def __init__(self, cap: int) -> None:
         self._parts: list[bytes] = []
         self._lines = 0
-        self._limit = stop_after + 1  # the header line, then the rows
+        self._cap = cap
+        self._limit = cap + 2  # the header line, the rows kept, one more
 
     def write(self, data: bytes) -> int:
         self._parts.append(bytes(data))
@@ -97,13 +99,13 @@ class _LineCounter:
     def flush(self) -> None:
         """Nothing is buffered here."""
 
-    def result(self, cap: int) -> tuple[bytes, int, bool]:
+    def result(self) -> tuple[bytes, int, bool]:
         """The TSV of the first ``cap`` rows, their number, and whether there were more."""
         body = b"".join(self._parts)
         rows = max(body.count(b"\n") - 1, 0)
-        if rows <= cap:
+        if rows <= self._cap:
             return body, rows, False
         end = -1
-        for _ in range(cap + 1):
+        for _ in range(self._cap + 1):
             end = body.index(b"\n", end + 1)
-        return body[: end + 1], cap, True
+        return body[: end + 1], self._cap, True
