@@ -172,6 +172,16 @@ def test_gzip(client):
     assert gzip.decompress(zipped.data) == plain.data
     assert "Content-Encoding" not in plain.headers
     assert zipped.headers["ETag"] != plain.headers["ETag"]
+    cached = client.get(  # the document cache keeps both codings apart
+        "/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"}
+    )
+    assert cached.data == zipped.data and cached.headers["ETag"] == zipped.headers["ETag"]
+    replain = client.get("/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle"})
+    assert replain.data == plain.data and "Content-Encoding" not in replain.headers
+    head = client.head(
+        "/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"}
+    )
+    assert "Content-Encoding" not in head.headers
     again = client.get(
         "/id/profile/leipzig-deu/2020",
         headers={

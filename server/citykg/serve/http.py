@@ -166,14 +166,23 @@ def _compress(req: Request, response: Response) -> Response:
         or response.status_code in (204, 206, 304)
         or "Content-Encoding" in response.headers
         or not (response.mimetype or "").startswith(COMPRESSIBLE)
-        or req.method == "HEAD"
-        or req.accept_encodings["gzip"] <= 0
+        or not accepts_gzip(req)
     ):
         return response
     data = response.get_data()
     if len(data) < GZIP_MIN_BYTES:
         return response
     response.set_data(gzip_bytes(data))
+    return mark_gzipped(response)
+
+
+def accepts_gzip(req: Request) -> bool:
+    """Whether the body of the answer to ``req`` may be sent gzipped."""
+    return req.method != "HEAD" and req.accept_encodings["gzip"] > 0
+
+
+def mark_gzipped(response: Response) -> Response:
+    """Label a response whose body is gzipped: Content-Encoding, and an ETag of its own."""
     response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag:

@@ -17,8 +17,16 @@ from flask import Blueprint, Response, current_app, render_template, request
 from citykg.namespaces import ONTOLOGY_IRI, PREFIXES, is_iri
 from citykg.serve import pages
 from citykg.serve.describe import document
+from citykg.serve.encoding import GZIP_MIN_BYTES, gzip_bytes
 from citykg.serve.formats import DOCUMENT, HTML, Format, serialize_graph
-from citykg.serve.http import HttpError, choose, represent, shorten
+from citykg.serve.http import (
+    HttpError,
+    accepts_gzip,
+    choose,
+    mark_gzipped,
+    represent,
+    shorten,
+)
 from citykg.serve.links import link_for
 
 bp = Blueprint("resources", __name__)
@@ -76,7 +84,8 @@ def respond_document(
     iri: str, path: str, fmt: Format | None, content_location: bool = True
 ) -> Response:
     """Serve the document about ``iri`` (404 if there is none): negotiated when ``fmt`` is None,
-    else in ``fmt`` without negotiation. Rendered documents are cached per release."""
+    else in ``fmt`` without negotiation. Rendered documents are cached per release, gzipped
+    for clients that accept it."""
     negotiated = fmt is None
     try:
         fmt = fmt or choose(OFFERS)
@@ -86,9 +95,10 @@ def respond_document(
         raise
     alternates = [(f"{path}.{f.extension}", f) for f in OFFERS if f is not fmt]
     cache = current_app.config["document_cache"]
-    key = (current_app.config["release"].id, request.host_url, iri, path, fmt.name)
-    body = cache.get(key)
-    if body is None:
+    gzip = accepts_gzip(request)
+    key = (current_app.config["release"].id, request.host_url, iri, path, fmt.name, gzip)
+    cached = cache.get(key)
+    if cached is None:
         triples = _document(iri)
         if not triples:
             raise HttpError(404, f"nothing is published at {shorten(iri)}")
@@ -96,11 +106,15 @@ def respond_document(
             body = _html(iri, path, triples, alternates).encode()
         else:
             body = serialize_graph(triples, fmt, PREFIXES)
-        cache.put(key, body, len(body))
+        gzipped = gzip and len(body) >= GZIP_MIN_BYTES
+        cached = (gzip_bytes(body) if gzipped else body, gzipped)
+        cache.put(key, cached, len(cached[0]))
+    body, gzipped = cached
     location = f"{path}.{fmt.extension}" if negotiated and content_location else None
-    return represent(
+    response = represent(
         body, fmt, negotiated=negotiated, alternates=alternates, content_location=location
     )
+    return mark_gzipped(response) if gzipped else response
 
 
 def _document(iri: str) -> list[ox.Triple]:
