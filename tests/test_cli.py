@@ -61,3 +61,10 @@ def test_validate_refuses_json_ld_and_rdf_xml(tmp_path, capsys):
         path.write_text('{"@context": "http://127.0.0.1:9/context.jsonld"}')
         assert main(["validate", "--project", str(ROOT), str(path)]) == 1
         assert "not a profile or a supported RDF file" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_bad_setting_with_its_name(release, monkeypatch, capsys):
+    monkeypatch.setenv("CITYKG_QUERY_WORKERS", "four")
+    build_dir = str(release.parent.parent)
+    assert main(["serve", "--project", str(ROOT), "--build-dir", build_dir]) == 2
+    assert "CITYKG_QUERY_WORKERS must be a number, not 'four'" in capsys.readouterr().err

@@ -292,3 +292,20 @@ def test_a_killed_web_worker_is_replaced_and_fails_only_its_requests(release, tm
             response = requests.get(f"{base}/sparql", params=ordinary, timeout=30)
             rows = response.json()["results"]["bindings"]
             assert [r["name"]["value"] for r in rows] == ["Leipzig"]
+
+
+def test_a_killed_citykg_serve_leaves_no_process_behind(release, tmp_path):
+    """SIGKILL the ``citykg serve`` process (Granian's main process): its web process and that
+    process's query workers stop by themselves, and nothing answers on the port any more."""
+    base, server = citykg_serve(release, {"CITYKG_QUERY_WORKERS": "2"})
+    with server as main:
+        assert _wait_for(lambda: len(_children(main.pid)) == 1)
+        (web,) = _children(main.pid)
+        assert _wait_for(lambda: len(_children(web)) >= 2)
+        family = {web, *_children(web)}
+        response = requests.get(f"{base}/sparql", params={"query": ORDINARY, "format": "json"})
+        assert [r["name"]["value"] for r in response.json()["results"]["bindings"]] == ["Leipzig"]
+        os.kill(main.pid, signal.SIGKILL)
+        assert _wait_for(lambda: not any(Path(f"/proc/{p}").exists() for p in family), 15)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{base}/health", timeout=5)

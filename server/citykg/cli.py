@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,6 +26,8 @@ from citykg.build.release import write_release
 from citykg.build.validation import SourceLines, merge_reports, result_findings, validate_graph
 from citykg.findings import Finding, Severity, count_errors
 from citykg.project import Project
+
+HTTP_BUFFER_BYTES = 128 * 1024  # request line + headers; larger requests are refused by Granian
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    serve.add_argument(
+        "--threads", type=int, default=8, help="threads of the web process (default: 8)"
+    )
     serve.set_defaults(run=run_serve)
 
     publish = sub.add_parser("publish", help="put the current release into a remote SPARQL store")
@@ -158,14 +164,15 @@ def _not_written(exc: OSError, kept: str) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """``citykg serve``: build a release if there is none, then serve it with waitress."""
-    import logging
+    """``citykg serve``: build a release if there is none, then serve it with Granian: its main
+    process holds the socket and starts one web process (citykg.serve.web_process)."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
-    from waitress import serve
+    from citykg.serve import config
+    from citykg.serve.store import ReleaseInfo
 
-    from citykg.serve import create_app
-
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
     project = Project.at(args.project, args.build_dir)
     if not project.release.exists():
         print("citykg: no release yet; building one first", file=sys.stderr)
@@ -176,19 +183,38 @@ def run_serve(args: argparse.Namespace) -> int:
         )
         if status:
             return status
-    app = create_app(
-        {
-            "CITYKG_PROJECT": str(project.root),
-            "CITYKG_RELEASE": str(project.release),
-            "CITYKG_STORE_DIR": str(project.build_dir / "stores"),
-        }
+    os.environ.update(
+        CITYKG_PROJECT=str(project.root),
+        CITYKG_RELEASE=str(project.release),
+        CITYKG_STORE_DIR=str(project.build_dir / "stores"),
     )
-    print(
-        f"citykg: serving release {app.config['release'].id} at http://{args.host}:{args.port}/",
-        flush=True,
+    try:
+        config.load()
+    except ValueError as exc:
+        print(f"citykg: {exc}", file=sys.stderr)
+        return 2
+    release = ReleaseInfo.read(project.release)
+    print(f"citykg: serving release {release.id} at http://{args.host}:{args.port}/", flush=True)
+    server = Granian(
+        "citykg.serve.web_process:app",
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        factory=True,
+        blocking_threads=args.threads,
+        websockets=False,
+        http1_settings=HTTP1Settings(max_buffer_size=HTTP_BUFFER_BYTES),
     )
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="citykg")
+    # The web process's threads mostly wait for query workers, so more threads than cores is
+    # intended; Granian's advice against it is left out of the log.
+    logging.getLogger("_granian").addFilter(_NotThreadAdvice())
+    server.serve()
     return 0
+
+
+class _NotThreadAdvice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Python threads" not in record.getMessage()
 
 
 def run_publish(args: argparse.Namespace) -> int:

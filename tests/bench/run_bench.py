@@ -168,28 +168,43 @@ def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
     return time.monotonic()
 
 
+PAGE_TYPES = ("text/html", "text/turtle")
+
+
 def city_pages(url: str, args: argparse.Namespace) -> dict:
-    """4 clients, each fetching random city pages for the duration, HTML and Turtle in turn."""
-    import random
+    """4 clients, each a process of its own (as 4 users are; threads of one Python process
+    would queue on its GIL and add that to the latencies), fetching random city pages for the
+    duration, HTML and Turtle in turn."""
+    import multiprocessing
 
     base = url.removesuffix("/sparql")
     query = "SELECT ?c { ?c a <https://schema.org/City> }"
     rows = requests.get(url, params={"query": query, "format": "json"}, timeout=60).json()
     cities = [r["c"]["value"].split("/id/", 1)[1] for r in rows["results"]["bindings"]]
-    latencies: dict[str, list[float]] = {"text/html": [], "text/turtle": []}
-    stop = time.monotonic() + args.duration
+    stop = time.time() + args.duration
+    context = multiprocessing.get_context("fork")
+    with context.Pool(4) as pool:
+        outcomes = pool.starmap(page_client, [(k, base, cities, stop) for k in range(4)])
+    latencies = {t: [ms for outcome in outcomes for ms in outcome[t]] for t in PAGE_TYPES}
+    return {"client_cpu_s": round(sum(o["cpu_s"] for o in outcomes), 2)} | percentiles(
+        latencies, args.duration
+    )
 
-    def client(k: int) -> None:
-        session, rng, i = requests.Session(), random.Random(k), k
-        while time.monotonic() < stop:
-            accept = ("text/html", "text/turtle")[i % 2]
-            started = time.perf_counter()
-            response = session.get(f"{base}/id/{rng.choice(cities)}", headers={"Accept": accept})
-            response.raise_for_status()
-            latencies[accept].append((time.perf_counter() - started) * 1000)
-            i += 1
 
-    return run_threads(client, 4, latencies, args.duration)
+def page_client(k: int, base: str, cities: list[str], stop: float) -> dict:
+    """One client of city_pages: latencies (ms) per media type and the CPU it used."""
+    import random
+
+    session, rng, i = requests.Session(), random.Random(k), k
+    latencies: dict = {t: [] for t in PAGE_TYPES}
+    while time.time() < stop:
+        accept = PAGE_TYPES[i % 2]
+        started = time.perf_counter()
+        response = session.get(f"{base}/id/{rng.choice(cities)}", headers={"Accept": accept})
+        response.raise_for_status()
+        latencies[accept].append((time.perf_counter() - started) * 1000)
+        i += 1
+    return {**latencies, "cpu_s": time.process_time()}
 
 
 def summary(load: dict) -> dict:
@@ -204,8 +219,9 @@ def summary(load: dict) -> dict:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (query workers included)."""
-    total = 0
+    """Resident memory of a process and all its descendants (for citykg: Granian's main
+    process, the web process and its query workers)."""
+    processes = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -214,8 +230,16 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if entry.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
-            total += int(fields.get("VmRSS", "0 kB").split()[0])
+        rss = int(fields.get("VmRSS", "0 kB").split()[0])
+        processes[int(entry.name)] = (int(fields.get("PPid", "0").strip() or 0), rss)
+    family, grown = {pid}, True
+    while grown:
+        grown = False
+        for child, (parent, _) in processes.items():
+            if parent in family and child not in family:
+                family.add(child)
+                grown = True
+    total = sum(processes[p][1] for p in family if p in processes)
     return round(total / 1024, 1)
 
 
@@ -275,7 +299,10 @@ def citykg_warm(release: Path, args: argparse.Namespace) -> dict:
     return citykg(release, args, cache=True)
 
 
-def oxigraph(release: Path, args: argparse.Namespace) -> dict:
+def oxigraph(release: Path, args: argparse.Namespace, mode: str = "serve") -> dict:
+    """Oxigraph server on its on-disk store, started as ../shared/bench/BASELINE.md did
+    (``oxigraph serve --location D`` after ``oxigraph optimize``); ``mode`` may name
+    ``serve-read-only`` instead."""
     location = args.workdir / f"oxigraph{args.count}"
     if not location.exists():
         run([BIN / "oxigraph", "load", "--location", location, "--file", release / "citykg.nq"])
@@ -284,7 +311,7 @@ def oxigraph(release: Path, args: argparse.Namespace) -> dict:
     return serve_and_load(
         [
             BIN / "oxigraph",
-            "serve-read-only",
+            mode,
             "--location",
             location,
             "--bind",
@@ -295,6 +322,11 @@ def oxigraph(release: Path, args: argparse.Namespace) -> dict:
         None,
         args,
     )
+
+
+def oxigraph_read_only(release: Path, args: argparse.Namespace) -> dict:
+    """Oxigraph server on its on-disk store opened read-only (a little faster than ``serve``)."""
+    return oxigraph(release, args, "serve-read-only")
 
 
 def rdflib_endpoint(release: Path, args: argparse.Namespace) -> dict:
@@ -343,6 +375,11 @@ def run_threads(target, count: int, latencies: dict[str, list[float]], duration:
         t.start()
     for t in threads:
         t.join()
+    return percentiles(latencies, duration)
+
+
+def percentiles(latencies: dict[str, list[float]], duration: float) -> dict:
+    """Throughput over ``duration`` and p50/p99 per key of ``latencies``."""
     done = sum(len(v) for v in latencies.values())
     return {
         "req_s": round(done / duration, 2),
@@ -360,6 +397,7 @@ SYSTEMS = {
     "citykg-pages-warm": citykg_pages_warm,
     "oxigraph-memory": oxigraph_memory,
     "oxigraph": oxigraph,
+    "oxigraph-read-only": oxigraph_read_only,
     "rdflib-endpoint": rdflib_endpoint,
     "engine": engine,
 }

@@ -246,7 +246,7 @@ def _serve(conn: Connection, store_path: str, memory_release: str | None) -> Non
 
     from citykg.serve.store import EmbeddedStore
 
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path))]
     conn.send("ready")
     if memory_release:
@@ -277,9 +277,9 @@ def _load_in_memory(release: Path, lock: Path, current: list) -> None:
         current[0] = memory
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Stop this worker, even in the middle of a query, once the web process that started it
-    is gone (killed web workers must not leave runaway queries behind)."""
+def exit_with_parent(parent: int) -> None:
+    """Stop this process, even in the middle of a query, once the process that started it is
+    gone (a killed server must not leave web processes or runaway queries behind)."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_S)
     os._exit(1)
