@@ -108,6 +108,9 @@ def test_concept_outside_its_scheme(capsys):
     assert "tests/fixtures/shapes/concept-outside-scheme.ttl: error [shacl]" in out
     assert "A focus policy area must be a concept of the policy-area scheme." in out
     assert "innovation-role/designer" in out
+    assert "A ranked activity names one concept of the innovation-activity scheme." in out
+    assert "An option count has one survey wave. (value: " in out
+    assert "does not contain a value" not in out  # each reported once, on its owner
 
 
 def test_city_without_name_bad_link_and_rank(capsys):

@@ -88,7 +88,7 @@ class SparqlConstraint:
     """A sh:SPARQLConstraint with what evaluating it needs."""
 
     shape: Node
-    targets: tuple[Node, ...]
+    targets: tuple[str, ...]  # SPARQL patterns binding ?this to the shape's target nodes
     severity: Severity
     message: str
     query: str
@@ -110,7 +110,10 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
         constraints.append(
             SparqlConstraint(
                 shape=shape,
-                targets=tuple(shapes.objects(shape, SH.targetClass)),
+                targets=(
+                    *(f"?this a <{c}>" for c in shapes.objects(shape, SH.targetClass)),
+                    *(f"?this <{p}> []" for p in shapes.objects(shape, SH.targetSubjectsOf)),
+                ),
                 severity=_SEVERITY.get(shapes.value(shape, SH.severity), Severity.ERROR),
                 message=str(shapes.value(constraint, SH.message) or "SPARQL constraint not met"),
                 query=prefixes + select,
@@ -131,7 +134,8 @@ def evaluate_sparql(data: Graph, constraints: list[SparqlConstraint]) -> list[Sh
     results = []
     for c in constraints:
         head, _, body = c.query.partition("SELECT")
-        targets = " UNION ".join(f"{{ ?this a <{t}> }}" for t in c.targets) or "{}"
+        union = " UNION ".join(f"{{ {t} }}" for t in c.targets)
+        targets = f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}" if union else "{}"
         query = f"{head}SELECT * WHERE {{ {targets} {{ SELECT{body} }} }}"
         solutions = store.query(query)
         variables = solutions.variables
