@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
 from citykg.cli import main
 from citykg.namespaces import SH
 
-from conftest import ROOT, leipzig_text, make_project
+from conftest import ROOT, free_port, leipzig_text, make_project
 
 
 def test_validate_all_profiles(capsys):
@@ -68,3 +72,14 @@ def test_serve_refuses_a_bad_setting_with_its_name(release, monkeypatch, capsys)
     build_dir = str(release.parent.parent)
     assert main(["serve", "--project", str(ROOT), "--build-dir", build_dir]) == 2
     assert "CITYKG_QUERY_WORKERS must be a number, not 'four'" in capsys.readouterr().err
+
+
+def test_serve_that_cannot_start_says_why_in_one_line(release):
+    """A remote store nobody answers at: the web process cannot start; no stack trace."""
+    env = {**os.environ, "CITYKG_STORE_URL": f"http://127.0.0.1:{free_port()}/sparql"}
+    command = [sys.executable, "-m", "citykg", "serve", "--project", str(ROOT)]
+    command += ["--build-dir", str(release.parent.parent), "--port", str(free_port())]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "citykg: cannot serve: could not reach http://127.0.0.1:" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 
 from flask import Flask
@@ -18,7 +19,15 @@ from citykg.serve.executor import exit_with_parent
 
 
 def app() -> Flask:
-    """The citykg app of this web process, with access log lines going to standard error."""
+    """The citykg app of this web process, with access log lines going to standard error.
+
+    When the app cannot start (no store to reach, a disk error, a query worker that does not
+    start) this says why in one line and exits; Granian then stops with status 1.
+    """
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    return create_app()
+    try:
+        return create_app()
+    except (OSError, RuntimeError) as exc:
+        print(f"citykg: cannot serve: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
