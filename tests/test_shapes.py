@@ -50,6 +50,18 @@ def test_population_must_be_positive(tmp_path):
         assert error.line == line_of(text, value)
 
 
+def test_no_population_and_six_activities_are_warnings(tmp_path):
+    text = leipzig_text().replace("Population\n\n600,000 (2019)\n\n", "")
+    start = text.index("  7. 7")
+    text = text[:start] + text[text.index("\n\n", text.index("Rethinking", start)) + 2 :]
+    findings = build_findings(tmp_path, text)
+    assert only(findings, Severity.ERROR) == []
+    warnings = {f.message for f in only(findings, Severity.WARNING)}
+    assert {"The profile states no population.", "A complete profile ranks seven activities."} <= (
+        warnings
+    )
+
+
 def test_rank_outside_1_to_7(tmp_path):
     text = leipzig_text().replace("7. 7", "8. 8")
     [error] = only(build_findings(tmp_path, text), Severity.ERROR)

