@@ -1,6 +1,6 @@
 """Benchmark: citykg against Oxigraph server, rdflib-endpoint and an in-process pyoxigraph loop.
 
-    python tests/bench/run_bench.py N [-d 20] [--systems citykg,oxigraph,rdflib-endpoint,engine]
+    python tests/bench/run_bench.py N [-d 20] [--rounds R] [--systems citykg,oxigraph,engine]
 
 A script, not a test: it prints figures and ratios measured in one run on this machine. It makes
 N synthetic profiles (``citykg synth``), builds them (``citykg build --synthetic``, timed), then
@@ -8,8 +8,11 @@ serves the same release with each system in turn on 127.0.0.1 and drives it with
 ``../shared/bench/load.py`` (mix mode, 4 clients, the query mix in tests/bench/queries: the
 shared mix's shapes in citykg's vocabulary). Cold: citykg has no response cache. ``engine`` is
 the engine's own limit: the same queries run in this process on pyoxigraph, 2 threads, results
-serialised as the server would. Needs httpx (and rdflib-endpoint, uvicorn for that system):
-``pip install httpx rdflib-endpoint uvicorn``. Every server is stopped at the end.
+serialised as the server would. With ``--rounds R`` every system is run R times, the order
+rotated each round (as ../shared/bench/BASELINE.md does; the machine is shared and one run varies
+by 10-20 %), and each figure is the run with the median throughput. Needs httpx (and
+rdflib-endpoint, uvicorn for that system): ``pip install httpx rdflib-endpoint uvicorn``. Every
+server is stopped at the end.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def main() -> int:
     parser.add_argument(
         "--systems", default="citykg,oxigraph,oxigraph-memory,rdflib-endpoint,engine"
     )
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/citykg-bench"))
     args = parser.parse_args()
     project = args.workdir / f"synth{args.count}"
@@ -56,14 +60,23 @@ def main() -> int:
     with open(release / "citykg.nq", "rb") as nquads:
         figures["quads"] = sum(1 for _ in nquads)
     args.release = release.resolve()
-    results = {}
-    for system in args.systems.split(","):
-        results[system] = SYSTEMS[system](release.resolve(), args)
-        print(f"{system}: {json.dumps(results[system])}", flush=True)
-    figures["systems"] = results
+    systems = args.systems.split(",")
+    runs: dict[str, list[dict]] = {system: [] for system in systems}
+    for round_ in range(args.rounds):
+        for system in systems[round_ % len(systems) :] + systems[: round_ % len(systems)]:
+            runs[system].append(SYSTEMS[system](release.resolve(), args))
+            print(f"{system}: {json.dumps(runs[system][-1])}", flush=True)
+    figures["systems"] = {system: median_run(done) for system, done in runs.items()}
+    figures["req_s_per_round"] = {s: [r.get("req_s") for r in done] for s, done in runs.items()}
     print(json.dumps(figures, indent=1))
     print_table(figures)
     return 0
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median throughput (the lower middle one of an even number)."""
+    ordered = sorted(runs, key=lambda r: r.get("req_s") or 0)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def run(command: list) -> None:
@@ -411,13 +424,14 @@ def print_table(figures: dict) -> None:
         print(
             f"build + validate: {figures['build_s']} s ({figures['build_s_per_1000']} s per 1000)"
         )
-    print("| system | req/s | citykg ÷ system | ready (s) | settled (s) | RSS (MB) |")
-    print("|---|---|---|---|---|---|")
+    print("| system | req/s | citykg ÷ system | ready (s) | settled (s) | RSS (MB) | runs |")
+    print("|---|---|---|---|---|---|---|")
     for name, r in systems.items():
         ratio = f"{base / r['req_s']:.2f}" if r.get("req_s") else "-"
+        each = " / ".join(str(x) for x in figures["req_s_per_round"][name])
         print(
             f"| {name} | {r.get('req_s')} | {ratio} | {r.get('ready_s', '-')} | "
-            f"{r.get('settled_s', '-')} | {r.get('rss_mb', '-')} |"
+            f"{r.get('settled_s', '-')} | {r.get('rss_mb', '-')} | {each} |"
         )
 
 
