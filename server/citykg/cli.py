@@ -213,6 +213,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 class _NotThreadAdvice(logging.Filter):
+    """Drops Granian's warning about more threads than cores; keeps everything else."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         return "Python threads" not in record.getMessage()
 
