@@ -294,7 +294,7 @@ def test_a_killed_web_worker_is_replaced_and_fails_only_its_requests(release, tm
             assert [r["name"]["value"] for r in rows] == ["Leipzig"]
 
 
-def test_a_killed_citykg_serve_leaves_no_process_behind(release, tmp_path):
+def test_a_killed_citykg_serve_leaves_no_process_behind(release):
     """SIGKILL the ``citykg serve`` process (Granian's main process): its web process and that
     process's query workers stop by themselves, and nothing answers on the port any more."""
     base, server = citykg_serve(release, {"CITYKG_QUERY_WORKERS": "2"})

@@ -139,3 +139,34 @@ def test_every_concept_conforms():
     concepts = Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl")
     validation = validate_graph(concepts, shapes)
     assert validation.conforms and validation.results == []
+
+
+def test_sparql_constraints_see_only_their_targets():
+    """Every SHACL target kind restricts a SHACL-SPARQL constraint's focus nodes."""
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:ByNode sh:targetNode ex:a ;
+            sh:sparql [ sh:select "SELECT $this { $this <http://example.org/bad> [] }" ] .
+        ex:ByObject sh:targetObjectsOf ex:points ;
+            sh:sparql [ sh:select "SELECT $this { $this <http://example.org/bad> [] }" ] .
+        ex:BySubject sh:targetSubjectsOf ex:points ;
+            sh:sparql [ sh:select "SELECT $this { $this <http://example.org/bad> [] }" ] .
+        ex:ByClass sh:targetClass ex:C ;
+            sh:sparql [ sh:select "SELECT $this { $this <http://example.org/bad> [] }" ] .
+        """,
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="""
+        @prefix ex: <http://example.org/> .
+        ex:a ex:bad 1 . ex:b ex:bad 1 ; ex:points ex:c . ex:c ex:bad 1 . ex:d a ex:C ; ex:bad 1 .
+        ex:e ex:bad 1 .
+        """,
+        format="turtle",
+    )
+    found = {
+        (str(r.shape).rsplit("/", 1)[1], str(r.focus).rsplit("/", 1)[1])
+        for r in validate_graph(data, shapes).results
+    }
+    assert found == {("ByNode", "a"), ("ByObject", "c"), ("BySubject", "b"), ("ByClass", "d")}

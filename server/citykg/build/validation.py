@@ -22,7 +22,12 @@ from citykg.findings import Finding, Severity
 from citykg.namespaces import CITYKG, SH
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_TARGETS = {  # the target predicates of SHACL §2.1.3, each as a SPARQL pattern binding ?this
+    SH.targetClass: "?this a {}",
+    SH.targetNode: "VALUES ?this {{ {} }}",
+    SH.targetSubjectsOf: "?this {} []",
+    SH.targetObjectsOf: "[] {} ?this",
+}
 
 
 @dataclass(frozen=True)
@@ -125,16 +130,22 @@ def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
         constraints.append(
             SparqlConstraint(
                 shape=shape,
-                targets=(
-                    *(f"?this a <{c}>" for c in shapes.objects(shape, SH.targetClass)),
-                    *(f"?this <{p}> []" for p in shapes.objects(shape, SH.targetSubjectsOf)),
-                ),
+                targets=_target_patterns(shapes, shape),
                 severity=_SEVERITY.get(shapes.value(shape, SH.severity), Severity.ERROR),
                 message=str(shapes.value(constraint, SH.message) or "SPARQL constraint not met"),
                 query=prefixes + select,
             )
         )
     return core, constraints
+
+
+def _target_patterns(shapes: Graph, shape: Node) -> tuple[str, ...]:
+    """SPARQL patterns binding ``?this`` to the focus nodes of each target of ``shape``."""
+    return tuple(
+        pattern.format(target.n3())
+        for predicate, pattern in _TARGETS.items()
+        for target in shapes.objects(shape, predicate)
+    )
 
 
 def evaluate_sparql(data: Graph, constraints: list[SparqlConstraint]) -> list[ShaclResult]:
