@@ -8,6 +8,9 @@ GZIP_MIN_BYTES = 512
 GZIP_LEVEL = 1  # a quarter of level 6's CPU for about 25 % more bytes: CPU is what runs out
 
 
-def gzip_bytes(data: bytes) -> bytes:
-    """``data`` gzipped reproducibly (no time stamp, no name)."""
+def gzipped(data: bytes) -> bytes | None:
+    """``data`` gzipped reproducibly (no time stamp, no name), or None when it is shorter than
+    GZIP_MIN_BYTES (not worth a coding)."""
+    if len(data) < GZIP_MIN_BYTES:
+        return None
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from citykg.serve.encoding import GZIP_MIN_BYTES, gzip_bytes
+from citykg.serve.encoding import gzipped
 
 NICE_AFTER_S = 1.0
 REPLACE_ATTEMPTS = 5
@@ -287,8 +287,9 @@ def exit_with_parent(parent: int) -> None:
 
 def _execute(store: object, job: Job) -> tuple[str, object]:
     status, answer = _answer(store, job)
-    if status == "ok" and job.gzip and len(answer.body) >= GZIP_MIN_BYTES:
-        answer = dataclasses.replace(answer, body=gzip_bytes(answer.body), gzipped=True)
+    body = gzipped(answer.body) if status == "ok" and job.gzip else None
+    if body is not None:
+        answer = dataclasses.replace(answer, body=body, gzipped=True)
     return status, answer
 
 

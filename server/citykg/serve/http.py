@@ -12,7 +12,7 @@ import contextlib
 
 from flask import Flask, Request, Response, current_app, render_template, request
 
-from citykg.serve.encoding import GZIP_MIN_BYTES, gzip_bytes
+from citykg.serve.encoding import gzipped
 from citykg.serve.formats import HTML, TEXT, Format, NegotiationError, negotiate
 
 COMPRESSIBLE = (
@@ -169,10 +169,10 @@ def _compress(req: Request, response: Response) -> Response:
         or not accepts_gzip(req)
     ):
         return response
-    data = response.get_data()
-    if len(data) < GZIP_MIN_BYTES:
+    body = gzipped(response.get_data())
+    if body is None:
         return response
-    response.set_data(gzip_bytes(data))
+    response.set_data(body)
     return mark_gzipped(response)
 
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from citykg.namespaces import ONTOLOGY_IRI, PREFIXES, is_iri
 from citykg.serve import pages
 from citykg.serve.describe import document
-from citykg.serve.encoding import GZIP_MIN_BYTES, gzip_bytes
+from citykg.serve.encoding import gzipped
 from citykg.serve.formats import DOCUMENT, HTML, Format, serialize_graph
 from citykg.serve.http import (
     HttpError,
@@ -106,15 +106,15 @@ def respond_document(
             body = _html(iri, path, triples, alternates).encode()
         else:
             body = serialize_graph(triples, fmt, PREFIXES)
-        gzipped = gzip and len(body) >= GZIP_MIN_BYTES
-        cached = (gzip_bytes(body) if gzipped else body, gzipped)
+        coded = gzipped(body) if gzip else None
+        cached = (body, False) if coded is None else (coded, True)
         cache.put(key, cached, len(cached[0]))
-    body, gzipped = cached
+    body, is_gzipped = cached
     location = f"{path}.{fmt.extension}" if negotiated and content_location else None
     response = represent(
         body, fmt, negotiated=negotiated, alternates=alternates, content_location=location
     )
-    return mark_gzipped(response) if gzipped else response
+    return mark_gzipped(response) if is_gzipped else response
 
 
 def _document(iri: str) -> list[ox.Triple]:

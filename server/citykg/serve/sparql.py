@@ -22,7 +22,7 @@ from citykg.serve.formats import (
     Format,
     by_request_name,
 )
-from citykg.serve.http import HttpError, choose
+from citykg.serve.http import HttpError, choose, mark_gzipped
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
 from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
 
@@ -138,7 +138,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     sent = results_fmt if result.kind == "results" else graph_fmt
     response = _response(result.body, sent)
     if result.gzipped:
-        response.headers["Content-Encoding"] = "gzip"
+        mark_gzipped(response)
     response.headers[CACHE_HEADER] = "hit" if cached else "miss"
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
