@@ -167,6 +167,9 @@ def test_build_prints_findings_and_summary(tmp_path, capsys):
     assert "data/profiles/leipzig-deu-2020.txt:112: info [ambiguous-chart]" in out
     assert "1 profile: 0 error(s), 1 warning(s), 1 info(s)" in out
     assert f"now {project.build_dir / 'current'}" in out
+    steps = out.rpartition("seconds: ")[2].strip().split(", ")
+    assert [step.rpartition(" ")[0] for step in steps] == ["import + validate", "sort", "dumps"]
+    assert all(float(step.rpartition(" ")[2]) >= 0 for step in steps)
 
 
 def test_progress_bar_with_many_profiles(tmp_path, monkeypatch):

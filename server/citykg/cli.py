@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -134,6 +135,7 @@ def run_build(args: argparse.Namespace) -> int:
         if previous
         else ("no release was written")
     )
+    started = time.monotonic()
     try:
         assembly = assemble(project, allow_synthetic=args.synthetic)
     except InputError as exc:
@@ -143,6 +145,7 @@ def run_build(args: argparse.Namespace) -> int:
         return _not_written(exc, kept)
     _print_findings(assembly.findings, quiet=args.quiet)
     print(_summary(len(assembly.profiles), assembly.findings))
+    assembled = time.monotonic() - started
     if assembly.errors:
         assembly.discard()
         print(f"citykg: build stopped by {len(assembly.errors)} error(s); {kept}", file=sys.stderr)
@@ -155,6 +158,8 @@ def run_build(args: argparse.Namespace) -> int:
         f"release: {release.path} ({release.quads} quads, {release.triples} triples), "
         f"now {project.release}"
     )
+    steps = {"import + validate": assembled, **release.seconds}
+    print("seconds: " + ", ".join(f"{step} {s:.1f}" for step, s in steps.items()))
     return 0
 
 

@@ -18,6 +18,8 @@ server is stopped at the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import os
 import signal
@@ -54,9 +56,14 @@ def main() -> int:
     if not release.exists():
         run([BIN / "citykg", "synth", str(args.count), str(project), "--project", str(ROOT)])
         start = time.monotonic()
-        run([BIN / "citykg", "build", "--synthetic", "-q", "--project", str(project)])
+        build = [BIN / "citykg", "build", "--synthetic", "-q", "--project", project]
+        printed = subprocess.run([str(c) for c in build], check=True, capture_output=True)
         figures["build_s"] = round(time.monotonic() - start, 1)
         figures["build_s_per_1000"] = round(figures["build_s"] * 1000 / args.count, 1)
+        steps = printed.stdout.decode().rpartition("seconds: ")[2].strip()
+        figures["build_steps_s"] = {
+            step: float(s) for step, _, s in (item.rpartition(" ") for item in steps.split(", "))
+        }
     with open(release / "citykg.nq", "rb") as nquads:
         figures["quads"] = sum(1 for _ in nquads)
     args.release = release.resolve()
@@ -109,11 +116,15 @@ def serve_and_load(
             time.sleep(0.1)
         ready = time.monotonic() - start
         settled = settle(process.pid, url, args.release) - start
+        used = cpu_s(process.pid)
         figures = (drive or drive_mix)(url, args)
+        used = cpu_s(process.pid) - used
+        done = figures.get("req_s", 0) * args.duration
         return {
             "ready_s": round(ready, 2),
             "settled_s": round(settled, 1),
             "rss_mb": rss_mb(process.pid),
+            "server_cpu_ms_per_req": round(used * 1000 / done, 2) if done else None,
             **figures,
         }
     finally:
@@ -184,16 +195,21 @@ def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
 PAGE_TYPES = ("text/html", "text/turtle")
 
 
-def city_pages(url: str, args: argparse.Namespace) -> dict:
+def city_pages(url: str, args: argparse.Namespace, warm: bool = False) -> dict:
     """4 clients, each a process of its own (as 4 users are; threads of one Python process
     would queue on its GIL and add that to the latencies), fetching random city pages for the
-    duration, HTML and Turtle in turn."""
+    duration, HTML and Turtle in turn. ``warm``: every page is fetched once before (so that
+    the measured requests all find it in the document cache)."""
     import multiprocessing
 
     base = url.removesuffix("/sparql")
     query = "SELECT ?c { ?c a <https://schema.org/City> }"
     rows = requests.get(url, params={"query": query, "format": "json"}, timeout=60).json()
     cities = [r["c"]["value"].split("/id/", 1)[1] for r in rows["results"]["bindings"]]
+    with requests.Session() as session:
+        for city in cities if warm else ():
+            for accept in PAGE_TYPES:
+                session.get(f"{base}/id/{city}", headers={"Accept": accept}).raise_for_status()
     stop = time.time() + args.duration
     context = multiprocessing.get_context("fork")
     with context.Pool(4) as pool:
@@ -231,29 +247,44 @@ def summary(load: dict) -> dict:
     }
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (for citykg: Granian's main
+def family(pid: int) -> list[Path]:
+    """The /proc entries of a process and all its descendants (for citykg: Granian's main
     process, the web process and its query workers)."""
-    processes = {}
+    parents = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        rss = int(fields.get("VmRSS", "0 kB").split()[0])
-        processes[int(entry.name)] = (int(fields.get("PPid", "0").strip() or 0), rss)
-    family, grown = {pid}, True
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    members, grown = {pid}, True
     while grown:
         grown = False
-        for child, (parent, _) in processes.items():
-            if parent in family and child not in family:
-                family.add(child)
+        for child, parent in parents.items():
+            if parent in members and child not in members:
+                members.add(child)
                 grown = True
-    total = sum(processes[p][1] for p in family if p in processes)
-    return round(total / 1024, 1)
+    return [Path(f"/proc/{p}") for p in members if p in parents]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants."""
+    total = 0
+    for entry in family(pid):
+        with contextlib.suppress(OSError):
+            total += int((entry / "statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return round(total / 2**20, 1)
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live descendants."""
+    ticks = 0
+    for entry in family(pid):
+        with contextlib.suppress(OSError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
@@ -280,7 +311,8 @@ def citykg_pages(release: Path, args: argparse.Namespace, cache: bool = False) -
     command = [BIN / "citykg", "serve", "--project", str(ROOT)]
     command += ["--build-dir", str(release.parents[1]), "--port", str(port)]
     env = None if cache else {"CITYKG_DOCUMENT_CACHE": "0"}
-    return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args, city_pages)
+    drive = functools.partial(city_pages, warm=cache)
+    return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args, drive)
 
 
 def citykg_pages_warm(release: Path, args: argparse.Namespace) -> dict:
@@ -378,7 +410,11 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
             latencies[name].append((time.perf_counter() - start) * 1000)
             i += 1
 
-    return run_threads(loop, 2, latencies, args.duration)
+    used = time.process_time()
+    figures = run_threads(loop, 2, latencies, args.duration)
+    used = time.process_time() - used
+    done = figures["req_s"] * args.duration
+    return {"server_cpu_ms_per_req": round(used * 1000 / done, 2) if done else None, **figures}
 
 
 def run_threads(target, count: int, latencies: dict[str, list[float]], duration: float) -> dict:
@@ -423,14 +459,19 @@ def print_table(figures: dict) -> None:
     if "build_s" in figures:
         print(
             f"build + validate: {figures['build_s']} s ({figures['build_s_per_1000']} s per 1000)"
+            f"; steps (s): {figures['build_steps_s']}"
         )
-    print("| system | req/s | citykg ÷ system | ready (s) | settled (s) | RSS (MB) | runs |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| system | req/s | citykg ÷ system | server CPU ms/req | ready (s) | settled (s) "
+        "| RSS (MB) | runs |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, r in systems.items():
-        ratio = f"{base / r['req_s']:.2f}" if r.get("req_s") else "-"
+        ratio = f"{base / r['req_s']:.2f}" if base and r.get("req_s") else "-"
         each = " / ".join(str(x) for x in figures["req_s_per_round"][name])
         print(
-            f"| {name} | {r.get('req_s')} | {ratio} | {r.get('ready_s', '-')} | "
+            f"| {name} | {r.get('req_s')} | {ratio} | {r.get('server_cpu_ms_per_req', '-')} | "
+            f"{r.get('ready_s', '-')} | "
             f"{r.get('settled_s', '-')} | {r.get('rss_mb', '-')} | {each} |"
         )
 

@@ -73,11 +73,13 @@ DUMPS = (
 
 @dataclass(frozen=True)
 class Release:
-    """A written release: its directory and headline figures."""
+    """A written release: its directory, headline figures, and the seconds its steps took
+    (``sort``: ordering and deduplicating quads and triples; ``dumps``: the gzipped dumps)."""
 
     path: Path
     quads: int
     triples: int
+    seconds: dict[str, float]
 
 
 def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE) -> Release:
@@ -94,11 +96,13 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
         _write_shared(assembly, shared_nq, shared_nt)
         nt = staging / "citykg.nt"
+        started = time.monotonic()
         quads = _sort_unique([shared_nq, *assembly.nquads], staging / NQUADS)
         _fsync(staging / NQUADS)
         for done in (shared_nq, *assembly.nquads):  # one sort at a time, inputs dropped after it:
             done.unlink()  # at 100 000 profiles each side is 13 GB of lines
         triples = _sort_unique([shared_nt, *assembly.ntriples], nt)
+        sorted_at = time.monotonic()
         shared_nt.unlink()
         assembly.discard()
         sums: dict[str, str] = {NQUADS: _sha256_file(staging / NQUADS)}
@@ -123,6 +127,7 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
 
         with ThreadPoolExecutor(max_workers=2) as pool:  # zlib works outside the GIL
             list(pool.map(write_dump, DUMPS))
+        seconds = {"sort": sorted_at - started, "dumps": time.monotonic() - sorted_at}
         nt.unlink()
         void = void_description(assembly, triples, sums, sizes, base)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
@@ -144,7 +149,7 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         raise
     _point_current(build_dir, final)
     _prune(releases, keep={final.name})
-    return Release(final, quads, triples)
+    return Release(final, quads, triples, seconds)
 
 
 def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> None:
