@@ -203,9 +203,12 @@ def city_pages(url: str, args: argparse.Namespace, warm: bool = False) -> dict:
     import multiprocessing
 
     base = url.removesuffix("/sparql")
-    query = "SELECT ?c { ?c a <https://schema.org/City> }"
-    rows = requests.get(url, params={"query": query, "format": "json"}, timeout=60).json()
-    cities = [r["c"]["value"].split("/id/", 1)[1] for r in rows["results"]["bindings"]]
+    city = ox.NamedNode("https://schema.org/City")
+    cities = [
+        quad.subject.value.split("/id/", 1)[1]
+        for quad in ox.parse(path=str(args.release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
+        if quad.object == city and quad.predicate.value.endswith("#type")
+    ]
     with requests.Session() as session:
         for city in cities if warm else ():
             for accept in PAGE_TYPES:
@@ -318,6 +321,40 @@ def citykg_pages(release: Path, args: argparse.Namespace, cache: bool = False) -
 def citykg_pages_warm(release: Path, args: argparse.Namespace) -> dict:
     """City pages with the document cache on."""
     return citykg_pages(release, args, cache=True)
+
+
+FLOOR_APP = """
+import os
+
+BODY = b"x" * int(os.environ["FLOOR_BYTES"])
+
+
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Length", str(len(BODY)))])
+    return [BODY]
+"""
+
+
+def floor(args: argparse.Namespace, size: int, drive) -> dict:
+    """A client against the HTTP server citykg runs on (Granian, 8 threads) answering every
+    request at once with ``size`` bytes: what this machine and client allow when the server
+    does no work (no server can do better here)."""
+    (args.workdir / "floor_app.py").write_text(FLOOR_APP)
+    port = 18107
+    command = [BIN / "granian", "--interface", "wsgi", "--port", str(port)]
+    command += ["--working-dir", str(args.workdir), "--blocking-threads", "8", "floor_app:app"]
+    url = f"http://127.0.0.1:{port}/sparql"
+    return serve_and_load(command, url, {"FLOOR_BYTES": str(size)}, args, drive)
+
+
+def pages_floor(release: Path, args: argparse.Namespace) -> dict:
+    """The city-page clients against the floor server with a 20 KB page."""
+    return floor(args, 20000, city_pages)
+
+
+def mix_floor(release: Path, args: argparse.Namespace) -> dict:
+    """The query-mix driver against the floor server with a 4 KB answer."""
+    return floor(args, 4000, drive_mix)
 
 
 def oxigraph_memory(release: Path, args: argparse.Namespace) -> dict:
@@ -444,6 +481,8 @@ SYSTEMS = {
     "citykg-warm": citykg_warm,
     "citykg-pages": citykg_pages,
     "citykg-pages-warm": citykg_pages_warm,
+    "pages-floor": pages_floor,
+    "mix-floor": mix_floor,
     "oxigraph-memory": oxigraph_memory,
     "oxigraph": oxigraph,
     "oxigraph-read-only": oxigraph_read_only,
