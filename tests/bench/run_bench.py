@@ -91,11 +91,12 @@ def run(command: list) -> None:
 
 
 def serve_and_load(
-    command: list, url: str, env: dict | None, args: argparse.Namespace, drive=None
+    command: list, url: str, env: dict | None, args: argparse.Namespace, drive=None, prepare=None
 ) -> dict:
     """Start a server, time its start (ready: answers; settled: memory no longer growing, e.g.
-    citykg's query workers have loaded the release into memory), drive it with load.py (or
-    ``drive``), read its RSS, stop it."""
+    citykg's query workers have loaded the release into memory), run ``prepare`` (e.g. load
+    data into it), drive it with load.py (or ``drive``) while counting its CPU time, read its
+    RSS, stop it."""
     start = time.monotonic()
     process = subprocess.Popen(
         [str(c) for c in command],
@@ -116,6 +117,7 @@ def serve_and_load(
             time.sleep(0.1)
         ready = time.monotonic() - start
         settled = settle(process.pid, url, args.release) - start
+        prepared = prepare() if prepare else {}
         used = cpu_s(process.pid)
         figures = (drive or drive_mix)(url, args)
         used = cpu_s(process.pid) - used
@@ -125,6 +127,7 @@ def serve_and_load(
             "settled_s": round(settled, 1),
             "rss_mb": rss_mb(process.pid),
             "server_cpu_ms_per_req": round(used * 1000 / done, 2) if done else None,
+            **prepared,
             **figures,
         }
     finally:
@@ -362,18 +365,17 @@ def oxigraph_memory(release: Path, args: argparse.Namespace) -> dict:
     port = 18105
     url = f"http://127.0.0.1:{port}"
 
-    def load_then_drive(query_url: str, args: argparse.Namespace) -> dict:
+    def load() -> dict:
         started = time.monotonic()
         with open(release / "citykg.nq", "rb") as data:
             headers = {"Content-Type": "application/n-quads"}
             requests.post(
                 f"{url}/store", data=data, headers=headers, timeout=3600
             ).raise_for_status()
-        loaded = time.monotonic() - started
-        return {"load_s": round(loaded, 1), **drive_mix(query_url, args)}
+        return {"load_s": round(time.monotonic() - started, 1)}
 
     command = [BIN / "oxigraph", "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    return serve_and_load(command, f"{url}/query", None, args, load_then_drive)
+    return serve_and_load(command, f"{url}/query", None, args, prepare=load)
 
 
 def citykg_warm(release: Path, args: argparse.Namespace) -> dict:

@@ -74,7 +74,8 @@ DUMPS = (
 @dataclass(frozen=True)
 class Release:
     """A written release: its directory, headline figures, and the seconds its steps took
-    (``sort``: ordering and deduplicating quads and triples; ``dumps``: the gzipped dumps)."""
+    (``sort``: ordering and deduplicating quads and triples; ``dumps``: the gzipped dumps and
+    the checksums)."""
 
     path: Path
     quads: int
