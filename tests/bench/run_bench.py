@@ -1,6 +1,7 @@
 """Benchmark: citykg against Oxigraph server, rdflib-endpoint and an in-process pyoxigraph loop.
 
     python tests/bench/run_bench.py N [-d 20] [--rounds R] [--systems citykg,oxigraph,engine]
+                                      [--workdir DIR] [--out FIGURES.json]
 
 A script, not a test: it prints figures and ratios measured in one run on this machine. It makes
 N synthetic profiles (``citykg synth``), builds them (``citykg build --synthetic``, timed), then
@@ -49,6 +50,7 @@ def main() -> int:
     )
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/citykg-bench"))
+    parser.add_argument("--out", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     project = args.workdir / f"synth{args.count}"
     figures: dict = {"count": args.count}
@@ -76,6 +78,8 @@ def main() -> int:
     figures["systems"] = {system: median_run(done) for system, done in runs.items()}
     figures["req_s_per_round"] = {s: [r.get("req_s") for r in done] for s, done in runs.items()}
     print(json.dumps(figures, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps(figures, indent=1))
     print_table(figures)
     return 0
 
