@@ -9,11 +9,13 @@ serves the same release with each system in turn on 127.0.0.1 and drives it with
 ``../shared/bench/load.py`` (mix mode, 4 clients, the query mix in tests/bench/queries: the
 shared mix's shapes in citykg's vocabulary). Cold: citykg has no response cache. ``engine`` is
 the engine's own limit: the same queries run in this process on pyoxigraph, 2 threads, results
-serialised as the server would. With ``--rounds R`` every system is run R times, the order
+serialised as the server would. ``mix-floor`` and ``pages-floor`` are the same clients against
+Granian answering at once: the most any server can reach with them here. Every system's CPU time
+per request is counted from /proc. With ``--rounds R`` every system is run R times, the order
 rotated each round (as ../shared/bench/BASELINE.md does; the machine is shared and one run varies
-by 10-20 %), and each figure is the run with the median throughput. Needs httpx (and
-rdflib-endpoint, uvicorn for that system): ``pip install httpx rdflib-endpoint uvicorn``. Every
-server is stopped at the end.
+by 10-40 %), and each figure is the run with the median throughput. Needs the test extras
+(httpx; rdflib-endpoint and uvicorn for that system): ``pip install '.[test]' rdflib-endpoint
+uvicorn``. Every server is stopped at the end.
 """
 
 from __future__ import annotations
@@ -200,6 +202,7 @@ def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
 
 
 PAGE_TYPES = ("text/html", "text/turtle")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def city_pages(url: str, args: argparse.Namespace, warm: bool = False) -> dict:
@@ -210,11 +213,11 @@ def city_pages(url: str, args: argparse.Namespace, warm: bool = False) -> dict:
     import multiprocessing
 
     base = url.removesuffix("/sparql")
-    city = ox.NamedNode("https://schema.org/City")
+    is_city = (RDF_TYPE, ox.NamedNode("https://schema.org/City"))
     cities = [
         quad.subject.value.split("/id/", 1)[1]
         for quad in ox.parse(path=str(args.release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
-        if quad.object == city and quad.predicate.value.endswith("#type")
+        if (quad.predicate, quad.object) == is_city
     ]
     with requests.Session() as session:
         for city in cities if warm else ():
