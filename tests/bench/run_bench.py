@@ -127,12 +127,11 @@ def serve_and_load(
         used = cpu_s(process.pid)
         figures = (drive or drive_mix)(url, args)
         used = cpu_s(process.pid) - used
-        done = figures.get("req_s", 0) * args.duration
         return {
             "ready_s": round(ready, 2),
             "settled_s": round(settled, 1),
             "rss_mb": rss_mb(process.pid),
-            "server_cpu_ms_per_req": round(used * 1000 / done, 2) if done else None,
+            "server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args),
             **prepared,
             **figures,
         }
@@ -300,6 +299,12 @@ def cpu_s(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_ms_per_request(cpu_seconds: float, figures: dict, args: argparse.Namespace) -> float | None:
+    """CPU milliseconds per request answered during a run of ``args.duration`` seconds."""
+    done = (figures.get("req_s") or 0) * args.duration
+    return round(cpu_seconds * 1000 / done, 2) if done else None
+
+
 def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
     """citykg serve, cold by default (its answer cache off)."""
     port = 18103 if cache else 18100
@@ -459,8 +464,7 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
     used = time.process_time()
     figures = run_threads(loop, 2, latencies, args.duration)
     used = time.process_time() - used
-    done = figures["req_s"] * args.duration
-    return {"server_cpu_ms_per_req": round(used * 1000 / done, 2) if done else None, **figures}
+    return {"server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args), **figures}
 
 
 def run_threads(target, count: int, latencies: dict[str, list[float]], duration: float) -> dict:
