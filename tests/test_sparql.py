@@ -6,14 +6,19 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import random
 import re
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from flask import Request
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from werkzeug.test import EnvironBuilder
 
 from citykg.serve.formats import GRAPH, RESULTS
+from citykg.serve.http import CitykgRequest
 
 from conftest import PREFIXES
 
@@ -319,3 +324,22 @@ def test_graph_names_are_looked_up_when_asked(app):
     assert "https://w3id.org/citykg/graph/profile/leipzig-deu/2020" in names
     assert "https://w3id.org/citykg/graph/nope" not in names
     assert "not an IRI" not in names and 42 not in names
+
+
+def test_query_strings_are_decoded_as_werkzeug_decodes_them():
+    pieces = ["%", "%2", "%41", "%e2%82%ac", "%ff", "%C3", "%c3%a9", "+", "=", "&", "a", "Z"]
+    pieces += ["0", ";", "%zz", "%%", "%2B", "%26", "%3D", "%00", "?", "/", "%20"]
+    rnd = random.Random(20261126)
+    for _ in range(3000):
+        query = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
+        environ = EnvironBuilder(query_string=query).get_environ()
+        assert CitykgRequest(environ).args == Request(environ).args, query
+
+
+def test_get_query_with_escaped_utf8_and_plus_spaces(client):
+    query = 'SELECT ?s WHERE { ?s <https://schema.org/name> "Ulrich Hörning" }'
+    sent = "query=" + quote(query, safe="").replace("%20", "+")
+    response = client.get(f"/sparql?{sent}", headers={"Accept": "text/csv"})
+    assert response.get_data(as_text=True).splitlines()[1:] == [
+        "https://w3id.org/citykg/id/person/leipzig-deu-ulrich-horning"
+    ]

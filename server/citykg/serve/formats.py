@@ -9,6 +9,7 @@ for File Formats" (http://www.w3.org/ns/formats/).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -215,8 +216,12 @@ def quality(ranges: list[MediaRange], fmt: Format) -> float:
     return best_q if best >= 0 else 0.0
 
 
+@functools.lru_cache(maxsize=256)
 def negotiate(header: str | None, offers: tuple[Format, ...]) -> Format | None:
-    """The offered format the client prefers, or None when none is acceptable (406)."""
+    """The offered format the client prefers, or None when none is acceptable (406).
+
+    Remembered per header and offers: clients send the same few Accept headers again and again.
+    """
     ranges = parse_accept(header)
     scored = [(quality(ranges, f), -i, f) for i, f in enumerate(offers)]
     q, _, fmt = max(scored, key=lambda t: (t[0], t[1]))

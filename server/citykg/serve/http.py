@@ -9,8 +9,13 @@ Conditional requests follow RFC 9110 §13 (ETag per representation, Last-Modifie
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 
 from flask import Flask, Request, Response, current_app, render_template, request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.http import parse_accept_header
+from werkzeug.utils import cached_property
 
 from citykg.serve.encoding import gzipped
 from citykg.serve.formats import HTML, TEXT, Format, NegotiationError, negotiate
@@ -30,6 +35,49 @@ CORS_EXPOSE = (
     "Content-Type, Content-Length, Content-Location, ETag, Last-Modified, Link, Vary, "
     "Citykg-Truncated, Citykg-Cache"
 )
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+class CitykgRequest(Request):
+    """Flask's request with the query string decoded faster.
+
+    A SPARQL query sent by GET is a long run of percent escapes, which the standard library
+    decodes one by one in Python (40 µs for the bench's q8, a tenth of the app's time for a
+    query). Here an ASCII query string (what clients send) is split on its escapes by one regular
+    expression and the escapes decoded at once (27 µs); anything else goes the standard way.
+    Both give what werkzeug gives: ``+`` is a space, blank values are kept, an invalid escape
+    stays as it is and bytes that are not UTF-8 stay percent-encoded.
+    """
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:
+        """The parsed URL parameters."""
+        raw = self.query_string
+        if not raw.isascii():
+            return super().args
+        return self.parameter_storage_class(parse_query_string(raw.decode("ascii")))
+
+
+def parse_query_string(query: str) -> list[tuple[str, str]]:
+    """``name=value`` pairs of an ASCII query string, as ``urllib.parse.parse_qsl`` (blank values
+    kept, ``errors="werkzeug.url_quote"``) gives them."""
+    pairs = []
+    for field in query.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        pairs.append((_unquote(name.replace("+", " ")), _unquote(value.replace("+", " "))))
+    return pairs
+
+
+def _unquote(text: str) -> str:
+    if "%" not in text:
+        return text
+    parts = _ESCAPE.split(text)  # literal, hex pair, literal, ..., literal
+    parts[1::2] = bytes.fromhex("".join(parts[1::2])).decode("latin-1")
+    return "".join(parts).encode("latin-1").decode("utf-8", "werkzeug.url_quote")
 
 
 class HttpError(Exception):
@@ -99,7 +147,9 @@ def shorten(text: str, length: int = 200) -> str:
 
 
 def install(app: Flask) -> None:
-    """Register the error handlers and the after-request steps (CORS, gzip) on ``app``."""
+    """Register the request class, the error handlers and the after-request steps (CORS, gzip)
+    on ``app``."""
+    app.request_class = CitykgRequest
 
     @app.errorhandler(HttpError)
     def _http_error(exc: HttpError) -> Response:
@@ -178,7 +228,13 @@ def _compress(req: Request, response: Response) -> Response:
 
 def accepts_gzip(req: Request) -> bool:
     """Whether the body of the answer to ``req`` may be sent gzipped."""
-    return req.method != "HEAD" and req.accept_encodings["gzip"] > 0
+    return req.method != "HEAD" and gzip_accepted(req.headers.get("Accept-Encoding"))
+
+
+@functools.lru_cache(maxsize=256)
+def gzip_accepted(header: str | None) -> bool:
+    """Whether an Accept-Encoding header accepts gzip; remembered, as negotiation is."""
+    return parse_accept_header(header)["gzip"] > 0
 
 
 def mark_gzipped(response: Response) -> Response:

@@ -22,7 +22,7 @@ from citykg.serve.formats import (
     Format,
     by_request_name,
 )
-from citykg.serve.http import HttpError, choose, mark_gzipped
+from citykg.serve.http import HttpError, choose, gzip_accepted, mark_gzipped
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
 from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
 
@@ -98,7 +98,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     results_fmt, graph_fmt = _formats(fmt)
     cap = min(config["CITYKG_MAX_ROWS"], MAX_HTML_ROWS) if html else config["CITYKG_MAX_ROWS"]
     timeout = limits.timeout(req.extra.get("timeout"), config)
-    gzip = not html and request.accept_encodings["gzip"] > 0
+    gzip = not html and gzip_accepted(request.headers.get("Accept-Encoding"))
     job = Job(
         req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap, gzip
     )
