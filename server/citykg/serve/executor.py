@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import select
 import threading
 import time
 from collections import Counter
@@ -199,14 +200,16 @@ class RemoteExecutor:
 class _Worker:
     def __init__(self, process: multiprocessing.Process, conn: Connection) -> None:
         self.process, self.conn, self.reniced, self.dead = process, conn, False, False
+        self._answered = select.poll()  # one poll object per pipe, not a selector per wait
+        self._answered.register(conn.fileno(), select.POLLIN)
 
     def ask(self, job: Job | str, timeout_s: float) -> tuple[str, object]:
         start = time.monotonic()
         try:
             self.conn.send(job)
-            if not self.conn.poll(min(timeout_s, NICE_AFTER_S)):
+            if not self._wait(min(timeout_s, NICE_AFTER_S)):
                 self._renice()
-                if not self.conn.poll(max(0.0, timeout_s - (time.monotonic() - start))):
+                if not self._wait(max(0.0, timeout_s - (time.monotonic() - start))):
                     raise ExecutorError(
                         503,
                         f"the query ran longer than its {timeout_s:g} s limit and was stopped",
@@ -216,6 +219,10 @@ class _Worker:
         except (EOFError, OSError, BrokenPipeError):
             self.dead = True
             raise ExecutorError(503, "the query worker stopped unexpectedly; try again") from None
+
+    def _wait(self, seconds: float) -> bool:
+        """Whether the worker answered (or its pipe closed) within ``seconds``."""
+        return bool(self._answered.poll(seconds * 1000))
 
     def _renice(self) -> None:
         with contextlib.suppress(OSError):
