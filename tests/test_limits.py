@@ -8,6 +8,7 @@ import contextlib
 import csv
 import io
 import json
+import multiprocessing
 import os
 import signal
 import statistics
@@ -19,6 +20,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+
+from citykg.serve.executor import QueryExecutor
 
 from conftest import ROOT, app_for, citykg_serve, free_port, running
 
@@ -152,6 +155,18 @@ def test_a_killed_worker_fails_only_its_request(small):
     assert "stopped unexpectedly" in result["response"].get_data(as_text=True)
     for _ in range(5):
         assert client.get("/sparql", query_string={"query": ORDINARY}).status_code == 200
+
+
+def test_a_worker_that_exits_before_it_is_ready_is_a_start_failure():
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=sys.exit, args=(3,), daemon=True)
+    process.start()
+    child.close()
+    with pytest.raises(RuntimeError, match="did not start"):
+        QueryExecutor._ready(process, parent)
+    process.join(timeout=5)
+    assert process.exitcode is not None
 
 
 def test_runaway_queries_do_not_stall_ordinary_ones(release, capsys):

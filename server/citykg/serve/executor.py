@@ -159,7 +159,11 @@ class QueryExecutor:
 
     @staticmethod
     def _ready(process: multiprocessing.Process, conn: Connection) -> _Worker:
-        if not conn.poll(SPAWN_TIMEOUT_S) or conn.recv() != "ready":
+        try:
+            started = conn.poll(SPAWN_TIMEOUT_S) and conn.recv() == "ready"
+        except (EOFError, OSError):  # it exited before saying it was ready
+            started = False
+        if not started:
             process.kill()
             raise RuntimeError("a query worker did not start")
         return _Worker(process, conn)
