@@ -8,6 +8,8 @@ import logging
 import re
 import time
 
+from citykg.serve.observability import Metrics
+
 from conftest import app_for
 
 QUERY = "SELECT ?s WHERE { ?s a <https://schema.org/City> }"
@@ -80,3 +82,18 @@ def test_metrics(release, tmp_path):
     assert metric(text, "citykg_queries_rejected_total", '{reason="size"}') == 1
     assert metric(text, "citykg_request_duration_seconds_count") >= 4
     assert metric(text, "citykg_request_duration_seconds_bucket", '{le="+Inf"}') >= 4
+
+
+def test_latency_histogram_is_cumulative():
+    metrics = Metrics()
+    for seconds in (0.001, 0.005, 0.02, 0.3, 100.0):
+        metrics.observe("/sparql", 200, seconds)
+    text = metrics.exposition()
+    bucket = "citykg_request_duration_seconds_bucket"
+    assert metric(text, bucket, '{le="0.005"}') == 2  # "le": at most the bound
+    assert metric(text, bucket, '{le="0.01"}') == 2
+    assert metric(text, bucket, '{le="0.025"}') == 3
+    assert metric(text, bucket, '{le="0.5"}') == 4
+    assert metric(text, bucket, '{le="60.0"}') == 4
+    assert metric(text, bucket, '{le="+Inf"}') == 5
+    assert metric(text, "citykg_request_duration_seconds_sum") == 100.326

@@ -208,7 +208,9 @@ def _header_name(name: str) -> bool:
 
 def _compress(req: Request, response: Response) -> Response:
     """gzip a buffered textual response when the client accepts it."""
-    response.vary.add("Accept-Encoding")
+    vary = response.headers.get("Vary", "")
+    if "accept-encoding" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
     if (
         response.direct_passthrough
         or response.is_streamed

@@ -9,7 +9,9 @@ cache). ``/metrics`` exposes counters and a latency histogram in the Prometheus 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -30,7 +32,7 @@ class Metrics:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.requests: Counter[tuple[str, int]] = Counter()
-        self.buckets: Counter[float] = Counter()
+        self.within: list[int] = [0] * len(BUCKETS)  # requests whose first bucket is this one
         self.duration_sum = 0.0
         self.duration_count = 0
         self.events: Counter[str] = Counter()
@@ -42,9 +44,9 @@ class Metrics:
             self.requests[(route, status)] += 1
             self.duration_sum += seconds
             self.duration_count += 1
-            for bound in BUCKETS:
-                if seconds <= bound:
-                    self.buckets[bound] += 1
+            first = bisect.bisect_left(BUCKETS, seconds)
+            if first < len(BUCKETS):
+                self.within[first] += 1
 
     def count(self, event: str, reason: str | None = None) -> None:
         """Count a query event: ``timeout``, ``truncated`` or ``rejected`` (with a reason)."""
@@ -70,8 +72,8 @@ class Metrics:
                 "# TYPE citykg_request_duration_seconds histogram",
             ]
             lines += [
-                f'citykg_request_duration_seconds_bucket{{le="{b}"}} {self.buckets[b]}'
-                for b in BUCKETS
+                f'citykg_request_duration_seconds_bucket{{le="{b}"}} {n}'
+                for b, n in zip(BUCKETS, itertools.accumulate(self.within), strict=True)
             ]
             lines += [
                 f'citykg_request_duration_seconds_bucket{{le="+Inf"}} {self.duration_count}',

@@ -203,7 +203,5 @@ def _page(query: str, table: Table | None, truncated: bool = False) -> Response:
 
 
 def _response(body: bytes, fmt: Format) -> Response:
-    response = Response(body, content_type=fmt.content_type)
-    response.vary.add("Accept")
-    response.cache_control.no_cache = True
-    return response
+    headers = {"Vary": "Accept", "Cache-Control": "no-cache"}
+    return Response(body, content_type=fmt.content_type, headers=headers)
