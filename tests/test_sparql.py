@@ -334,6 +334,17 @@ def test_query_strings_are_decoded_as_werkzeug_decodes_them():
         query = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
         environ = EnvironBuilder(query_string=query).get_environ()
         assert CitykgRequest(environ).args == Request(environ).args, query
+    environ = EnvironBuilder().get_environ()
+    environ["QUERY_STRING"] = "query=Köln+%41".encode().decode("latin-1")  # UTF-8, unescaped
+    assert CitykgRequest(environ).args == Request(environ).args
+    assert CitykgRequest(environ).args["query"] == "Köln A"
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/query", "/fragments"])
+def test_unescaped_bytes_that_are_not_utf8_are_a_400(client, path):
+    response = client.get(path, environ_overrides={"QUERY_STRING": "query=\xff&s=\xff"})
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.get_data(as_text=True)
 
 
 def test_get_query_with_escaped_utf8_and_plus_spaces(client):
