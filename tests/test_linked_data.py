@@ -281,20 +281,54 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
 
 @pytest.mark.parametrize("size", [512, 0])
 def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
-    """With the document cache, a page seen once is answered without the store; without it,
-    the store is asked every time."""
-    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=size) as app:
+    """With the document cache, a page seen once is answered without rendering it again;
+    without it, a query worker renders it every time (here: none is left, so 503)."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=size, QUEUE_WAIT=0.1) as app:
         client = app.test_client()
         pages = {
             a: client.get("/id/city/leipzig-deu", headers={"Accept": a})
             for a in ("text/html", "text/turtle")
         }
         assert b"Burkhard Jung" in pages["text/html"].data
-        app.config["store"] = None
+        app.config["executor"].close()
         for accept, first in pages.items():
             again = client.get("/id/city/leipzig-deu", headers={"Accept": accept})
             if size:
                 assert again.status_code == 200 and again.data == first.data
                 assert again.headers["ETag"] == first.headers["ETag"]
             else:
-                assert again.status_code == 500
+                assert again.status_code == 503
+
+
+def test_documents_and_pages_are_rendered_by_the_query_workers(release, tmp_path):
+    """The web process only passes bytes on: with its own store gone, every document and page
+    still answers with the profile's facts (a worker rendered it)."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0) as app:
+        app.config["store"] = None
+        client = app.test_client()
+        page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and b"Burkhard Jung" in page.data
+        turtle = client.get("/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle"})
+        graph = Graph().parse(data=turtle.data, format="turtle")
+        population = URIRef(f"{BASE}id/profile/leipzig-deu/2020/population")
+        assert int(graph.value(population, URIRef(f"{BASE}ontology#populationCount"))) == 600000
+        dataset = client.get("/dataset.ttl", base_url="http://mirror.example:8080")
+        void = Graph().parse(data=dataset.data, format="turtle")
+        endpoint = void.value(
+            URIRef(f"{BASE}dataset"), URIRef("http://rdfs.org/ns/void#sparqlEndpoint")
+        )
+        assert str(endpoint) == "http://mirror.example:8080/sparql"
+        assert client.get("/id/city/atlantis-xyz").status_code == 404
+
+
+def test_a_page_past_the_time_limit_is_stopped(release, tmp_path):
+    """A page is rendered under the query time limit: past it, its worker is stopped (503) and
+    replaced, and pages answer again with a longer limit."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0, QUERY_TIMEOUT=0.001) as app:
+        client = app.test_client()
+        slow = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert slow.status_code == 503
+        assert "took longer than 0.001 s and was stopped" in slow.get_data(as_text=True)
+        app.config["CITYKG_QUERY_TIMEOUT"] = 10.0
+        again = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert again.status_code == 200 and b"Burkhard Jung" in again.data

@@ -1,4 +1,4 @@
-"""Running user queries in worker processes that can be stopped.
+"""User queries, documents and pages answered by worker processes that can be stopped.
 
 A running pyoxigraph query cannot be interrupted from Python (it ignores signals; a thread cannot
 be killed), so every query sent to ``/sparql`` runs in one of a small pool of worker processes,
@@ -9,7 +9,9 @@ worker reniced to the lowest CPU priority, so short queries keep their normal la
 long one runs; its priority is restored afterwards (where that is not allowed, the worker is
 retired). Results are serialised in the worker, stopping at the row cap. Idle workers are
 taken last-in first-out: under light load the same warm worker (its CPU caches holding the hot
-part of the store) answers one query after another.
+part of the store) answers one query after another. A worker also renders the documents and
+HTML pages of the release (:mod:`citykg.serve.documents`), so that pages render on every core
+under the same limits as queries, while the web process only passes bytes on.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from citykg.serve.documents import DocumentJob, DocumentMissing, Documents
 from citykg.serve.encoding import gzipped
+from citykg.serve.store import ReleaseInfo
 
 NICE_AFTER_S = 1.0
 REPLACE_ATTEMPTS = 5
@@ -37,6 +41,7 @@ SPAWN_TIMEOUT_S = 60.0
 PARENT_CHECK_S = 0.5
 STATUS = "status"  # a job asking a worker where it answers from: "memory" or "disk"
 STATUS_TIMEOUT_S = 5.0
+HTTP_STATUS = {"error": 400, "missing": 404, "failed": 500, "unavailable": 503}
 
 
 class ExecutorError(Exception):
@@ -73,13 +78,13 @@ class Answer:
 
 
 class QueryExecutor:
-    """A fixed-size pool of query worker processes over one on-disk store."""
+    """A fixed-size pool of query worker processes over the on-disk store of ``release``; with
+    ``in_memory`` each worker loads the release into memory and answers from there once loaded."""
 
     def __init__(
-        self, store_path: Path, size: int, queue_wait_s: float, memory_release: Path | None = None
+        self, store_path: Path, size: int, queue_wait_s: float, release: Path, in_memory: bool
     ) -> None:
-        self._store_path = str(store_path)
-        self._memory_release = str(memory_release) if memory_release else None
+        self._worker_args = (str(store_path), str(release), in_memory)
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._queue_wait_s = queue_wait_s
@@ -88,8 +93,9 @@ class QueryExecutor:
         for process, conn in starting:
             self._idle.put(self._ready(process, conn))
 
-    def run(self, job: Job, timeout_s: float) -> Answer:
-        """Answer ``job`` within ``timeout_s`` seconds or raise ExecutorError (503/400)."""
+    def run(self, job: Job | DocumentJob, timeout_s: float) -> Answer:
+        """Answer ``job`` within ``timeout_s`` seconds or raise ExecutorError (its HTTP status:
+        400 for a query that fails, 404 for a document that is not published, 503...)."""
         try:
             worker = self._idle.get(timeout=self._queue_wait_s)
         except queue.Empty:
@@ -104,10 +110,7 @@ class QueryExecutor:
             else:
                 worker.kill()
                 threading.Thread(target=self._replace, daemon=True).start()
-        status, payload = outcome
-        if status == "ok":
-            return payload
-        raise ExecutorError(400, payload)
+        return _outcome(*outcome)
 
     def worker_stores(self) -> dict[str, int]:
         """How many idle workers answer from memory and from disk; busy ones are not asked."""
@@ -151,7 +154,7 @@ class QueryExecutor:
     def _start(self) -> tuple[multiprocessing.Process, Connection]:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child, self._store_path, self._memory_release), daemon=True
+            target=_serve, args=(child, *self._worker_args), daemon=True
         )
         process.start()
         child.close()
@@ -179,19 +182,17 @@ class RemoteExecutor:
 
     size = 0
 
-    def __init__(self, query_url: str, union_parameter: str | None) -> None:
+    def __init__(self, query_url: str, union_parameter: str | None, documents: Documents) -> None:
         self._query_url, self._union_parameter = query_url, union_parameter
+        self._documents = documents
 
-    def run(self, job: Job, timeout_s: float) -> Answer:
-        """Answer ``job`` through the remote store, or raise ExecutorError."""
+    def run(self, job: Job | DocumentJob, timeout_s: float) -> Answer:
+        """Answer ``job`` through the remote store (documents render in this process), or raise
+        ExecutorError."""
         from citykg.serve.remote import RemoteStore
 
-        status, payload = _execute(
-            RemoteStore(self._query_url, self._union_parameter, timeout_s), job
-        )
-        if status == "ok":
-            return payload
-        raise ExecutorError(503 if status == "unavailable" else 400, payload)
+        store = RemoteStore(self._query_url, self._union_parameter, timeout_s)
+        return _outcome(*_execute(store, job, self._documents))
 
     def worker_stores(self) -> dict[str, int]:
         """No local workers: the remote store answers."""
@@ -207,7 +208,7 @@ class _Worker:
         self._answered = select.poll()  # one poll object per pipe, not a selector per wait
         self._answered.register(conn.fileno(), select.POLLIN)
 
-    def ask(self, job: Job | str, timeout_s: float) -> tuple[str, object]:
+    def ask(self, job: Job | DocumentJob | str, timeout_s: float) -> tuple[str, object]:
         start = time.monotonic()
         try:
             self.conn.send(job)
@@ -250,18 +251,19 @@ class _Worker:
         self.conn.close()
 
 
-def _serve(conn: Connection, store_path: str, memory_release: str | None) -> None:
-    """The worker's loop: answer jobs from the on-disk store until the pipe closes; when asked,
-    load the release into memory meanwhile and answer from there once it is loaded."""
+def _serve(conn: Connection, store_path: str, release: str, in_memory: bool) -> None:
+    """The worker's loop: answer jobs from the on-disk store until the pipe closes; with
+    ``in_memory``, load the release into memory meanwhile and answer from there once loaded."""
     import pyoxigraph as ox
 
     from citykg.serve.store import EmbeddedStore
 
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path))]
+    documents = Documents(ReleaseInfo.read(Path(release)))
     conn.send("ready")
-    if memory_release:
-        args = (Path(memory_release), memory_lock(Path(store_path)), current)
+    if in_memory:
+        args = (Path(release), memory_lock(Path(store_path)), current)
         threading.Thread(target=_load_in_memory, args=args, daemon=True).start()
     while True:
         try:
@@ -271,7 +273,7 @@ def _serve(conn: Connection, store_path: str, memory_release: str | None) -> Non
         if job == STATUS:
             conn.send(("ok", current[0].location))
         else:
-            conn.send(_execute(current[0], job))
+            conn.send(_execute(current[0], job, documents))
 
 
 def memory_lock(store_path: Path) -> Path:
@@ -296,12 +298,35 @@ def exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _execute(store: object, job: Job) -> tuple[str, object]:
-    status, answer = _answer(store, job)
+def _outcome(status: str, payload: object) -> Answer:
+    if status == "ok":
+        return payload
+    raise ExecutorError(HTTP_STATUS[status], str(payload))
+
+
+def _execute(store: object, job: Job | DocumentJob, documents: Documents) -> tuple[str, object]:
+    if isinstance(job, DocumentJob):
+        status, answer = _render(store, job, documents)
+    else:
+        status, answer = _answer(store, job)
     body = gzipped(answer.body) if status == "ok" and job.gzip else None
     if body is not None:
         answer = dataclasses.replace(answer, body=body, gzipped=True)
     return status, answer
+
+
+def _render(store: object, job: DocumentJob, documents: Documents) -> tuple[str, object]:
+    from citykg.serve.remote import RemoteStoreError
+
+    try:
+        return "ok", Answer(documents.render(store, job), "document", 0, False)
+    except DocumentMissing:
+        return "missing", "nothing is published there"
+    except RemoteStoreError as exc:
+        return "unavailable", f"the store is not available: {exc}"
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        LOG.exception("rendering %s failed", job.iri)
+        return "failed", f"the document could not be rendered: {exc}"
 
 
 def _answer(store: object, job: Job) -> tuple[str, object]:
