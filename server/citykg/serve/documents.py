@@ -66,13 +66,24 @@ def configure(env: jinja2.Environment, release: ReleaseInfo) -> None:
     env.globals["release"] = release
 
 
+class _DataEnvironment(jinja2.Environment):
+    """Templates over plain dicts (what :mod:`pages` returns): ``row.label`` looks the key up
+    first, where Jinja would first try, and fail, an attribute lookup (a third of a city page's
+    rendering time went to those failures)."""
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class Documents:
     """Renders the documents of one release from whichever store holds it."""
 
     def __init__(self, release: ReleaseInfo, vocabulary: pages.Vocabulary | None = None) -> None:
         self.release = release
         self._vocabulary = vocabulary
-        self._env = jinja2.Environment(
+        self._env = _DataEnvironment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=jinja2.select_autoescape(["html"]),
         )
@@ -80,10 +91,14 @@ class Documents:
 
     def render(self, store: Store, job: DocumentJob) -> bytes:
         """The document's bytes (not gzipped); DocumentMissing when nothing is published."""
+        fmt = BY_NAME[job.format]
+        if fmt is HTML and CITY_PAGE.match(job.path.lstrip("/")):
+            if next(store.triples(subject=job.iri), None) is None:
+                raise DocumentMissing(job.iri)
+            return self._city_page(store, job, alternates(job.path, fmt)).encode()
         triples = self.triples(store, job.iri, job.host_url)
         if not triples:
             raise DocumentMissing(job.iri)
-        fmt = BY_NAME[job.format]
         if fmt is HTML:
             return self._html(store, job, triples, alternates(job.path, fmt)).encode()
         return serialize_graph(triples, fmt, PREFIXES)
@@ -105,20 +120,27 @@ class Documents:
     def _page(self, template: str, title: str | None, **context: object) -> str:
         return self._env.get_template(template).render(title=title or context["iri"], **context)
 
+    def _city_page(self, store: Store, job: DocumentJob, alts: list) -> str:
+        """A city's profiles (newest first), or one profile, as the profile reads."""
+        if self._vocabulary is None:
+            self._vocabulary = pages.vocabulary(store)
+        iri = job.iri
+        profiles = pages.city_profiles(store, iri) if job.path.startswith("/id/city/") else [iri]
+        data = [pages.profile(store, p, self.release, self._vocabulary) for p in profiles]
+        return self._page(
+            "city.html",
+            title=data[0]["name"] if data else iri,
+            profiles=data,
+            query_link=pages.query_link,
+            iri=iri,
+            path=job.path,
+            alternates=alts,
+        )
+
     def _html(self, store: Store, job: DocumentJob, triples: list[ox.Triple], alts: list) -> str:
         iri, path = job.iri, job.path
         common = {"iri": iri, "path": path, "alternates": alts}
         local = path.lstrip("/")
-        if CITY_PAGE.match(local):
-            if self._vocabulary is None:
-                self._vocabulary = pages.vocabulary(store)
-            is_city = local.startswith("id/city/")
-            profiles = pages.city_profiles(store, iri) if is_city else [iri]
-            data = [pages.profile(store, p, self.release, self._vocabulary) for p in profiles]
-            title = data[0]["name"] if data else iri
-            return self._page(
-                "city.html", profiles=data, query_link=pages.query_link, title=title, **common
-            )
         if local.startswith("id/concept/"):
             if len(local.split("/")) == 3:
                 data = pages.scheme(store, iri)
