@@ -324,3 +324,26 @@ def test_a_killed_citykg_serve_leaves_no_process_behind(release):
         assert _wait_for(lambda: not any(Path(f"/proc/{p}").exists() for p in family), 15)
         with pytest.raises(requests.ConnectionError):
             requests.get(f"{base}/health", timeout=5)
+
+
+def test_pages_answer_while_long_queries_hold_every_worker(release, tmp_path):
+    """A page waits briefly for a worker, then renders in the web process: browsing stays up
+    while the endpoint is saturated."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0, QUERY_TIMEOUT=4) as app:
+        client = app.test_client()
+        runaway = threading.Thread(
+            target=app.test_client().get,
+            args=("/sparql",),
+            kwargs={"query_string": {"query": CARTESIAN}},
+        )
+        runaway.start()
+        deadline = time.monotonic() + 5
+        while app.config["executor"]._idle.qsize() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        start = time.monotonic()
+        page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        elapsed = time.monotonic() - start
+        assert runaway.is_alive(), "the long query should still hold the only worker"
+        runaway.join(timeout=30)
+    assert page.status_code == 200 and b"Burkhard Jung" in page.data
+    assert elapsed < 2.5

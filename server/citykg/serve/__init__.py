@@ -37,6 +37,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         executor = RemoteExecutor(settings["CITYKG_STORE_URL"], union, documents)
         in_memory = False
     else:
+        documents = Documents(release)
         store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
         nquads = release.path / "citykg.nq"
         in_memory = nquads.stat().st_size <= settings["CITYKG_MEMORY_STORE_MAX_MB"] * 2**20
@@ -53,6 +54,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         release=release,
         store=store,
         executor=executor,
+        documents=documents,
         graphs=GraphNames(store),
         base_iri=DEFAULT_BASE,
         MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"],

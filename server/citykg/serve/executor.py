@@ -41,15 +41,19 @@ SPAWN_TIMEOUT_S = 60.0
 PARENT_CHECK_S = 0.5
 STATUS = "status"  # a job asking a worker where it answers from: "memory" or "disk"
 STATUS_TIMEOUT_S = 5.0
+DOCUMENT_WAIT_S = 0.5  # a page waits this long for a free worker, then renders in the web process
 HTTP_STATUS = {"error": 400, "missing": 404, "failed": 500, "unavailable": 503}
 
 
 class ExecutorError(Exception):
-    """A query could not be answered; ``status`` is the HTTP status to send."""
+    """A query could not be answered; ``status`` is the HTTP status to send, ``busy`` says no
+    worker was free."""
 
-    def __init__(self, status: int, message: str, timed_out: bool = False) -> None:
+    def __init__(
+        self, status: int, message: str, timed_out: bool = False, busy: bool = False
+    ) -> None:
         super().__init__(message)
-        self.status, self.timed_out = status, timed_out
+        self.status, self.timed_out, self.busy = status, timed_out, busy
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,16 @@ class QueryExecutor:
 
     def run(self, job: Job | DocumentJob, timeout_s: float) -> Answer:
         """Answer ``job`` within ``timeout_s`` seconds or raise ExecutorError (its HTTP status:
-        400 for a query that fails, 404 for a document that is not published, 503...)."""
+        400 for a query that fails, 404 for a document that is not published, 503...). A
+        document waits at most DOCUMENT_WAIT_S for a free worker."""
+        wait = self._queue_wait_s
+        if isinstance(job, DocumentJob):
+            wait = min(wait, DOCUMENT_WAIT_S)
         try:
-            worker = self._idle.get(timeout=self._queue_wait_s)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
-            raise ExecutorError(503, "all query workers are busy; try again shortly") from None
+            message = "all query workers are busy; try again shortly"
+            raise ExecutorError(503, message, busy=True) from None
         keep = False
         try:
             outcome = worker.ask(job, timeout_s)
@@ -192,7 +201,7 @@ class RemoteExecutor:
         from citykg.serve.remote import RemoteStore
 
         store = RemoteStore(self._query_url, self._union_parameter, timeout_s)
-        return _outcome(*_execute(store, job, self._documents))
+        return run_here(store, job, self._documents)
 
     def worker_stores(self) -> dict[str, int]:
         """No local workers: the remote store answers."""
@@ -296,6 +305,11 @@ def exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_S)
     os._exit(1)
+
+
+def run_here(store: object, job: Job | DocumentJob, documents: Documents) -> Answer:
+    """Answer ``job`` in this process (no time limit of its own), or raise ExecutorError."""
+    return _outcome(*_execute(store, job, documents))
 
 
 def _outcome(status: str, payload: object) -> Answer:

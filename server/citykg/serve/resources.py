@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 
 from citykg.namespaces import is_iri
 from citykg.serve.documents import OFFERS, DocumentJob, alternates
-from citykg.serve.executor import Answer, ExecutorError
+from citykg.serve.executor import Answer, ExecutorError, run_here
 from citykg.serve.formats import Format
 from citykg.serve.http import HttpError, accepts_gzip, choose, mark_gzipped, represent, shorten
 
@@ -89,12 +89,18 @@ def respond_document(
 
 
 def _render(iri: str, path: str, fmt: Format, gzip: bool) -> Answer:
-    """The document rendered by a query worker (by this process for a remote store)."""
+    """The document rendered by a query worker (by this process for a remote store, or when
+    long queries hold every worker: pages stay up while the endpoint is saturated)."""
     config = current_app.config
     job = DocumentJob(iri, path, fmt.name, request.host_url, gzip)
     limit = config["CITYKG_QUERY_TIMEOUT"]
     try:
-        return config["executor"].run(job, limit)
+        try:
+            return config["executor"].run(job, limit)
+        except ExecutorError as exc:
+            if not exc.busy:
+                raise
+            return run_here(config["store"], job, config["documents"])
     except ExecutorError as exc:
         if exc.status == 404:
             raise HttpError(404, f"nothing is published at {shorten(iri)}") from None
