@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import urllib.parse
 
 import pytest
 from rdflib import Graph, URIRef
@@ -14,6 +15,7 @@ from rdflib.compare import isomorphic
 
 from citykg.build.assemble import assemble
 from citykg.build.release import write_release
+from citykg.serve import pages
 
 from conftest import app_for, leipzig_text, make_project
 
@@ -331,3 +333,46 @@ def test_a_page_past_the_time_limit_is_stopped(release, tmp_path):
         app.config["CITYKG_QUERY_TIMEOUT"] = 10.0
         again = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
         assert again.status_code == 200 and b"Burkhard Jung" in again.data
+
+
+def test_scheme_page_counts_the_choices_of_each_property(client, sparql):
+    """The policy-area page: a column per property an option is chosen through, Leipzig's
+    choices counted once each, from the release's option counts."""
+    html = client.get("/id/concept/policy-area", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    columns = re.findall(r'<th><a href="[^"]*">([^<]+)</a></th>', html)
+    rows = {
+        label: dict(zip(columns, map(int, re.findall(r"<td>(\d+)</td>", cells)), strict=True))
+        for label, cells in re.findall(
+            r'<tr><td><a href="/id/concept/[^"]+">([^<]+)</a></td>((?:<td>\d+</td>)*)</tr>', html
+        )
+    }
+    assert len(rows) == 19
+    for prop in ("focusPolicyArea", "sufficientDataFor", "insufficientDataFor"):
+        [label] = sparql.select(f"SELECT ?l WHERE {{ citykg:{prop} rdfs:label ?l }}")
+        chosen = sparql.select(f"""SELECT ?l WHERE {{ ?p citykg:{prop} ?c .
+                                   ?c skos:prefLabel ?l }}""")
+        assert chosen
+        assert {area for area, counts in rows.items() if counts[label["l"]]} == {
+            r["l"] for r in chosen
+        }
+        assert {counts[label["l"]] for counts in rows.values()} <= {0, 1}
+
+
+def test_concept_page_lists_the_profiles_that_chose_it(client, sparql):
+    """A ranked activity's page lists Leipzig under "activity" (said of the ranked activity,
+    not the profile), and its link to all of them runs a query that finds Leipzig's profile."""
+    [row] = sparql.select("""SELECT ?c WHERE { profile:leipzig-deu\\/2020 citykg:rankedActivity
+                               [ citykg:rank 1 ; citykg:activity ?c ] }""")
+    path = str(row["c"]).removeprefix(BASE.rstrip("/"))
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    section = html[html.index("<h2>activity: 1 profile</h2>") :].split("</section>")[0]
+    assert '<a href="/id/city/leipzig-deu">Leipzig</a> (2020)' in section
+    store = client.application.config["store"]
+    groups = pages.concept(store, str(row["c"]))["groups"]
+    [link] = [g["all"] for g in groups if g["property"] == "activity"]
+    query = urllib.parse.unquote(link.removeprefix("/query?query="))
+    answer = client.get("/sparql", query_string={"query": query, "format": "json"}).get_json()
+    profiles = {b["profile"]["value"] for b in answer["results"]["bindings"]}
+    assert profiles == {f"{BASE}id/profile/leipzig-deu/2020"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pyoxigraph as ox
 
 from citykg.build import assemble as assemble_module
@@ -11,8 +14,10 @@ from citykg.build.synthetic import write_project
 from citykg.cli import main
 from citykg.namespaces import CITYKG
 from citykg.project import Project
+from citykg.serve import pages, site
+from citykg.serve.store import EmbeddedStore, load_release
 
-from conftest import ROOT
+from conftest import ROOT, app_for
 
 
 def test_synthetic_profiles_import_cleanly_and_are_marked(tmp_path):
@@ -46,7 +51,7 @@ def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
     assembly = assemble(project, allow_synthetic=True)
     assert len(assembly.nquads) == 5
     chunked = write_release(assembly, tmp_path / "chunked")
-    for name in ("citykg.nq", "findings.json", "citykg.nt.gz"):
+    for name in ("citykg.nq", "findings.json", "cities.json", "citykg.nt.gz"):
         assert (single.path / name).read_bytes() == (chunked.path / name).read_bytes(), name
     assert (single.quads, single.triples) == (chunked.quads, chunked.triples)
     assert not any(p.name.startswith(".assembly-") for p in project.build_dir.iterdir())
@@ -65,3 +70,35 @@ def test_generation_is_deterministic(tmp_path):
     first = write_project(tmp_path / "a", 5, Project.at(ROOT), seed=7)
     second = write_project(tmp_path / "b", 5, Project.at(ROOT), seed=7)
     assert [p.read_bytes() for p in first.profiles()] == [p.read_bytes() for p in second.profiles()]
+
+
+def test_the_home_page_lists_every_city_by_name_a_page_at_a_time(tmp_path, monkeypatch):
+    """The city list sorted at build time says what the live query says; the home page shows
+    it a page at a time, in name order, every city once."""
+    project = write_project(tmp_path / "synth", 14, Project.at(ROOT))
+    release = write_release(assemble(project, allow_synthetic=True), tmp_path / "build").path
+    index = json.loads((release / "cities.json").read_text(encoding="utf-8"))
+    store = ox.Store()
+    load_release(store, release)
+    live = pages.cities(EmbeddedStore(store))
+    assert [(r["city"], r["name"], r["country"]) for r in index] == [
+        (r["city"], r["name"], r["country"]) for r in live
+    ]
+    assert [set(r["waves"].split(", ")) for r in index] == [
+        set(r["waves"].split(", ")) for r in live
+    ]
+    monkeypatch.setattr(site, "CITIES_PER_PAGE", 4)
+    with app_for(release, tmp_path / "stores", QUERY_WORKERS=1) as app:
+        client = app.test_client()
+        listed, page, last = [], 1, -(-len(index) // 4)
+        while page:
+            html = client.get(f"/?page={page}").get_data(as_text=True)
+            listed += re.findall(r'<td><a href="(/id/city/[^"]+)">', html)
+            assert f"page {page} of {last}" in html
+            more = re.search(r'rel="next" href="/\?page=(\d+)"', html)
+            page = int(more.group(1)) if more else 0
+        assert listed == [r["city"].removeprefix("https://w3id.org/citykg") for r in index]
+        assert client.get("/").data == client.get("/?page=1").data
+        for wrong in (str(last + 1), "0", "x", "9" * 5000):
+            response = client.get("/", query_string={"page": wrong})
+            assert response.status_code == 404 and b"pages 1 to" in response.data

@@ -35,6 +35,7 @@ from tqdm import tqdm
 from citykg.build.aggregates import (
     AGGREGATES_GRAPH,
     OptionCounts,
+    city_index,
     concept_options,
     count_options,
     option_counts,
@@ -79,13 +80,15 @@ class ProfileSummary:
 @dataclass
 class Assembly:
     """The shared named graphs of a dataset, the files of its profile graphs (``nquads``, one
-    per chunk, unsorted; ``ntriples``: the same triples without graph names) and everything said
-    about its sources. ``discard()`` removes the files when no release is written from them."""
+    per chunk, unsorted; ``ntriples``: the same triples without graph names), the city list of
+    the home page and everything said about its sources. ``discard()`` removes the files when no
+    release is written from them."""
 
     generated_at: datetime
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     profiles: list[ProfileSummary] = field(default_factory=list)
+    cities: list[dict[str, str]] = field(default_factory=list)
     shapes: Graph = field(default_factory=Graph)
     reports: list[Graph] = field(default_factory=list)
     scratch: Path | None = None
@@ -247,6 +250,8 @@ def assemble(
     _validate_merged(assembly, aggregates + concepts)
     _describe_links(link_graph, project)
     assembly.graphs[LINKS_GRAPH] = link_graph
+    profiles = ((p.city, p.city_name, p.wave) for p in assembly.profiles)
+    assembly.cities = city_index(profiles, entities, link_graph)
     return assembly
 
 

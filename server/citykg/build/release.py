@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -46,6 +47,7 @@ NQUADS = "citykg.nq"
 VOID_FILE = "void.ttl"
 SHAPES_FILE = "shapes.ttl"
 FINDINGS_FILE = "findings.json"
+CITIES_FILE = "cities.json"
 SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
@@ -133,6 +135,8 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         void = void_description(assembly, triples, sums, sizes, base)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
+        cities = json.dumps(assembly.cities, ensure_ascii=False, separators=(",", ":"))
+        _write(staging / CITIES_FILE, cities.encode())
         shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
         _write(staging / SHAPES_FILE, shapes)
         for name in (VOID_FILE, SHAPES_FILE):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, send_file
+import functools
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request, send_file
 
 from citykg.serve import pages
 from citykg.serve.formats import BY_EXTENSION, GZIP, HTML, TEXT
-from citykg.serve.http import HttpError, represent
+from citykg.serve.http import HttpError, represent, shorten
+from citykg.serve.store import CITIES
 
 bp = Blueprint("site", __name__)
 
@@ -19,18 +24,26 @@ DUMP_FILES = {
     "void.ttl": BY_EXTENSION["ttl"].content_type,
     "SHA256SUMS": TEXT.content_type,
 }
+CITIES_PER_PAGE = 500
 
 
 @bp.route("/", methods=["GET"])
 def index() -> Response:
-    """The index of cities, concept schemes and ways in."""
-    store = current_app.config["store"]
+    """The index: a page of the cities (``?page=N``, CITIES_PER_PAGE by name), the concept
+    schemes and ways in."""
+    cities = _cities()
+    last = max(1, -(-len(cities) // CITIES_PER_PAGE))
+    number = _page_number(request.args.get("page"), last)
+    start = (number - 1) * CITIES_PER_PAGE
     body = render_template(
         "index.html",
-        title="Cities",
-        cities=pages.cities(store),
-        schemes=pages.schemes(store),
-        dumps=_dumps(),
+        title="Cities" if number == 1 else f"Cities, page {number}",
+        cities=cities[start : start + CITIES_PER_PAGE],
+        total=len(cities),
+        first=start + 1,
+        page=number,
+        last=last,
+        schemes=pages.schemes(current_app.config["store"]),
     )
     return represent(body.encode(), HTML, negotiated=False)
 
@@ -61,6 +74,29 @@ def dump(name: str) -> Response:
     )
     response.headers["Accept-Ranges"] = "bytes"
     return response
+
+
+def _cities() -> list[dict]:
+    release = current_app.config["release"]
+    index = _city_index(release.path)
+    return pages.cities(current_app.config["store"]) if index is None else index
+
+
+@functools.lru_cache(maxsize=2)
+def _city_index(release: Path) -> list[dict] | None:
+    """The release's city list (None for a release built before there was one: then the list
+    is queried live)."""
+    path = release / CITIES
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _page_number(asked: str | None, last: int) -> int:
+    if asked is None:
+        return 1
+    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 10 else 0
+    if not 1 <= number <= last:
+        raise HttpError(404, f"no page {shorten(asked)} of the city list: pages 1 to {last}")
+    return int(asked)
 
 
 def _dumps() -> list[dict]:

@@ -24,6 +24,7 @@ from citykg.namespaces import GRAPH
 NQUADS = "citykg.nq"
 VOID = "void.ttl"
 FINDINGS = "findings.json"
+CITIES = "cities.json"  # the home page's city list, sorted by name at build time
 DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 LOG = logging.getLogger("citykg.store")
