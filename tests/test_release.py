@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -239,3 +240,19 @@ def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
         assert hashlib.sha256((good / name).read_bytes()).hexdigest() == digest
     assert subprocess.run(build, env=env, capture_output=True, timeout=300).returncode == 0
     assert current.resolve() != good
+
+
+def test_a_rebuild_of_the_same_data_brings_its_release_up_to_date(tmp_path):
+    """A release written by an older citykg (here: without its city list, with a stale
+    findings file) gets what a new build of the same data writes, in the same directory."""
+    project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
+    assert _build(project)[0] == 0
+    release = (project.build_dir / "current").resolve()
+    fresh = {p.name: p.read_bytes() for p in release.iterdir()}
+    (release / "cities.json").unlink()
+    (release / "findings.json").write_text("[]")
+    assert _build(project)[0] == 0
+    assert (project.build_dir / "current").resolve() == release
+    assert {p.name: p.read_bytes() for p in release.iterdir()} == fresh
+    assert json.loads(fresh["cities.json"])[0]["name"] == "Leipzig"
+    assert [p.name for p in (project.build_dir / "releases").iterdir()] == [release.name]

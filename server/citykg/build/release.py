@@ -145,7 +145,7 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         _write(staging / SUMS_FILE, lines.encode())
         final = releases / sums[NQUADS][:16]
         if final.exists():
-            shutil.rmtree(staging)
+            _refresh(final, staging)
         else:
             os.rename(staging, final)
     except BaseException:
@@ -282,6 +282,32 @@ def serialize_sorted(graph: Graph, syntax: ox.RdfFormat) -> bytes:
         (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph), key=str
     )
     return ox.serialize(triples, format=syntax, prefixes=prefixes)
+
+
+def _refresh(release: Path, staging: Path) -> None:
+    """Bring a release of the same data up to date with a new build of it: files it lacks (say
+    ``cities.json``, written by a newer citykg) or that differ are moved in, one atomic rename
+    each, so a server reading the release meanwhile sees either file whole."""
+    old_sums, new_sums = _listed_sums(release), _listed_sums(staging)
+    for new in staging.iterdir():
+        old = release / new.name
+        if new.name in new_sums:  # large files: compared by their listed sums
+            same = old.exists() and old_sums.get(new.name) == new_sums[new.name]
+        else:
+            same = old.exists() and old.read_bytes() == new.read_bytes()
+        if not same:
+            os.replace(new, old)
+    shutil.rmtree(staging)
+
+
+def _listed_sums(release: Path) -> dict[str, str]:
+    sums = release / SUMS_FILE
+    if not sums.exists():
+        return {}
+    return {
+        name: digest
+        for digest, _, name in (line.partition("  ") for line in sums.read_text().splitlines())
+    }
 
 
 def _write(path: Path, data: bytes) -> None:
