@@ -13,10 +13,11 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 from flask import Request
-from rdflib import Dataset, Graph
+from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from werkzeug.test import EnvironBuilder
 
+from citykg.serve import service_description
 from citykg.serve.formats import GRAPH, RESULTS
 from citykg.serve.http import CitykgRequest
 
@@ -181,6 +182,43 @@ def test_service_description(client):
     }
     assert "https://w3id.org/citykg/graph/profile/leipzig-deu/2020" in {str(r[3]) for r in rows}
     assert "SPARQL11Update" not in response.get_data(as_text=True)
+
+
+def test_service_description_sizes_are_the_stores(client, sparql):
+    """Every named graph is listed with the triple count the build wrote, and the counts are
+    what the store holds (the dataset graph included)."""
+    sd = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data)
+    listed = {
+        str(name): int(n)
+        for name, n in sd.query("""
+        PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?name ?n WHERE { ?d sd:namedGraph [ sd:name ?name ; sd:graph/void:triples ?n ] }""")
+    }
+    counted = {
+        row["g"]: row["n"]
+        for row in sparql.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+    }
+    dataset = "https://w3id.org/citykg/graph/dataset"
+    assert {k: v for k, v in listed.items() if k != dataset} == counted
+    assert listed[dataset] > 50
+
+
+def test_a_service_description_lists_at_most_a_thousand_graphs():
+    SD = service_description.SD
+    shared = [("https://w3id.org/citykg/graph/ontology", 9)]
+    profiles = [(f"https://w3id.org/citykg/graph/profile/c{i:04d}/2020", 1) for i in range(1500)]
+    sd = Graph()
+    for t in service_description.description("http://x/sparql", shared + profiles, ()):
+        sd.add(
+            tuple(URIRef(x.value) if isinstance(x, ox.NamedNode) else Literal(x.value) for x in t)
+        )
+    names = [str(o) for o in sd.objects(None, URIRef(SD + "name"))]
+    assert len(names) == 1000 and "https://w3id.org/citykg/graph/ontology" in names
+    [note] = sd.objects(None, RDFS.comment)
+    assert str(note).startswith("1000 of the 1501 named graphs are listed here")
 
 
 def test_dataset_parameters(client):

@@ -81,14 +81,15 @@ class ProfileSummary:
 class Assembly:
     """The shared named graphs of a dataset, the files of its profile graphs (``nquads``, one
     per chunk, unsorted; ``ntriples``: the same triples without graph names), the city list of
-    the home page and everything said about its sources. ``discard()`` removes the files when no
-    release is written from them."""
+    the home page, the size of every profile graph and everything said about its sources.
+    ``discard()`` removes the files when no release is written from them."""
 
     generated_at: datetime
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     profiles: list[ProfileSummary] = field(default_factory=list)
     cities: list[dict[str, str]] = field(default_factory=list)
+    graph_sizes: dict[str, int] = field(default_factory=dict)
     shapes: Graph = field(default_factory=Graph)
     reports: list[Graph] = field(default_factory=list)
     scratch: Path | None = None
@@ -135,6 +136,7 @@ class _Chunk:
     entities: list[tuple] = field(default_factory=list)
     links: list[tuple] = field(default_factory=list)
     counts: OptionCounts = field(default_factory=Counter)
+    sizes: dict[str, int] = field(default_factory=dict)
     nquads: Path | None = None
     ntriples: Path | None = None
 
@@ -238,6 +240,7 @@ def assemble(
         entities += chunk.entities
         link_graph += chunk.links
         counts.update(chunk.counts)
+        assembly.graph_sizes.update(chunk.sizes)
         assembly.nquads += [chunk.nquads] if chunk.nquads else []
         assembly.ntriples += [chunk.ntriples] if chunk.ntriples else []
     if len(statistics):
@@ -341,6 +344,7 @@ def _write_graphs(chunk: _Chunk, imported: list[ProfileImport], scratch: Path) -
             ]
             triples += _statements(result)
             write_lines(result.graph_iri, triples, nquads, ntriples)
+            chunk.sizes[str(result.graph_iri)] = len(set(triples))
 
 
 def write_lines(

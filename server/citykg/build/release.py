@@ -34,6 +34,7 @@ from citykg.namespaces import (
     CITYKG,
     DATASET_IRI,
     DEFAULT_BASE,
+    GRAPH,
     ONTOLOGY_IRI,
     ORG,
     PREFIXES,
@@ -48,6 +49,7 @@ VOID_FILE = "void.ttl"
 SHAPES_FILE = "shapes.ttl"
 FINDINGS_FILE = "findings.json"
 CITIES_FILE = "cities.json"
+GRAPHS_FILE = "graphs.json"
 SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
@@ -97,7 +99,7 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     try:
         shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
-        _write_shared(assembly, shared_nq, shared_nt)
+        graph_sizes = _write_shared(assembly, shared_nq, shared_nt)
         nt = staging / "citykg.nt"
         started = time.monotonic()
         quads = _sort_unique([shared_nq, *assembly.nquads], staging / NQUADS)
@@ -134,6 +136,8 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         nt.unlink()
         void = void_description(assembly, triples, sums, sizes, base)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
+        graph_sizes[str(GRAPH.dataset)] = len(void)  # the server loads it as this graph
+        _write(staging / GRAPHS_FILE, json.dumps(sorted(graph_sizes.items())).encode())
         _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
         cities = json.dumps(assembly.cities, ensure_ascii=False, separators=(",", ":"))
         _write(staging / CITIES_FILE, cities.encode())
@@ -157,14 +161,18 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
     return Release(final, quads, triples, seconds)
 
 
-def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> None:
-    """The shared graphs (ontology, concepts, statistics, entities, aggregates, links) as lines."""
+def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> dict[str, int]:
+    """The shared graphs (ontology, concepts, statistics, entities, aggregates, links) as lines;
+    the triples of every graph of the release, those of the profile graphs included."""
+    sizes = dict(assembly.graph_sizes)
     with open(nquads, "wb") as quads_out, open(ntriples, "wb") as triples_out:
         for name, graph in assembly.graphs.items():
             triples = [
                 ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph
             ]
             write_lines(name, triples, quads_out, triples_out)
+            sizes[str(name)] = len(graph)
+    return sizes
 
 
 def _sort_unique(inputs: list[Path], output: Path) -> int:

@@ -25,6 +25,7 @@ NQUADS = "citykg.nq"
 VOID = "void.ttl"
 FINDINGS = "findings.json"
 CITIES = "cities.json"  # the home page's city list, sorted by name at build time
+GRAPHS = "graphs.json"  # every named graph with its triple count, counted by the build
 DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 LOG = logging.getLogger("citykg.store")
