@@ -89,6 +89,32 @@ def test_option_counts_equal_a_scan_of_the_profiles(store):
     assert sum(n for _, _, n in matrix) == len(list(store.query(PREFIXES + marked)))
 
 
+RANKS_COUNTED = f"""
+SELECT ?wave ?option ?rank ?n WHERE {{
+  GRAPH <{AGGREGATES_GRAPH}> {{
+    ?o citykg:surveyWave ?wave ; citykg:givenRank ?rank ; citykg:option ?option ;
+       citykg:profileCount ?n ; qb:dataSet/qb:structure citykg:RankCountStructure }} }}"""
+RANKS_SCANNED = """
+SELECT ?wave ?option ?rank (COUNT(DISTINCT ?g) AS ?n) WHERE {
+  GRAPH ?g { ?profile a citykg:InnovationProfile ; citykg:surveyWave ?wave ;
+               citykg:rankedActivity [ citykg:activity ?option ; citykg:rank ?rank ] }
+} GROUP BY ?wave ?option ?rank"""
+
+
+def test_rank_counts_equal_a_scan_of_the_profiles(store):
+    def ranks(query: str) -> set[tuple[str, str, int, int]]:
+        return {
+            (r["wave"].value, r["option"].value, int(r["rank"].value), int(r["n"].value))
+            for r in store.query(PREFIXES + query)
+        }
+
+    counted = ranks(RANKS_COUNTED)
+    assert counted == ranks(RANKS_SCANNED)
+    assert {rank for _, _, rank, _ in counted} == set(range(1, 8))
+    profiles = "SELECT * { GRAPH ?g { ?p a citykg:InnovationProfile } }"
+    assert sum(n for *_, n in counted) == 7 * len(list(store.query(PREFIXES + profiles)))
+
+
 def test_leipzig_counts_once_per_option(sparql):
     """One profile: every option it chose is counted exactly once, e.g. Health with insufficient
     data, and the counts are typed integers in a qb:DataSet."""

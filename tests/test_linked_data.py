@@ -369,6 +369,8 @@ def test_concept_page_lists_the_profiles_that_chose_it(client, sparql):
     html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
     section = html[html.index("<h2>activity: 1 profile</h2>") :].split("</section>")[0]
     assert '<a href="/id/city/leipzig-deu">Leipzig</a> (2020)' in section
+    ranks = html[html.index("<h2>Ranks given</h2>") :].split("</section>")[0]
+    assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td></tr>", ranks) == [("1", "1")]
     store = client.application.config["store"]
     groups = pages.concept(store, str(row["c"]))["groups"]
     [link] = [g["all"] for g in groups if g["property"] == "activity"]

@@ -170,3 +170,12 @@ def test_sparql_constraints_see_only_their_targets():
         for r in validate_graph(data, shapes).results
     }
     assert found == {("ByNode", "a"), ("ByObject", "c"), ("BySubject", "b"), ("ByClass", "d")}
+
+
+def test_bad_rank_counts(capsys):
+    status = main(["validate", "--project", str(ROOT), str(FIXTURES / "bad-counts.ttl")])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "A rank count counts one rank from 1 to 7." in out and "count/rank-nine" in out
+    assert "A count counts choices through one property or one rank given, not both." in out
+    assert "count/both" in out

@@ -6,6 +6,8 @@ build counts them once: for every survey wave, property and answer option, how m
 chose that option through that property. The data-availability matrix is the part with the
 properties ``citykg:sufficientDataFor`` and ``citykg:insufficientDataFor``. Each count is a Data
 Cube observation of the data set ``{base}id/option-counts``; pages and users read it by lookup.
+The ranks the activities were given are counted the same way (``{base}id/rank-counts``: profiles
+per survey wave, activity and rank), as every profile ranks every activity.
 
 The list of cities on the home page is the other all-cities aggregate: sorted by name once per
 release (``city_index``), so a page of it is a slice, not a sort of every city (at 100 000 cities
@@ -24,10 +26,13 @@ from citykg.namespaces import CITYKG, GRAPH, ID, SCHEMA
 
 AGGREGATES_GRAPH = GRAPH.aggregates
 OPTION_COUNTS = URIRef(f"{ID}option-counts")
+RANK_COUNTS = URIRef(f"{ID}rank-counts")
 _NOT_COUNTED = {str(RDF), str(SKOS)}
 
 
 OptionCounts = Counter[tuple[URIRef, URIRef, URIRef]]
+RankCounts = Counter[tuple[URIRef, URIRef, int]]
+RANKS = {str(rank) for rank in range(1, 8)}
 
 
 def concept_options(concepts: Graph) -> set[URIRef]:
@@ -44,6 +49,38 @@ def count_options(profile: Graph, options: Collection[URIRef]) -> OptionCounts:
         if o in options and not any(str(p).startswith(ns) for ns in _NOT_COUNTED)
     }
     return Counter((wave, p, o) for wave in waves for p, o in chosen)
+
+
+def count_ranks(profile: Graph) -> RankCounts:
+    """The (wave, activity, rank) triples of one profile graph, each counted once; a rank that
+    is not one of 1 to 7 is the profile's error (reported by its shapes), not counted."""
+    waves = set(profile.objects(None, CITYKG.surveyWave))
+    given = {
+        (activity, int(rank))
+        for part in profile.objects(None, CITYKG.rankedActivity)
+        for activity in profile.objects(part, CITYKG.activity)
+        for rank in profile.objects(part, CITYKG.rank)
+        if str(rank) in RANKS
+    }
+    return Counter((wave, activity, rank) for wave in waves for activity, rank in given)
+
+
+def rank_counts(counts: RankCounts) -> Graph:
+    """The rank-count observations (profiles per wave, activity and rank) as a graph."""
+    graph = Graph()
+    graph.add((RANK_COUNTS, RDF.type, QB.DataSet))
+    graph.add((RANK_COUNTS, QB.structure, CITYKG.RankCountStructure))
+    label = Literal("Profiles per ranked activity, rank and survey wave", lang="en")
+    graph.add((RANK_COUNTS, RDFS.label, label))
+    for (wave, activity, rank), n in counts.items():
+        observation = URIRef(f"{RANK_COUNTS}/{_tail(wave)}/{_tail(activity)}/{rank}")
+        graph.add((observation, RDF.type, QB.Observation))
+        graph.add((observation, QB.dataSet, RANK_COUNTS))
+        graph.add((observation, CITYKG.surveyWave, wave))
+        graph.add((observation, CITYKG.option, activity))
+        graph.add((observation, CITYKG.givenRank, Literal(rank, datatype=XSD.integer)))
+        graph.add((observation, CITYKG.profileCount, Literal(n, datatype=XSD.integer)))
+    return graph
 
 
 def option_counts(counts: OptionCounts) -> Graph:

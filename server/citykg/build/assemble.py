@@ -5,10 +5,10 @@ Profiles are imported and validated in chunks of at most ``CHUNK`` files, on bot
 shapes instead of receiving them). A chunk writes its profile graphs (with their source-line
 statements) as N-Quads and N-Triples lines to files in a scratch directory and hands back only
 what the whole dataset needs: findings, SHACL reports, a summary per profile, the triples of the
-shared graphs (statistics, entities, links) and its option counts. So memory stays bounded by a
-chunk, whatever the number of profiles. The result is a set of small named graphs (ontology,
-concepts, statistics, entities, aggregates, links), the files of the profile graphs and the
-findings of import and validation. Writing the release from them is release.py's job.
+shared graphs (statistics, entities, links) and its option and rank counts. So memory stays
+bounded by a chunk, whatever the number of profiles. The result is a set of small named graphs
+(ontology, concepts, statistics, entities, aggregates, links), the files of the profile graphs
+and the findings of import and validation. Writing the release from them is release.py's job.
 """
 
 from __future__ import annotations
@@ -35,10 +35,13 @@ from tqdm import tqdm
 from citykg.build.aggregates import (
     AGGREGATES_GRAPH,
     OptionCounts,
+    RankCounts,
     city_index,
     concept_options,
     count_options,
+    count_ranks,
     option_counts,
+    rank_counts,
 )
 from citykg.build.importer import (
     ENTITIES_GRAPH,
@@ -136,6 +139,7 @@ class _Chunk:
     entities: list[tuple] = field(default_factory=list)
     links: list[tuple] = field(default_factory=list)
     counts: OptionCounts = field(default_factory=Counter)
+    ranks: RankCounts = field(default_factory=Counter)
     sizes: dict[str, int] = field(default_factory=dict)
     nquads: Path | None = None
     ntriples: Path | None = None
@@ -213,6 +217,7 @@ def assemble(
     reported: set[tuple] = set()  # a city or country shared by profiles in several chunks
     statistics, entities, link_graph = Graph(), Graph(), Graph()
     counts: OptionCounts = Counter()
+    ranks: RankCounts = Counter()
     for chunk in chunks:
         for summary, findings in chunk.imports:
             assembly.findings.extend(findings)
@@ -240,6 +245,7 @@ def assemble(
         entities += chunk.entities
         link_graph += chunk.links
         counts.update(chunk.counts)
+        ranks.update(chunk.ranks)
         assembly.graph_sizes.update(chunk.sizes)
         assembly.nquads += [chunk.nquads] if chunk.nquads else []
         assembly.ntriples += [chunk.ntriples] if chunk.ntriples else []
@@ -248,7 +254,7 @@ def assemble(
         _validate_merged(assembly, statistics + concepts)
     if len(entities):
         assembly.graphs[ENTITIES_GRAPH] = entities
-    aggregates = option_counts(counts)
+    aggregates = option_counts(counts) + rank_counts(ranks)
     assembly.graphs[AGGREGATES_GRAPH] = aggregates
     _validate_merged(assembly, aggregates + concepts)
     _describe_links(link_graph, project)
@@ -321,6 +327,7 @@ def _run_chunk(item: tuple[int, list[Path]]) -> _Chunk:
         if ok:
             imported.append(result)
             chunk.counts.update(count_options(result.graph, context.options))
+            chunk.ranks.update(count_ranks(result.graph))
             chunk.statistics += list(result.statistics)
             chunk.entities += list(result.entities)
             chunk.links += list(result.links)

@@ -277,9 +277,11 @@ def concept(store: Store, iri: str) -> dict:
     ranked = select(
         store,
         f"""
-        SELECT ?rank (COUNT(DISTINCT ?profile) AS ?n) WHERE {{
-          ?profile citykg:rankedActivity [ citykg:activity <{iri}> ; citykg:rank ?rank ] }}
-        GROUP BY ?rank ORDER BY ?rank""",
+        SELECT ?rank (SUM(?count) AS ?n) WHERE {{
+          GRAPH <{AGGREGATES_GRAPH}> {{
+            ?observation citykg:option <{iri}> ; citykg:givenRank ?rank ;
+              citykg:profileCount ?count }}
+        }} GROUP BY ?rank ORDER BY ?rank""",
     )
     groups = [
         {
