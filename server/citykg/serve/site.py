@@ -96,7 +96,7 @@ def _page_number(asked: str | None, last: int) -> int:
     number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 10 else 0
     if not 1 <= number <= last:
         raise HttpError(404, f"no page {shorten(asked)} of the city list: pages 1 to {last}")
-    return int(asked)
+    return number
 
 
 def _dumps() -> list[dict]:
