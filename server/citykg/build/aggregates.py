@@ -67,36 +67,52 @@ def count_ranks(profile: Graph) -> RankCounts:
 
 def rank_counts(counts: RankCounts) -> Graph:
     """The rank-count observations (profiles per wave, activity and rank) as a graph."""
-    graph = Graph()
-    graph.add((RANK_COUNTS, RDF.type, QB.DataSet))
-    graph.add((RANK_COUNTS, QB.structure, CITYKG.RankCountStructure))
-    label = Literal("Profiles per ranked activity, rank and survey wave", lang="en")
-    graph.add((RANK_COUNTS, RDFS.label, label))
-    for (wave, activity, rank), n in counts.items():
-        observation = URIRef(f"{RANK_COUNTS}/{_tail(wave)}/{_tail(activity)}/{rank}")
-        graph.add((observation, RDF.type, QB.Observation))
-        graph.add((observation, QB.dataSet, RANK_COUNTS))
-        graph.add((observation, CITYKG.surveyWave, wave))
-        graph.add((observation, CITYKG.option, activity))
-        graph.add((observation, CITYKG.givenRank, Literal(rank, datatype=XSD.integer)))
-        graph.add((observation, CITYKG.profileCount, Literal(n, datatype=XSD.integer)))
-    return graph
+    observations = (
+        (
+            URIRef(f"{RANK_COUNTS}/{_tail(wave)}/{_tail(activity)}/{rank}"),
+            {
+                CITYKG.surveyWave: wave,
+                CITYKG.option: activity,
+                CITYKG.givenRank: Literal(rank, datatype=XSD.integer),
+            },
+            n,
+        )
+        for (wave, activity, rank), n in counts.items()
+    )
+    label = "Profiles per ranked activity, rank and survey wave"
+    return _data_set(RANK_COUNTS, CITYKG.RankCountStructure, label, observations)
 
 
 def option_counts(counts: OptionCounts) -> Graph:
     """The option-count observations (profiles per wave, property and option) as a graph."""
+    observations = (
+        (
+            URIRef(f"{OPTION_COUNTS}/{_tail(wave)}/{_tail(prop)}/{_tail(option)}"),
+            {CITYKG.surveyWave: wave, CITYKG.countedProperty: prop, CITYKG.option: option},
+            n,
+        )
+        for (wave, prop, option), n in counts.items()
+    )
+    label = "Profiles per answer option, property and survey wave"
+    return _data_set(OPTION_COUNTS, CITYKG.OptionCountStructure, label, observations)
+
+
+def _data_set(
+    data_set: URIRef,
+    structure: URIRef,
+    label: str,
+    observations: Iterable[tuple[URIRef, dict[URIRef, URIRef | Literal], int]],
+) -> Graph:
+    """A Data Cube data set of profile counts: each observation with its dimensions and count."""
     graph = Graph()
-    graph.add((OPTION_COUNTS, RDF.type, QB.DataSet))
-    graph.add((OPTION_COUNTS, QB.structure, CITYKG.OptionCountStructure))
-    label = Literal("Profiles per answer option, property and survey wave", lang="en")
-    graph.add((OPTION_COUNTS, RDFS.label, label))
-    for (wave, prop, option), n in counts.items():
-        observation = URIRef(f"{OPTION_COUNTS}/{_tail(wave)}/{_tail(prop)}/{_tail(option)}")
+    graph.add((data_set, RDF.type, QB.DataSet))
+    graph.add((data_set, QB.structure, structure))
+    graph.add((data_set, RDFS.label, Literal(label, lang="en")))
+    for observation, dimensions, n in observations:
         graph.add((observation, RDF.type, QB.Observation))
-        graph.add((observation, QB.dataSet, OPTION_COUNTS))
-        graph.add((observation, CITYKG.surveyWave, wave))
-        graph.add((observation, CITYKG.countedProperty, prop))
-        graph.add((observation, CITYKG.option, option))
+        graph.add((observation, QB.dataSet, data_set))
+        for prop, value in dimensions.items():
+            graph.add((observation, prop, value))
         graph.add((observation, CITYKG.profileCount, Literal(n, datatype=XSD.integer)))
     return graph
 
