@@ -96,14 +96,14 @@ class Documents:
             if next(store.triples(subject=job.iri), None) is None:
                 raise DocumentMissing(job.iri)
             return self._city_page(store, job, alternates(job.path, fmt)).encode()
-        triples = self.triples(store, job.iri, job.host_url)
+        triples = self._triples(store, job.iri, job.host_url)
         if not triples:
             raise DocumentMissing(job.iri)
         if fmt is HTML:
             return self._html(store, job, triples, alternates(job.path, fmt)).encode()
         return serialize_graph(triples, fmt, PREFIXES)
 
-    def triples(self, store: Store, iri: str, host_url: str) -> list[ox.Triple]:
+    def _triples(self, store: Store, iri: str, host_url: str) -> list[ox.Triple]:
         """The document about ``iri`` as triples (empty: nothing is published there)."""
         if iri == SHAPES_IRI:
             return self._shapes

@@ -9,10 +9,6 @@ minutes at 100 000 cities on disk).
 
 from __future__ import annotations
 
-import functools
-import json
-from pathlib import Path
-
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
 
@@ -28,7 +24,7 @@ from citykg.serve.formats import (
 )
 from citykg.serve.http import HttpError, choose, represent
 from citykg.serve.queryview import examples
-from citykg.serve.store import GRAPHS
+from citykg.serve.store import GRAPHS, release_json
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -128,10 +124,11 @@ def respond(endpoint: str, format_name: str | None) -> Response:
     return represent(body, fmt)
 
 
-def _graph_sizes() -> list[tuple[str, int]]:
-    """Each named graph with its triple count: as the build counted them, else (a release built
-    before it did) counted in the store once per release and process."""
-    counted = _counted_by_build(current_app.config["release"].path)
+def _graph_sizes() -> list[tuple[str, int]] | list[list]:
+    """Each named graph with its triple count, as (name, count) pairs: as the build counted
+    them, else (a release built before it did) counted in the store once per release and
+    process."""
+    counted = release_json(current_app.config["release"].path, GRAPHS)
     if counted is not None:
         return counted
     cache = current_app.config.setdefault("graph_sizes", {})
@@ -148,11 +145,3 @@ def _graph_sizes() -> list[tuple[str, int]]:
 
 
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
-
-@functools.lru_cache(maxsize=2)
-def _counted_by_build(release: Path) -> list[tuple[str, int]] | None:
-    path = release / GRAPHS
-    if not path.exists():
-        return None
-    return [(name, count) for name, count in json.loads(path.read_text(encoding="utf-8"))]

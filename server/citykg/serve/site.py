@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import json
-from pathlib import Path
-
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 
 from citykg.serve import pages
 from citykg.serve.formats import BY_EXTENSION, GZIP, HTML, TEXT
 from citykg.serve.http import HttpError, represent, shorten
-from citykg.serve.store import CITIES
+from citykg.serve.store import CITIES, release_json
 
 bp = Blueprint("site", __name__)
 
@@ -77,17 +73,9 @@ def dump(name: str) -> Response:
 
 
 def _cities() -> list[dict]:
-    release = current_app.config["release"]
-    index = _city_index(release.path)
+    """The release's city list, sorted at build time (queried live for an older release)."""
+    index = release_json(current_app.config["release"].path, CITIES)
     return pages.cities(current_app.config["store"]) if index is None else index
-
-
-@functools.lru_cache(maxsize=2)
-def _city_index(release: Path) -> list[dict] | None:
-    """The release's city list (None for a release built before there was one: then the list
-    is queried live)."""
-    path = release / CITIES
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _page_number(asked: str | None, last: int) -> int:

@@ -7,6 +7,7 @@ can share it, and nothing a request sends can change the data.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -55,6 +56,14 @@ class ReleaseInfo:
         findings_file = path / FINDINGS
         findings = json.loads(findings_file.read_text()) if findings_file.exists() else []
         return cls(path, path.name, modified, tuple(findings))
+
+
+@functools.lru_cache(maxsize=8)
+def release_json(release: Path, name: str) -> Any:
+    """A JSON file the build wrote into ``release`` (``CITIES``, ``GRAPHS``), read once per
+    process; None for a release built before the file existed."""
+    path = release / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 class Store(Protocol):
