@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask
 
 from citykg.namespaces import DEFAULT_BASE
-from citykg.serve import config, http, observability, pages
+from citykg.serve import allocator, config, http, observability, pages
 from citykg.serve.cache import AnswerCache
 from citykg.serve.documents import Documents, configure
 from citykg.serve.executor import QueryExecutor, RemoteExecutor, memory_lock
@@ -47,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             settings["CITYKG_QUEUE_WAIT"],
             release.path,
             in_memory,
+            allocator.library(settings["CITYKG_ALLOCATOR"]),
         )
     app.config.update(
         answer_cache=AnswerCache(settings["CITYKG_RESPONSE_CACHE"]),

@@ -1,7 +1,7 @@
 """Server settings: defaults, then ``CITYKG_*`` environment variables, then a test mapping.
 
 Every setting is listed in SETTINGS with its default and meaning; the README documents each one
-(a test checks that). Only this module reads the environment.
+(a test checks that). Only this module reads settings from the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from citykg.project import Project
+from citykg.serve import allocator
 
 SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
@@ -41,6 +42,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     ),
     "CITYKG_MAX_QUERY_BYTES": (65536, "longest query accepted, in bytes"),
     "CITYKG_MAX_QUERY_DEPTH": (64, "deepest nesting of groups, brackets and parentheses"),
+    "CITYKG_ALLOCATOR": (
+        "auto",
+        "malloc of the query workers: auto (mimalloc, else jemalloc, when installed), system, "
+        "or a library path",
+    ),
     "CITYKG_SERVICE_ALLOWLIST": (
         "https://query.wikidata.org/sparql",
         "SPARQL endpoints a query may call with SERVICE (space-separated IRIs)",
@@ -62,6 +68,7 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
                 values[key] = type(default)(values[key])
             except ValueError:
                 raise ValueError(f"{key} must be a number, not {values[key]!r}") from None
+    allocator.check(values["CITYKG_ALLOCATOR"])
     allow = values["CITYKG_SERVICE_ALLOWLIST"] or ()
     values["CITYKG_SERVICE_ALLOWLIST"] = tuple(allow.split() if isinstance(allow, str) else allow)
     return values

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from citykg.serve import allocator
 from citykg.serve.documents import DocumentJob, DocumentMissing, Documents
 from citykg.serve.encoding import gzipped
 from citykg.serve.store import ReleaseInfo
@@ -39,7 +40,7 @@ REPLACE_ATTEMPTS = 5
 LOG = logging.getLogger("citykg.executor")
 SPAWN_TIMEOUT_S = 60.0
 PARENT_CHECK_S = 0.5
-STATUS = "status"  # a job asking a worker where it answers from: "memory" or "disk"
+STATUS = "status"  # a job asking a worker where it answers from ("memory" or "disk") and its malloc
 STATUS_TIMEOUT_S = 5.0
 DOCUMENT_WAIT_S = 0.5  # a page waits this long for a free worker, then renders in the web process
 HTTP_STATUS = {"error": 400, "missing": 404, "failed": 500, "unavailable": 503}
@@ -83,12 +84,20 @@ class Answer:
 
 class QueryExecutor:
     """A fixed-size pool of query worker processes over the on-disk store of ``release``; with
-    ``in_memory`` each worker loads the release into memory and answers from there once loaded."""
+    ``in_memory`` each worker loads the release into memory and answers from there once loaded.
+    Workers start with the malloc library ``preload`` preloaded (None: the system's)."""
 
     def __init__(
-        self, store_path: Path, size: int, queue_wait_s: float, release: Path, in_memory: bool
+        self,
+        store_path: Path,
+        size: int,
+        queue_wait_s: float,
+        release: Path,
+        in_memory: bool,
+        preload: str | None = None,
     ) -> None:
         self._worker_args = (str(store_path), str(release), in_memory)
+        self._preload = preload
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._queue_wait_s = queue_wait_s
@@ -121,23 +130,26 @@ class QueryExecutor:
                 threading.Thread(target=self._replace, daemon=True).start()
         return _outcome(*outcome)
 
-    def worker_stores(self) -> dict[str, int]:
-        """How many idle workers answer from memory and from disk; busy ones are not asked."""
+    def worker_status(self) -> tuple[dict[str, int], dict[str, int]]:
+        """How many idle workers answer from memory and from disk (and how many are busy: those
+        are not asked), and how many run with each memory allocator."""
         idle: list[_Worker] = []
         with contextlib.suppress(queue.Empty):
             while True:
                 idle.append(self._idle.get_nowait())
-        counts = Counter({"busy": self.size - len(idle)})
+        stores, allocators = Counter({"busy": self.size - len(idle)}), Counter()
         for worker in idle:
             try:
-                counts[str(worker.ask(STATUS, STATUS_TIMEOUT_S)[1])] += 1
+                location, malloc = worker.ask(STATUS, STATUS_TIMEOUT_S)[1]
             except ExecutorError:
-                counts["busy"] += 1
+                stores["busy"] += 1
                 worker.kill()
                 threading.Thread(target=self._replace, daemon=True).start()
             else:
+                stores[location] += 1
+                allocators[malloc] += 1
                 self._idle.put(worker)
-        return dict(counts)
+        return dict(stores), dict(allocators)
 
     def close(self) -> None:
         """Stop every idle worker."""
@@ -165,7 +177,8 @@ class QueryExecutor:
         process = self._context.Process(
             target=_serve, args=(child, *self._worker_args), daemon=True
         )
-        process.start()
+        with allocator.preloading(self._preload):
+            process.start()
         child.close()
         return process, parent
 
@@ -203,9 +216,9 @@ class RemoteExecutor:
         store = RemoteStore(self._query_url, self._union_parameter, timeout_s)
         return run_here(store, job, self._documents)
 
-    def worker_stores(self) -> dict[str, int]:
+    def worker_status(self) -> tuple[dict[str, int], dict[str, int]]:
         """No local workers: the remote store answers."""
-        return {}
+        return {}, {}
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -280,7 +293,7 @@ def _serve(conn: Connection, store_path: str, release: str, in_memory: bool) -> 
         except (EOFError, OSError):
             return
         if job == STATUS:
-            conn.send(("ok", current[0].location))
+            conn.send(("ok", (current[0].location, allocator.in_use())))
         else:
             conn.send(_execute(current[0], job, documents))
 

@@ -141,16 +141,22 @@ def metrics() -> Response:
 def health() -> Response:
     """200 when the store answers ``ASK {}``; 503 otherwise. Also says where this process reads
     pages and documents from (``store``) and where the idle query workers answer from:
-    ``memory`` once their copy of the release is loaded, else ``disk`` (or ``remote``)."""
+    ``memory`` once their copy of the release is loaded, else ``disk`` (or ``remote``), and the
+    memory allocator they run with (see allocator.py)."""
     release = current_app.config["release"].id
     store = current_app.config["store"]
     try:
         ok = bool(store.query("ASK {}"))
     except OSError:
         ok = False
-    workers = current_app.config["executor"].worker_stores()
-    status = "ok" if ok else "unavailable"
+    workers, allocators = current_app.config["executor"].worker_status()
     body = json.dumps(
-        {"status": status, "release": release, "store": store.location, "query_workers": workers}
+        {
+            "status": "ok" if ok else "unavailable",
+            "release": release,
+            "store": store.location,
+            "query_workers": workers,
+            "query_worker_allocators": allocators,
+        }
     )
     return Response(body, status=200 if ok else 503, content_type="application/json")
