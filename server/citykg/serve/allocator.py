@@ -1,7 +1,7 @@
 """The memory allocator of the query workers.
 
 Oxigraph allocates and frees a small buffer for almost every term it touches while evaluating a
-query; with glibc's malloc that is a sixth to a third of a query's time (measured: the benchmark
+query; with glibc's malloc that is a fifth to a third of a query's time (measured: the benchmark
 mix in one process, 150 and 1000 cities, mimalloc -20 to -30 %, jemalloc -15 %). So the query
 workers, which are fresh Python processes, start with mimalloc (else jemalloc) preloaded when
 the machine has it (Debian/Ubuntu: ``apt-get install libmimalloc2.0``), and with the system's
