@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -56,9 +57,19 @@ def test_workers_run_with_mimalloc_when_installed(release, tmp_path):
     assert "LD_PRELOAD" not in os.environ or "mimalloc" not in os.environ["LD_PRELOAD"]
 
 
-def test_system_allocator_when_asked(release, tmp_path):
-    with app_for(release, tmp_path, QUERY_WORKERS=1, ALLOCATOR="system") as app:
+def test_auto_without_a_library_says_how_to_get_one(release, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(allocator, "PREFERRED", ("no-such-malloc",))
+    warnings = caplog.at_level(logging.WARNING, logger="citykg")
+    with warnings, app_for(release, tmp_path, QUERY_WORKERS=1) as app:
         assert allocators(app) == {"system": 1}
+    assert "apt-get install libmimalloc2.0" in caplog.text
+
+
+def test_system_allocator_when_asked(release, tmp_path, caplog):
+    warnings = caplog.at_level(logging.WARNING, logger="citykg")
+    with warnings, app_for(release, tmp_path, QUERY_WORKERS=1, ALLOCATOR="system") as app:
+        assert allocators(app) == {"system": 1}
+    assert "libmimalloc" not in caplog.text
 
 
 def test_a_library_given_by_path(release, tmp_path):

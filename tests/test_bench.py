@@ -31,4 +31,9 @@ def test_bench_measures_every_kind_of_system(tmp_path):
     assert set(figures["systems"]["citykg"]["p50_ms"]) == {f"q{i}" for i in range(1, 9)}
     assert set(figures["systems"]["citykg-pages-warm"]["p50_ms"]) == {"text/html", "text/turtle"}
     assert figures["systems"]["citykg"]["rss_mb"] > 0
+    # the engine's own limit runs with the allocator citykg's query workers report
+    malloc = figures["systems"]["citykg"]["malloc"]
+    assert malloc in ("mimalloc", "jemalloc", "system")
+    assert figures["systems"]["engine"]["malloc"] == malloc
+    assert "malloc" not in figures["systems"]["oxigraph"]
     assert "| citykg | " in done.stdout and "| mix-floor | " in done.stdout

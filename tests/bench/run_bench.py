@@ -8,9 +8,10 @@ N synthetic profiles (``citykg synth``), builds them (``citykg build --synthetic
 serves the same release with each system in turn on 127.0.0.1 and drives it with
 ``../shared/bench/load.py`` (mix mode, 4 clients, the query mix in tests/bench/queries: the
 shared mix's shapes in citykg's vocabulary). Cold: citykg has no response cache. ``engine`` is
-the engine's own limit: the same queries run in this process on pyoxigraph, 2 threads, results
-serialised as the server would. ``mix-floor`` and ``pages-floor`` are the same clients against
-Granian answering at once: the most any server can reach with them here. Every system's CPU time
+the engine's own limit: the same queries run in a fresh process on pyoxigraph, 2 threads,
+results serialised as the server would, with the malloc citykg's query workers get (both report
+it as ``malloc``). ``mix-floor`` and ``pages-floor`` are the same clients against Granian
+answering at once: the most any server can reach with them here. Every system's CPU time
 per request is counted from /proc. With ``--rounds R`` every system is run R times, the order
 rotated each round (as ../shared/bench/BASELINE.md does; the machine is shared and one run varies
 by 10-40 %), and each figure is the run with the median throughput. Needs the test extras
@@ -24,6 +25,7 @@ import argparse
 import contextlib
 import functools
 import json
+import multiprocessing
 import os
 import signal
 import statistics
@@ -31,10 +33,13 @@ import subprocess
 import sys
 import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 import requests
+
+from citykg.serve import allocator
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -134,6 +139,7 @@ def serve_and_load(
             "server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args),
             **prepared,
             **figures,
+            **worker_malloc(url),
         }
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -166,6 +172,16 @@ def drive_mix(url: str, args: argparse.Namespace) -> dict:
     )
     load = json.loads(out.stdout)
     return {"client_cpu_s": load.get("client_cpu_s"), **summary(load)}
+
+
+def worker_malloc(url: str) -> dict:
+    """``{"malloc": name}`` when the server is citykg: the allocator its idle query workers
+    report on /health (``+``-joined if they differ); else nothing."""
+    try:
+        body = requests.get(url.rsplit("/", 1)[0] + "/health", timeout=10).json()
+        return {"malloc": "+".join(sorted(body["query_worker_allocators"]))}
+    except (requests.RequestException, ValueError, KeyError):
+        return {}
 
 
 def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
@@ -441,7 +457,23 @@ def rdflib_endpoint(release: Path, args: argparse.Namespace) -> dict:
 
 
 def engine(release: Path, args: argparse.Namespace) -> dict:
-    """The same mix in this process: pyoxigraph, 2 threads, results serialised."""
+    """The same mix in a fresh process on pyoxigraph, 2 threads, results serialised, with the
+    malloc citykg's query workers get (``CITYKG_ALLOCATOR``, default ``auto``)."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    library = allocator.library(os.environ.get("CITYKG_ALLOCATOR") or allocator.AUTO)
+    with allocator.preloading(library):
+        process = context.Process(target=engine_run, args=(sender, release, args.duration))
+        process.start()
+    sender.close()
+    figures = receiver.recv()
+    process.join()
+    return figures
+
+
+def engine_run(conn: Connection, release: Path, duration: float) -> None:
+    """The engine's loop (in the process :func:`engine` starts); sends its figures on ``conn``."""
+    args = argparse.Namespace(duration=duration)
     store = ox.Store()
     store.bulk_load(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
     queries = [(p.stem.split("_")[0], p.read_text()) for p in sorted(QUERIES.glob("*.rq"))]
@@ -464,7 +496,14 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
     used = time.process_time()
     figures = run_threads(loop, 2, latencies, args.duration)
     used = time.process_time() - used
-    return {"server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args), **figures}
+    malloc = allocator.in_use()
+    conn.send(
+        {
+            "server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args),
+            **figures,
+            "malloc": malloc,
+        }
+    )
 
 
 def run_threads(target, count: int, latencies: dict[str, list[float]], duration: float) -> dict:

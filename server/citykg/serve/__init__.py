@@ -8,6 +8,7 @@ several processes can serve one release behind a load balancer.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +23,8 @@ from citykg.serve.documents import Documents, configure
 from citykg.serve.executor import QueryExecutor, RemoteExecutor, memory_lock
 from citykg.serve.remote import RemoteStore
 from citykg.serve.store import EmbeddedStore, GraphNames, ReleaseInfo, load_in_memory
+
+LOG = logging.getLogger("citykg")
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -41,13 +44,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
         nquads = release.path / "citykg.nq"
         in_memory = nquads.stat().st_size <= settings["CITYKG_MEMORY_STORE_MAX_MB"] * 2**20
+        preload = allocator.library(settings["CITYKG_ALLOCATOR"])
+        if preload is None and settings["CITYKG_ALLOCATOR"] == allocator.AUTO:
+            LOG.warning(allocator.ADVICE)
         executor = QueryExecutor(
             store.path,
             settings["CITYKG_QUERY_WORKERS"],
             settings["CITYKG_QUEUE_WAIT"],
             release.path,
             in_memory,
-            allocator.library(settings["CITYKG_ALLOCATOR"]),
+            preload,
         )
     app.config.update(
         answer_cache=AnswerCache(settings["CITYKG_RESPONSE_CACHE"]),

@@ -20,6 +20,10 @@ from pathlib import Path
 
 AUTO, SYSTEM = "auto", "system"
 PREFERRED = ("mimalloc", "jemalloc")  # libraries ``auto`` looks for, best first
+ADVICE = (
+    "citykg: the query workers use the system's malloc; with mimalloc installed "
+    "(apt-get install libmimalloc2.0) queries take 10-30 % less CPU"
+)
 _ENVIRONMENT = threading.Lock()
 
 
