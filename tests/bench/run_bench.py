@@ -466,7 +466,11 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
         process = context.Process(target=engine_run, args=(sender, release, args.duration))
         process.start()
     sender.close()
-    figures = receiver.recv()
+    try:
+        figures = receiver.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"the engine process exited ({process.exitcode})") from None
     process.join()
     return figures
 
