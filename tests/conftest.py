@@ -150,6 +150,16 @@ def client(app):
     return app.test_client()
 
 
+def install_debian_package(package: str) -> None:
+    """``apt-get install package`` when the tests run as root where apt-get is (as in CI);
+    otherwise nothing (the caller skips with the instruction)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", package]):
+        subprocess.run(command, env=env, capture_output=True, timeout=900, check=False)
+
+
 def citykg_cli(*args: str) -> tuple[int, str]:
     """``python -m citykg ARGS`` as a real process (reproducible time stamp): status, output."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 from citykg.cli import main
 from citykg.serve import allocator, config
 
-from conftest import ROOT, app_for
+from conftest import ROOT, app_for, install_debian_package
 
 IN_USE = [sys.executable, "-c", "from citykg.serve import allocator; print(allocator.in_use())"]
 
@@ -23,11 +22,8 @@ IN_USE = [sys.executable, "-c", "from citykg.serve import allocator; print(alloc
 def mimalloc() -> str:
     """Debian's mimalloc, installed with apt-get when missing and the tests run as root (CI)."""
     found = allocator.library(allocator.AUTO)
-    if found != "libmimalloc.so.2" and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q"]):
-            extra = ["libmimalloc2.0"] if command[1] == "install" else []
-            subprocess.run(command + extra, env=env, capture_output=True, timeout=600, check=False)
+    if found != "libmimalloc.so.2":
+        install_debian_package("libmimalloc2.0")
         found = allocator.library(allocator.AUTO)
     if found != "libmimalloc.so.2":
         pytest.skip("Debian's mimalloc is not installed (apt-get install libmimalloc2.0)")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, install_debian_package
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FLAGS = [
@@ -35,18 +33,8 @@ ACTIVITIES = [
 def chromium() -> str:
     """Debian's chromium, installed with apt-get when missing and the tests run as root (CI)."""
     found = shutil.which("chromium")
-    if found is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(
-            ["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600, check=False
-        )
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium"],
-            env=env,
-            capture_output=True,
-            timeout=900,
-            check=False,
-        )
+    if found is None:
+        install_debian_package("chromium")
         found = shutil.which("chromium")
     if found is None:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
