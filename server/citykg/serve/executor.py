@@ -283,6 +283,7 @@ def _serve(conn: Connection, store_path: str, release: str, in_memory: bool) -> 
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path))]
     documents = Documents(ReleaseInfo.read(Path(release)))
+    malloc = allocator.in_use()  # fixed for the life of the process
     conn.send("ready")
     if in_memory:
         args = (Path(release), memory_lock(Path(store_path)), current)
@@ -293,7 +294,7 @@ def _serve(conn: Connection, store_path: str, release: str, in_memory: bool) -> 
         except (EOFError, OSError):
             return
         if job == STATUS:
-            conn.send(("ok", (current[0].location, allocator.in_use())))
+            conn.send(("ok", (current[0].location, malloc)))
         else:
             conn.send(_execute(current[0], job, documents))
 
