@@ -24,7 +24,7 @@ from citykg.build.linking import (
 from citykg.build.links import parse_links
 from citykg.build.rdf_input import RDF_SUFFIXES, InputError, read_rdf
 from citykg.build.release import write_release
-from citykg.build.validation import SourceLines, merge_reports, result_findings, validate_graph
+from citykg.build.validation import merge_reports, result_findings, validate_graph
 from citykg.findings import Finding, Severity, count_errors
 from citykg.project import Project
 
@@ -100,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="review file to write (default: BUILD_DIR/wikidata-proposals.csv)"
     )
     link.set_defaults(run=run_link)
+
+    explain = sub.add_parser("explain", help="print each line of a profile with what became of it")
+    _project_options(explain)
+    explain.add_argument("profile", type=Path, help="the profile (.txt)")
+    explain.set_defaults(run=run_explain)
 
     validate = sub.add_parser("validate", help="validate profiles (.txt) or RDF files")
     _project_options(validate)
@@ -287,6 +292,21 @@ def run_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_explain(args: argparse.Namespace) -> int:
+    """``citykg explain PROFILE``: each source line with the triples it gave, the text it was
+    kept as, its layout role or the finding that says why it was not recorded."""
+    from citykg.build.assemble import import_file
+    from citykg.build.importer.explain import explain
+
+    project = Project.at(args.project, args.build_dir)
+    if not args.profile.is_file():
+        print(f"citykg: {args.profile}: no such file", file=sys.stderr)
+        return 1
+    result = import_file(project, args.profile)
+    sys.stdout.write(explain(result))
+    return 1 if count_errors(result.findings) else 0
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """``citykg validate``: report findings; exit 1 when anything is an error."""
     project = Project.at(args.project, args.build_dir)
@@ -313,9 +333,7 @@ def run_validate(args: argparse.Namespace) -> int:
             data = read_rdf(path, project.relative(path))
             validation = validate_graph(data + concepts, shapes)
             reports.append(validation.report)
-            findings += result_findings(
-                validation.results, project.relative(path), SourceLines.from_graph(data)
-            )
+            findings += result_findings(validation.results, project.relative(path))
     if args.format == "turtle":
         sys.stdout.write(merge_reports(reports).serialize(format="turtle"))
     else:

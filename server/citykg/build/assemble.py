@@ -2,13 +2,14 @@
 
 Profiles are imported and validated in chunks of at most ``CHUNK`` files, on both cores (a
 ``fork`` process pool: each chunk is independent, and the children inherit the vocabulary and
-shapes instead of receiving them). A chunk writes its profile graphs (with their source-line
-statements) as N-Quads and N-Triples lines to files in a scratch directory and hands back only
-what the whole dataset needs: findings, SHACL reports, a summary per profile, the triples of the
-shared graphs (statistics, entities, links) and its option and rank counts. So memory stays
-bounded by a chunk, whatever the number of profiles. The result is a set of small named graphs
-(ontology, concepts, statistics, entities, aggregates, links), the files of the profile graphs
-and the findings of import and validation. Writing the release from them is release.py's job.
+shapes instead of receiving them). A chunk writes its profile graphs as N-Quads and N-Triples
+lines, and their source-line provenance graphs as N-Quads, to files in a scratch directory, and
+hands back only what the whole dataset needs: findings, SHACL reports, a summary per profile,
+the triples of the shared graphs (statistics, entities, links) and its option and rank counts.
+So memory stays bounded by a chunk, whatever the number of profiles. The result is a set of
+small named graphs (ontology, concepts, statistics, entities, aggregates, links), the files of
+the profile graphs and the findings of import and validation. Writing the release from them is
+release.py's job.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from citykg.build.importer import (
     ProfileImport,
     Source,
     import_profile,
+    span_graph_name,
 )
 from citykg.build.links import Links, parse_links
 from citykg.build.rdf_input import read_rdf, to_oxigraph
@@ -339,8 +341,8 @@ def _run_chunk(item: tuple[int, list[Path]]) -> _Chunk:
 
 
 def _write_graphs(chunk: _Chunk, imported: list[ProfileImport], scratch: Path) -> None:
-    """The chunk's profile graphs, with their source-line statements, as N-Quads and (without
-    graph names) N-Triples lines."""
+    """The chunk's profile graphs as N-Quads and (without graph names: the default graph)
+    N-Triples lines; their source-line provenance graphs as N-Quads only."""
     chunk.nquads = scratch / f"chunk-{chunk.index:06d}.nq"
     chunk.ntriples = scratch / f"chunk-{chunk.index:06d}.nt"
     with open(chunk.nquads, "wb") as nquads, open(chunk.ntriples, "wb") as ntriples:
@@ -349,9 +351,9 @@ def _write_graphs(chunk: _Chunk, imported: list[ProfileImport], scratch: Path) -
                 ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
                 for s, p, o in result.graph
             ]
-            triples += _statements(result)
             write_lines(result.graph_iri, triples, nquads, ntriples)
             chunk.sizes[str(result.graph_iri)] = len(set(triples))
+            ox.serialize(_provenance_quads(result), output=nquads, format=ox.RdfFormat.N_QUADS)
 
 
 def write_lines(
@@ -367,27 +369,60 @@ def write_lines(
     ox.serialize(triples, output=ntriples, format=ox.RdfFormat.N_TRIPLES)
 
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_STATEMENT = ox.NamedNode(_RDF + "Statement")
-_TYPE, _SUBJECT = ox.NamedNode(_RDF + "type"), ox.NamedNode(_RDF + "subject")
-_PREDICATE, _OBJECT = ox.NamedNode(_RDF + "predicate"), ox.NamedNode(_RDF + "object")
-_SOURCE_LINE = ox.NamedNode(str(CITYKG.sourceLine))
+_TYPE = ox.NamedNode(str(RDF.type))
+_SOURCE_LINES = ox.NamedNode(str(CITYKG.SourceLines))
+_FIRST, _LAST = ox.NamedNode(str(CITYKG.firstLine)), ox.NamedNode(str(CITYKG.lastLine))
+_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
 _POSITIVE_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger")
 
 
-def _statements(result: ProfileImport) -> list[ox.Triple]:
-    """The reified source statements of a profile: five triples each."""
-    out = []
-    for read in result.source_lines:
-        st = ox.NamedNode(str(read.statement))
-        out += (
-            ox.Triple(st, _TYPE, _STATEMENT),
-            ox.Triple(st, _SUBJECT, to_oxigraph(read.subject)),
-            ox.Triple(st, _PREDICATE, to_oxigraph(read.predicate)),
-            ox.Triple(st, _OBJECT, to_oxigraph(read.object)),
-            ox.Triple(st, _SOURCE_LINE, ox.Literal(str(read.line), datatype=_POSITIVE_INTEGER)),
+def _provenance_quads(result: ProfileImport) -> list[ox.Quad]:
+    """One graph per span of source lines: the facts read from it, and where it is."""
+    source = ox.NamedNode(str(result.source.iri))
+    quads = []
+    for (first, last), triples in sorted(result.spans.items()):
+        name = ox.NamedNode(str(span_graph_name(result.graph_iri, first, last)))
+        quads += (
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in triples
         )
-    return out
+        quads += (
+            ox.Quad(name, _TYPE, _SOURCE_LINES, name),
+            ox.Quad(name, _FIRST, ox.Literal(str(first), datatype=_POSITIVE_INTEGER), name),
+            ox.Quad(name, _LAST, ox.Literal(str(last), datatype=_POSITIVE_INTEGER), name),
+            ox.Quad(name, _DERIVED, source, name),
+        )
+    return quads
+
+
+def import_file(project: Project, path: Path) -> ProfileImport:
+    """One profile imported and validated with the project's vocabulary, links and shapes, its
+    SHACL findings added to the fates of their lines (for ``citykg explain``)."""
+    assembly = Assembly(generation_time(project))
+    concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
+    shapes = read_rdf(project.shapes, project.relative(project.shapes))
+    links = _read_links(project, assembly)
+    context = _Context(
+        project,
+        Vocabulary(concepts),
+        links,
+        concepts,
+        concept_options(concepts),
+        shapes,
+        assembly.generated_at,
+        True,
+        None,
+    )
+    result = _import_file(context, path)
+    if result.ok:
+        chunk = _Chunk(0)
+        _validate_profiles(chunk, [result], context)
+        for finding in chunk.findings:
+            result.findings.append(finding)
+            fate = result.fates.get(finding.line or 0)
+            if fate is not None:
+                fate.findings.append(finding)
+    result.findings[:0] = assembly.findings
+    return result
 
 
 def _import_file(context: _Context, path: Path) -> ProfileImport:
@@ -418,7 +453,7 @@ def _import_file(context: _Context, path: Path) -> ProfileImport:
 
 
 def _validate_profiles(chunk: _Chunk, imported: list[ProfileImport], context: _Context) -> None:
-    """One pyshacl run over the chunk's profiles (source-line statements are not in their
+    """One pyshacl run over the chunk's profiles (source-line provenance is not in their
     graphs); each result goes back to the profile whose graph holds its focus."""
     data, owner = Graph(), {}
     for result in imported:
@@ -442,8 +477,7 @@ def _validate_profiles(chunk: _Chunk, imported: list[ProfileImport], context: _C
         if result is None:
             chunk.findings.extend(result_findings(results, "data/profiles"))
         else:
-            read = result.source_lines
-            lines = SourceLines((r.subject, r.predicate, r.object, r.line) for r in read)
+            lines = SourceLines((s, p, o, n) for (s, p, o), n in result.source_lines())
             chunk.findings.extend(result_findings(results, result.source.path, lines))
 
 

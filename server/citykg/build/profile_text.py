@@ -30,6 +30,7 @@ HEADINGS: dict[str, re.Pattern[str]] = {
         ("vision", r"^Vision and approach to innovation capacity$"),
         ("policy-areas", r"^Policy areas that .+ (?:is|are) focused on$"),
         ("roles", r"^.+ utili[sz]es (?P<count>\d+) different innovation skills? or roles?$"),
+        ("roles-prose", r"^Innovation skills? or roles?$"),
         ("terms", r"^Terms .+ most associates? with innovation$"),
         ("activities", r"^.+['’]s? most common innovation activities$"),
         ("funding", r"^How is innovation funded here\??$"),
@@ -42,8 +43,21 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     ]
 }
 
-# Chart captions printed under a list; they end the list and carry no fact.
+# Chart captions printed under a list; they end the list and carry no fact. The roles chart is
+# followed by the placement answer, which has no heading of its own.
 CAPTIONS = re.compile(r"^(Policy areas|Innovation roles) by number of cities$", re.IGNORECASE)
+_ROLES_CAPTION = re.compile(r"^Innovation roles by number of cities$", re.IGNORECASE)
+# Sections whose lines are free text: never cut into survey sentences.
+PROSE_SECTIONS = {"spotlight", "roles-prose"}
+# A prose line under a counted roles list: more than six words ending a sentence. It is the
+# placement answer, which follows the roles list when the page prints no chart caption.
+_PROSE = re.compile(r"^(?:\S+\s+){6,}\S+[.!?]$")
+
+# The 2018-wave snapshot note, wherever it stands: its own line or glued to the spotlight text.
+WAVE_NOTE = re.compile(
+    r"Note:\s*The City Innovation Snapshot\b(?:.*?\bproduced in (?P<year>\d{4}))?.*$",
+    re.IGNORECASE,
+)
 
 # A survey-wide figure opening a sentence: "Along with 50% of cities surveyed, ...".
 _FIGURE = (
@@ -81,7 +95,6 @@ SENTENCES: dict[str, re.Pattern[str]] = {
             r"^To improve data use, the city has also developed data partnerships with "
             r"(?P<with>.+?)(?: to collect and analy[sz]e data)?\.$",
         ),
-        ("wave-2018-note", r"^Note: The City Innovation Snapshot \(PDF version\) was produced"),
         ("option-footnote", r"^\*\s*[\"“].+[\"”] is not an option in the \d{4} survey"),
     ]
 }
@@ -117,13 +130,18 @@ class Sentence:
 
 @dataclass
 class ProfileText:
-    """A profile cut into its parts."""
+    """A profile cut into its parts. ``layout`` holds the lines that only give the page its
+    shape (headings, chart captions), each with what it is; ``wave_note`` is the 2018-wave
+    snapshot note, if the page has one."""
 
     metadata: dict[str, Line] = field(default_factory=dict)
     preamble: list[Line] = field(default_factory=list)
     sections: dict[str, Section] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
     stray: list[Line] = field(default_factory=list)
+    layout: list[tuple[Line, str]] = field(default_factory=list)
+    repeated: list[Section] = field(default_factory=list)
+    wave_note: Sentence | None = None
     last_line: int = 0
 
 
@@ -147,39 +165,84 @@ def decode_lines(data: bytes, file: str) -> tuple[list[Line], list[Finding]]:
 
 def split_profile(lines: list[Line], file: str) -> tuple[ProfileText, list[Finding]]:
     """Cut lines into metadata, preamble, sections and sentences."""
-    profile, findings = ProfileText(), []
-    profile.last_line = lines[-1].number if lines else 0
-    body = _read_metadata(lines, profile, findings, file)
-    current: Section | None = None
-    for line in body:
+    splitter = _Splitter(file)
+    splitter.profile.last_line = lines[-1].number if lines else 0
+    for line in _read_metadata(lines, splitter.profile, splitter.findings, file):
+        note = WAVE_NOTE.search(line.text)
+        if note is None:
+            splitter.line(line)
+            continue
+        before = line.text[: note.start()].strip()
+        if before:
+            splitter.line(Line(line.number, before))
+        noted = Line(line.number, note.group(0))
+        splitter.profile.wave_note = Sentence("wave-2018-note", noted, note, None)
+        splitter.current = None
+    return splitter.profile, splitter.findings
+
+
+class _Splitter:
+    """The state of cutting one profile: the section being read."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.profile = ProfileText()
+        self.findings: list[Finding] = []
+        self.current: Section | None = None
+
+    def line(self, line: Line) -> None:
+        """Place one body line: a heading, a caption, a sentence or a line of a section."""
+        profile = self.profile
         heading = _heading(line)
         if heading is not None:
             key, match = heading
+            profile.layout.append((line, f"heading of the {key.replace('-', ' ')} section"))
             if key in profile.sections:
                 first = profile.sections[key].heading.number
-                msg = f"section {line.text!r} appears again (first at line {first}); ignored"
-                findings.append(
-                    Finding(file, line.number, Severity.WARNING, "duplicate-section", msg)
+                msg = (
+                    f"section {line.text!r} appears again (first at line {first}); "
+                    "it and its lines are not recorded"
                 )
-                current = Section(key, line, match)
-                continue
-            current = profile.sections[key] = Section(key, line, match)
-            continue
+                self.findings.append(
+                    Finding(self.file, line.number, Severity.WARNING, "duplicate-section", msg)
+                )
+                self.current = Section(key, line, match)
+                profile.repeated.append(self.current)
+                return
+            self.current = profile.sections[key] = Section(key, line, match)
+            return
         if CAPTIONS.match(line.text):
-            current = None
-            continue
-        sentences = [] if current is not None and current.key == "spotlight" else _sentences(line)
+            profile.layout.append((line, "caption of a chart of the survey's counts"))
+            self.current = None
+            if _ROLES_CAPTION.match(line.text) and "placement" not in profile.sections:
+                self.current = profile.sections["placement"] = Section(
+                    "placement", line, _ROLES_CAPTION.match(line.text)
+                )
+            return
+        current = self.current
+        prose = current is not None and current.key in PROSE_SECTIONS
+        sentences = [] if prose else _sentences(line)
         if sentences:
             profile.sentences.extend(sentences)
-            current = None
-            continue
+            self.current = None
+            return
+        if (
+            current is not None
+            and current.key == "roles"
+            and current.lines
+            and _PROSE.match(line.text)
+            and "placement" not in profile.sections
+        ):
+            self.current = profile.sections["placement"] = Section(
+                "placement", current.heading, current.match, [line]
+            )
+            return
         if current is not None:
             current.lines.append(line)
         elif not profile.sections:
             profile.preamble.append(line)
         else:
             profile.stray.append(line)
-    return profile, findings
 
 
 def _read_metadata(

@@ -2,7 +2,8 @@
 
 pyshacl always receives the shapes graph from shapes/ explicitly, so SHACL-SPARQL found in data is
 never executed. Each validation result becomes a :class:`Finding`; its line is looked up in the
-profile's reified source statements (``citykg:sourceLine``) by focus node, path and value.
+triples the importer read from each line (see citykg.build.importer), by focus node, path and
+value.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rdflib.term import Node
 
 from citykg.build.rdf_input import to_oxigraph, to_rdflib
 from citykg.findings import Finding, Severity
-from citykg.namespaces import CITYKG, SH
+from citykg.namespaces import SH
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 _TARGETS = {  # the target predicates of SHACL §2.1.3, each as a SPARQL pattern binding ?this
@@ -238,15 +239,6 @@ class SourceLines:
                 (self._by_subject, s),
             ):
                 index[key] = min(index.get(key, line), line)
-
-    @classmethod
-    def from_graph(cls, graph: Graph) -> SourceLines:
-        """The source lines a graph states (its ``rdf:Statement`` with ``citykg:sourceLine``)."""
-        records = []
-        for st, number in graph.subject_objects(CITYKG.sourceLine):
-            s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
-            records.append((s, p, o, int(number) if isinstance(number, Literal) else 0))
-        return cls(records)
 
     def line(self, focus: Node, path: Node | None, value: Node | None) -> int | None:
         """The source line of the triple a result is about, as near as the statements tell."""

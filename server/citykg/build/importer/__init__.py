@@ -1,0 +1,201 @@
+"""Importer: one profile's bytes in, its RDF graph, provenance and findings (file:line) out.
+A pure function.
+
+The profile graph holds only data. Every fact is also remembered with the span of source lines
+it was read from (``ProfileImport.spans``); the release writes each span as a provenance graph
+of its own (see :func:`span_graph_name`), outside the served default graph. Survey-wide figures
+quoted by the profile go to the statistics graph as RDF Data Cube observations; cities,
+countries, people and posts go to the entities graph, described once for all profiles.
+
+Modules, by section family: ``header`` (city, posts, population), ``wave``, ``answers`` (answer
+lists, roles, placement, partnerships), ``spotlight``, ``activities`` (ranked and funded
+activities, data counts), ``sentences`` (survey sentences and their figures), ``provenance``,
+``completeness`` (a page cut off, missing sections); ``writer`` records facts, text, findings
+and the fate of every line; ``explain`` prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
+
+from citykg.build.importer import activities, answers, completeness, header, sentences
+from citykg.build.importer.context import Context, Source, slug
+from citykg.build.importer.provenance import SOFTWARE, provenance
+from citykg.build.importer.spotlight import spotlight
+from citykg.build.importer.wave import decide_wave
+from citykg.build.importer.writer import LineFate, Outcome, Record, Triple, span_graph_name
+from citykg.build.links import Links
+from citykg.build.profile_text import Line, decode_lines, split_profile
+from citykg.build.vocabulary import Vocabulary
+from citykg.findings import Finding, Severity
+from citykg.namespaces import CITYKG, GRAPH, ID
+
+__all__ = [
+    "ENTITIES_GRAPH",
+    "MAX_PROFILE_BYTES",
+    "SOFTWARE",
+    "STATISTICS_GRAPH",
+    "LineFate",
+    "Outcome",
+    "ProfileImport",
+    "Source",
+    "import_profile",
+    "span_graph_name",
+]
+
+STATISTICS_GRAPH = GRAPH.statistics
+# Cities, countries, people, posts and the importer are described once here, not in each profile.
+ENTITIES_GRAPH = GRAPH.entities
+MAX_PROFILE_BYTES = 1_000_000  # a real profile is about 12 KB
+
+
+@dataclass
+class ProfileImport:
+    """What the importer made of one profile: its graphs, the source-line span of every fact,
+    the fate of every line, and the findings."""
+
+    source: Source
+    findings: list[Finding] = field(default_factory=list)
+    graph_iri: URIRef | None = None
+    graph: Graph = field(default_factory=Graph)
+    statistics: Graph = field(default_factory=Graph)
+    entities: Graph = field(default_factory=Graph)
+    links: Graph = field(default_factory=Graph)
+    spans: dict[tuple[int, int], list[Triple]] = field(default_factory=dict)
+    fates: dict[int, LineFate] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    city: URIRef | None = None
+    city_name: str | None = None
+    wave: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether a profile graph was made."""
+        return self.graph_iri is not None
+
+    def source_lines(self) -> list[tuple[Triple, int]]:
+        """Each fact with the first line of the span it was read from."""
+        return [(t, first) for (first, _), triples in self.spans.items() for t in triples]
+
+    def unaccounted(self) -> list[Line]:
+        """Lines that ended in nothing (a defect of the importer, never of the profile)."""
+        return [x for x in self.lines if not self.fates.get(x.number, LineFate(x)).outcomes]
+
+
+def import_profile(
+    data: bytes,
+    source: Source,
+    vocabulary: Vocabulary,
+    links: Links,
+    generated_at: datetime,
+    sha256: str,
+    allow_synthetic: bool = False,
+) -> ProfileImport:
+    """Turn one profile into RDF. Never raises on bad input: problems become findings.
+
+    A profile marked ``# synthetic: true`` is refused unless ``allow_synthetic``.
+    """
+    result = ProfileImport(source)
+    lines, findings = decode_lines(data, source.path)
+    result.findings.extend(findings)
+    result.lines = lines
+    if not lines:
+        msg = "file is empty" if not data.strip() else "file has no readable text"
+        result.findings.append(Finding(source.path, 1, Severity.ERROR, "empty", msg))
+        return result
+    profile, split_findings = split_profile(lines, source.path)
+    record = Record(source.path)
+    ctx = Context(profile, source, vocabulary, links, record)
+    _account_split(ctx, split_findings)
+    synthetic = profile.metadata.get("synthetic")
+    if synthetic is not None and not allow_synthetic:
+        msg = (
+            "synthetic profile: never part of a release (build synthetic projects with --synthetic)"
+        )
+        record.note(synthetic, Severity.ERROR, "synthetic", msg)
+    else:
+        _run(ctx, result, generated_at, sha256)
+    result.findings.extend(split_findings)
+    result.findings.extend(record.findings)
+    result.graph, result.spans, result.fates = record.graph, record.spans, record.fates
+    result.statistics, result.entities, result.links = ctx.statistics, ctx.entities, ctx.link_graph
+    return result
+
+
+def _account_split(ctx: Context, findings: list[Finding]) -> None:
+    """The lines cutting the profile already decided about: layout, and lines it refused."""
+    for line, what in ctx.profile.layout:
+        ctx.record.layout(line, what)
+    by_number = {x.number: x for x, _ in ctx.profile.layout}
+    by_number.update({x.number: x for x in ctx.profile.metadata.values()})
+    for finding in findings:
+        line = by_number.get(finding.line or 0) if finding.code != "encoding" else None
+        if line is None and finding.line is not None and finding.code == "metadata":
+            line = Line(finding.line, "")
+        if line is not None:
+            fate = ctx.record.fate(line)
+            fate.outcomes.add(Outcome.FINDING)
+            fate.findings.append(finding)
+    for section in ctx.profile.repeated:
+        if section.lines:
+            ctx.record.skip_all(
+                section.lines,
+                Severity.WARNING,
+                "duplicate-section",
+                f"lines under the repeated heading at line {section.heading.number}; not recorded",
+            )
+
+
+def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: str) -> None:
+    """Import the profile, section by section."""
+    found = header.header(ctx)
+    if found is None:
+        return
+    completeness.find_cut(ctx)
+    wave = decide_wave(ctx)
+    if wave is None:
+        return
+    city_line, country_line = found
+    country = ctx.links.country(country_line.text)
+    code = country[0].lower() if country else slug(country_line.text)
+    city_slug = f"{slug(city_line.text)}-{code}"
+    ctx.profile_iri = p = URIRef(f"{ID}profile/{city_slug}/{wave.year}")
+    graph_iri = URIRef(f"{GRAPH}profile/{city_slug}/{wave.year}")
+    city = header.city(ctx, city_line, country_line, city_slug, code)
+    result.graph_iri, result.city, result.wave = graph_iri, city, wave.year
+    result.city_name = city_line.text
+    record = ctx.record
+    record.structure(p, RDF.type, CITYKG.InnovationProfile)
+    record.structure(p, CITYKG.city, city)
+    record.structure(p, RDFS.label, Literal(f"{city_line.text}, {wave.year} survey", lang="en"))
+    record.structure(p, PROV.wasDerivedFrom, ctx.source.iri)
+    record.fact(p, CITYKG.surveyWave, ctx.vocabulary.concept("survey-wave", wave.year), wave.line)
+    synthetic = ctx.profile.metadata.get("synthetic")
+    if synthetic is not None:
+        record.fact(p, CITYKG.synthetic, Literal(True), synthetic)
+    provenance(ctx, graph_iri, wave, generated_at, sha256)
+    header.posts(ctx, city, city_slug)
+    header.population(ctx)
+    for key, (scheme, prop) in answers.LIST_SECTIONS.items():
+        if key in ctx.profile.sections:
+            answers.options(ctx, ctx.profile.sections[key], scheme, prop)
+    spotlight(ctx)
+    answers.roles(ctx)
+    answers.placement_prose(ctx)
+    activities.activities(ctx)
+    activities.funded_activities(ctx)
+    activities.data_counts(ctx)
+    for found_sentence in ctx.profile.sentences:
+        sentences.sentence(ctx, found_sentence)
+    for line in ctx.profile.stray:
+        record.skip(
+            line,
+            Severity.WARNING,
+            "not-understood",
+            f"line not understood outside any section: {line.text[:80]!r}; not recorded",
+        )
+    completeness.missing_sections(ctx)

@@ -1,0 +1,148 @@
+"""Answer lists (one option a line), roles, placement and partnerships.
+
+An answer that names no option of its list is kept as text on an ``citykg:UnlistedAnswer``
+(with its line and a warning suggesting the nearest option), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from citykg.build.importer.completeness import complete_lines
+from citykg.build.importer.context import Context
+from citykg.build.profile_text import Line, Section
+from citykg.build.vocabulary import Scheme, normalise
+from citykg.findings import Severity
+from citykg.namespaces import CITYKG
+
+# Section key -> (concept scheme, property) for the plain list sections.
+LIST_SECTIONS = {
+    "benefits": ("benefit", CITYKG.innovationHelpsTo),
+    "success-factors": ("success-factor", CITYKG.criticalSuccessFactor),
+    "policy-areas": ("policy-area", CITYKG.focusPolicyArea),
+    "terms": ("innovation-term", CITYKG.associatedTerm),
+    "funding-sources": ("funding-source", CITYKG.fundingSource),
+    "sufficient-data": ("policy-area", CITYKG.sufficientDataFor),
+    "insufficient-data": ("policy-area", CITYKG.insufficientDataFor),
+}
+_NO_TEAM = re.compile(r"\bdoes not have a dedicated (?:innovation )?team\b", re.IGNORECASE)
+
+
+def answer(
+    ctx: Context, scheme_slug: str, prop: URIRef, line: Line, text: str | None = None
+) -> URIRef | None:
+    """Record the answer ``text`` (default: the whole line) to ``prop``: its option, or the text
+    itself as an unlisted answer with a warning. Returns the option, if it is one."""
+    text = line.text if text is None else text
+    scheme = ctx.vocabulary.scheme(scheme_slug)
+    concept = scheme.match(text)
+    if concept is not None:
+        ctx.record.fact(ctx.profile_iri, prop, concept, line)
+        return concept
+    node = URIRef(f"{ctx.profile_iri}/unlisted/{line.number}")
+    while (node, RDF.type, CITYKG.UnlistedAnswer) in ctx.record.graph:
+        node = URIRef(f"{node}x")
+    ctx.record.structure(node, RDF.type, CITYKG.UnlistedAnswer)
+    ctx.record.fact(ctx.profile_iri, CITYKG.unlistedAnswer, node, line)
+    ctx.record.fact(node, CITYKG.answerTo, prop, line)
+    ctx.record.text(node, CITYKG.answerText, text, line)
+    hint = scheme.suggest(text)
+    hint = f" (did you mean {hint!r}?)" if hint else ""
+    ctx.record.note(
+        line,
+        Severity.WARNING,
+        "unknown-option",
+        f"{text[:80]!r} is not an option of scheme {scheme.iri}{hint}; "
+        "kept as text (citykg:UnlistedAnswer)",
+    )
+    return None
+
+
+def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> None:
+    """A list section: each line one answer."""
+    scheme = ctx.vocabulary.scheme(scheme_slug)
+    seen: dict[str, Line] = {}
+    for index, line in enumerate(section.lines):
+        if scheme.is_scope_note(line.text):
+            ctx.record.layout(line, "the option's gloss, published as its skos:scopeNote")
+            continue
+        if _tooltip_title(section, index, scheme):
+            ctx.record.layout(line, "the option's label repeated as the title of its gloss")
+            continue
+        key = normalise(line.text)
+        if key in seen:
+            ctx.record.skip(
+                line,
+                Severity.WARNING,
+                "duplicate-answer",
+                f"{line.text!r} repeats line {seen[key].number}; counted once",
+            )
+            continue
+        seen[key] = line
+        answer(ctx, scheme_slug, prop, line)
+
+
+def _tooltip_title(section: Section, index: int, scheme: Scheme) -> bool:
+    """A repeated label directly followed by its gloss is a tooltip title (DOMAIN.md §0)."""
+    lines = section.lines
+    return (
+        0 < index < len(lines) - 1
+        and normalise(lines[index].text) == normalise(lines[index - 1].text)
+        and scheme.is_scope_note(lines[index + 1].text)
+    )
+
+
+def roles(ctx: Context) -> None:
+    """Innovation roles: the stated count and the listed roles, or the prose that stands for
+    them (a city without a dedicated team describes its organisation instead)."""
+    section = ctx.profile.sections.get("roles")
+    if section is not None:
+        count = int(section.match.group("count"))
+        ctx.record.fact(ctx.profile_iri, CITYKG.statedRoleCount, Literal(count), section.heading)
+        options(ctx, section, "innovation-role", CITYKG.innovationRole)
+    prose = ctx.profile.sections.get("roles-prose")
+    if prose is None:
+        return
+    if not prose.lines:
+        ctx.record.note(
+            prose.heading, Severity.WARNING, "empty-section", "the roles section has no text"
+        )
+    for line in complete_lines(ctx, prose.lines):
+        ctx.record.text(ctx.profile_iri, CITYKG.rolesStatement, line.text, line)
+        if _NO_TEAM.search(line.text):
+            concept = ctx.vocabulary.concept("placement", "no-dedicated-team")
+            ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+
+
+def placement_prose(ctx: Context) -> None:
+    """Free prose where the placement answer stands (after the roles list): kept verbatim."""
+    section = ctx.profile.sections.get("placement")
+    for line in complete_lines(ctx, section.lines) if section else []:
+        ctx.record.text(ctx.profile_iri, CITYKG.placementStatement, line.text, line)
+        if _NO_TEAM.search(line.text):
+            concept = ctx.vocabulary.concept("placement", "no-dedicated-team")
+            ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+
+
+def placement_sentence(ctx: Context, where: str, line: Line) -> None:
+    """The fixed placement sentence: verbatim, and its option if it names one."""
+    ctx.record.text(ctx.profile_iri, CITYKG.placementStatement, line.text, line)
+    concept = ctx.vocabulary.scheme("placement").match(where)
+    if concept is not None:
+        ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+
+
+def partnerships(ctx: Context, partners: str, line: Line) -> None:
+    """Kinds of partner named in the partnership sentence."""
+    for partner in split_list(partners):
+        answer(ctx, "partnership-type", CITYKG.partnership, line, partner)
+
+
+def split_list(text: str) -> list[str]:
+    """``a, b and c`` -> ``[a, b, c]`` (a name with "and" inside the last item is split too)."""
+    *head, last = text.split(",")
+    parts = [*head, *last.rsplit(" and ", 1)]
+    return [re.sub(r"^and\s+", "", p.strip()) for p in parts if p.strip()]

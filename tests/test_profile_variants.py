@@ -1,0 +1,273 @@
+"""The page-template variants of real profiles, each as a test profile of our own: the wave
+note (own line, glued to a list, absent from a page cut before its place, contradicted by
+metadata), spotlight forms, roles and placement as prose, survey figures in their sentence
+shapes, unknown options, pages cut mid-word. Every line of every profile is accounted for."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from citykg.build.importer import Outcome, Source, import_profile
+from citykg.build.links import parse_links
+from citykg.build.vocabulary import Vocabulary
+from citykg.namespaces import CITYKG, ID, SCHEMA
+
+from conftest import LEIPZIG, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "profiles"
+WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+CONCEPT = f"{ID}concept/"
+
+
+@pytest.fixture(scope="module")
+def run():
+    vocabulary = Vocabulary(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
+    links = parse_links((ROOT / "data" / "wikidata-links.csv").read_text(), "links.csv")[0]
+
+    def run(path: Path):
+        data = path.read_bytes()
+        source = Source.from_path(f"data/profiles/{path.name}")
+        sha = hashlib.sha256(data).hexdigest()
+        return import_profile(data, source, vocabulary, links, WHEN, sha)
+
+    return run
+
+
+def codes(result) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in result.findings:
+        out.setdefault(f.code, []).append(f)
+    return out
+
+
+def line_of(path: Path, start: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, x in enumerate(lines, 1) if x.strip().startswith(start))
+
+
+def values(result, subject: URIRef, prop: URIRef) -> set:
+    return {
+        o.toPython() if isinstance(o, Literal) else str(o)
+        for o in result.graph.objects(subject, prop)
+    }
+
+
+def wave_of(result) -> str:
+    [wave] = result.graph.objects(
+        URIRef(f"{ID}profile/{result.graph_iri.split('/profile/')[1]}"), CITYKG.surveyWave
+    )
+    return str(wave).rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize("path", [LEIPZIG, *sorted(FIXTURES.glob("*.txt"))], ids=lambda p: p.name)
+def test_every_line_is_accounted_for(run, path):
+    """Each non-empty line ends in a fact, kept text, a layout role or a finding saying why it
+    is not recorded; never recorded and reported as not recorded at once."""
+    result = run(path)
+    if not result.ok:
+        assert result.findings and any(f.severity == "error" for f in result.findings)
+        return
+    assert result.unaccounted() == []
+    assert [n for n, fate in result.fates.items() if fate.conflicting] == []
+    for fate in result.fates.values():
+        if Outcome.FINDING in fate.outcomes:
+            assert fate.findings, fate.line
+
+
+def test_note_on_its_own_line_decides_2018(run):
+    path = FIXTURES / "note-own-line-2018.txt"
+    result = run(path)
+    p = URIRef(f"{ID}profile/westerhaven-deu/2018")
+    assert result.wave == "2018" and result.graph_iri.endswith("/westerhaven-deu/2018")
+    # The note ends the spotlight and is not part of its description.
+    [description] = values(result, URIRef(f"{p}/spotlight"), SCHEMA.description)
+    assert "Note:" not in description and description.endswith("schools and parks.")
+    [note] = values(result, p, CITYKG.snapshotNote)
+    assert "produced in 2019" in note
+    activity = URIRef(f"{result.graph_iri}/import")
+    assert values(result, activity, CITYKG.waveBasis) == {f"{CONCEPT}wave-basis/snapshot-note"}
+    note_line = line_of(path, "Note: The City")
+    assert (p, CITYKG.surveyWave, URIRef(f"{CONCEPT}survey-wave/2018")) in result.spans[
+        (note_line, note_line)
+    ]
+    assert "wave-inferred" not in codes(result)
+
+
+def test_negative_strategy_and_specific_approach_with_figures(run):
+    result = run(FIXTURES / "note-own-line-2018.txt")
+    p = URIRef(f"{ID}profile/westerhaven-deu/2018")
+    assert values(result, p, CITYKG.hasExplicitStrategy) == {False}
+    assert values(result, p, CITYKG.approach) == {f"{CONCEPT}approach/specific-policy-areas"}
+    shares = {
+        str(s).split("/statistics/")[1]: o.toPython()
+        for s, o in result.statistics.subject_objects(CITYKG.shareOfCities)
+    }
+    assert shares == {
+        "no-explicit-strategy/combined": Decimal("0.5"),
+        "specific-policy-areas-approach/combined": Decimal("0.24"),
+    }
+    assert "figure-unused" not in codes(result)
+
+
+def test_roles_as_prose_are_kept_as_the_roles_answer(run):
+    path = FIXTURES / "note-own-line-2018.txt"
+    result = run(path)
+    p = URIRef(f"{ID}profile/westerhaven-deu/2018")
+    roles = values(result, p, CITYKG.rolesStatement)
+    assert len(roles) == 2 and any(
+        r.startswith("Westerhaven does not have a dedicated team") for r in roles
+    )
+    assert values(result, p, CITYKG.placement) == {f"{CONCEPT}placement/no-dedicated-team"}
+    assert values(result, p, CITYKG.innovationRole) == set()
+    assert not values(result, p, CITYKG.placementStatement)
+    assert "not-understood" not in codes(result)
+
+
+def test_unknown_option_kept_as_text(run):
+    path = FIXTURES / "note-own-line-2018.txt"
+    result = run(path)
+    p = URIRef(f"{ID}profile/westerhaven-deu/2018")
+    answers = {
+        str(result.graph.value(a, CITYKG.answerText)): result.graph.value(a, CITYKG.answerTo)
+        for a in result.graph.objects(p, CITYKG.unlistedAnswer)
+    }
+    assert answers == {
+        "Leadership from City Manager": CITYKG.criticalSuccessFactor,
+        "Experimentation": CITYKG.associatedTerm,
+    }
+    unknown = codes(result)["unknown-option"]
+    assert {f.line for f in unknown} == {
+        line_of(path, "• Leadership from City Manager"),
+        line_of(path, "Experimentation"),
+    }
+    assert "did you mean 'Leadership from Mayor'" in unknown[0].message
+    assert values(result, p, CITYKG.criticalSuccessFactor) == {
+        f"{CONCEPT}success-factor/engagement-with-partners"
+    }
+
+
+def test_note_glued_to_a_spotlight_list(run):
+    path = FIXTURES / "note-glued-list-2018.txt"
+    result = run(path)
+    p = URIRef(f"{ID}profile/eastbrook-usa/2018")
+    assert result.wave == "2018"
+    names = {
+        result.graph.value(s, SCHEMA.name).toPython(): str(s).rsplit("/", 1)[-1]
+        for s in result.graph.objects(p, CITYKG.spotlight)
+    }
+    assert names == {
+        "Neighbourhood Tool Library": "1",
+        "Open Budget Explorer": "2",
+        "Summer Youth Coders": "3",
+    }
+    assert values(result, p, CITYKG.spotlightStatement) == {
+        "Eastbrook has launched several innovative initiatives including:"
+    }
+    [note] = values(result, p, CITYKG.snapshotNote)
+    assert note.startswith("Note: The City Innovation Snapshot") and "produced in 2018" in note
+
+
+def test_placement_prose_after_the_roles_chart(run):
+    result = run(FIXTURES / "note-glued-list-2018.txt")
+    p = URIRef(f"{ID}profile/eastbrook-usa/2018")
+    [placement] = values(result, p, CITYKG.placementStatement)
+    assert placement.startswith("Situated in the Mayor’s office") and "4 staff" in placement
+    assert not values(result, p, CITYKG.rolesStatement)
+    assert len(values(result, p, CITYKG.innovationRole)) == 2
+    assert "not-understood" not in codes(result)
+
+
+def test_more_than_half_figure(run):
+    result = run(FIXTURES / "note-glued-list-2018.txt")
+    obs = URIRef(f"{ID}statistics/holistic-and-specific-approach/combined")
+    assert result.statistics.value(obs, CITYKG.shareQualifier) == URIRef(
+        f"{CONCEPT}share-qualifier/more-than"
+    )
+
+
+def test_page_cut_mid_word_keeps_what_stands_before(run):
+    path = FIXTURES / "note-glued-list-2018.txt"
+    result = run(path)
+    last = line_of(path, "Eastbrook's most common innovation activi")
+    [cut] = codes(result)["cut"]
+    assert cut.line == last
+    [missing] = codes(result)["missing-section"]
+    assert "activities" in missing.message and missing.line == last
+    assert result.fates[last].outcomes == {Outcome.FINDING}
+    p = URIRef(f"{ID}profile/eastbrook-usa/2018")
+    assert values(result, p, CITYKG.associatedTerm) == {
+        f"{CONCEPT}innovation-term/data-analytics",
+        f"{CONCEPT}innovation-term/human-centered-design",
+    }
+
+
+def test_page_cut_before_the_note_needs_metadata(run, tmp_path):
+    path = FIXTURES / "cut-before-note.txt"
+    result = run(path)
+    assert not result.ok
+    [error] = codes(result)["wave"]
+    assert error.severity == "error" and "# survey-wave:" in error.message
+    # With the metadata line the same page imports, and its cut sentence is left out.
+    text = "# survey-wave: 2018\n" + path.read_text(encoding="utf-8")
+    (tmp_path / path.name).write_text(text, encoding="utf-8")
+    again = run(tmp_path / path.name)
+    assert again.ok and again.wave == "2018"
+    [description] = values(
+        again, URIRef(f"{ID}profile/southmere-esp/2018/spotlight"), SCHEMA.description
+    )
+    assert description.endswith("public spaces.") and "six mon" not in description
+    assert [f.code for f in codes(again)["cut"]] == ["cut"]
+
+
+def test_metadata_contradicting_the_note_is_an_error(run):
+    path = FIXTURES / "stated-wave-contradicts-note.txt"
+    result = run(path)
+    assert not result.ok
+    [error] = codes(result)["wave"]
+    assert error.line == 1 and str(line_of(path, "Note:")) in error.message
+
+
+def test_wave_2020_inferred_only_past_the_place_of_the_note(run):
+    path = FIXTURES / "placement-prose-no-caption-2020.txt"
+    result = run(path)
+    assert result.wave == "2020"
+    [inferred] = codes(result)["wave-inferred"]
+    assert inferred.line == line_of(path, "Vision and approach")
+    activity = URIRef(f"{result.graph_iri}/import")
+    assert values(result, activity, CITYKG.waveBasis) == {f"{CONCEPT}wave-basis/inferred"}
+
+
+def test_placement_prose_under_the_roles_list_without_a_chart(run):
+    result = run(FIXTURES / "placement-prose-no-caption-2020.txt")
+    p = URIRef(f"{ID}profile/riverton-prt/2020")
+    [placement] = values(result, p, CITYKG.placementStatement)
+    assert placement.startswith("Riverton’s innovation lab sits in the Department")
+    assert not values(result, p, CITYKG.rolesStatement)
+    assert values(result, p, CITYKG.statedRoleCount) == {4}
+    assert len(values(result, p, CITYKG.innovationRole)) == 2
+
+
+def test_figure_of_one_wave_and_a_negative_answer(run):
+    result = run(FIXTURES / "placement-prose-no-caption-2020.txt")
+    p = URIRef(f"{ID}profile/riverton-prt/2020")
+    assert values(result, p, CITYKG.fundsStaffTraining) == {False}
+    obs = URIRef(f"{ID}statistics/no-staff-training-funding/2020")
+    assert result.statistics.value(obs, CITYKG.shareOfCities).toPython() == Decimal("0.61")
+    assert result.statistics.value(obs, RDF.type) is not None
+
+
+def test_unknown_partner_kept_as_text(run):
+    result = run(FIXTURES / "placement-prose-no-caption-2020.txt")
+    p = URIRef(f"{ID}profile/riverton-prt/2020")
+    assert values(result, p, CITYKG.partnership) == {
+        f"{CONCEPT}partnership-type/other-public-agencies"
+    }
+    [unlisted] = result.graph.objects(p, CITYKG.unlistedAnswer)
+    assert str(result.graph.value(unlisted, CITYKG.answerText)) == "local foundations"
