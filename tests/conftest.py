@@ -4,6 +4,7 @@ server processes (citykg serve, Oxigraph server as a Wikidata stand-in, a canary
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import shutil
 import subprocess
@@ -61,14 +62,15 @@ def make_project(root: Path, profiles: dict[str, bytes | str], links: str | None
 
 
 class Sparql:
-    """SPARQL over a release's N-Quads, with the union of named graphs as default graph."""
+    """SPARQL over a release as the endpoint serves it: its named graphs (N-Quads) and, as the
+    default graph, the data (the N-Triples dump, which leaves out the provenance graphs)."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
 
     def select(self, query: str) -> list[dict[str, str | int]]:
         """Rows of a SELECT, each value as a Python str/int/bool."""
-        results = self.store.query(PREFIXES + query, use_default_graph_as_union=True)
+        results = self.store.query(PREFIXES + query)
         return [
             {v.value: _py(row[v]) for v in results.variables if row[v] is not None}
             for row in results
@@ -76,7 +78,7 @@ class Sparql:
 
     def ask(self, query: str) -> bool:
         """The answer of an ASK query."""
-        return bool(self.store.query(PREFIXES + query, use_default_graph_as_union=True))
+        return bool(self.store.query(PREFIXES + query))
 
 
 def _py(term: ox.NamedNode | ox.Literal | ox.BlankNode):
@@ -101,9 +103,17 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sparql(release: Path) -> Sparql:
     """The release loaded into an in-memory Oxigraph store."""
+    return Sparql(load_as_served(release))
+
+
+def load_as_served(release: Path) -> ox.Store:
+    """A release in an in-memory store as the endpoint serves it: its named graphs, and the
+    data (the N-Triples dump) as the default graph."""
     store = ox.Store()
     store.load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
-    return Sparql(store)
+    with gzip.open(release / "citykg.nt.gz") as default_graph:
+        store.load(input=default_graph, format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def free_port() -> int:

@@ -39,19 +39,48 @@ def test_survey_wave(sparql):
     assert rows == [{"n": "2020"}]
 
 
+def test_waves_are_resources_with_label_year_and_period(sparql):
+    rows = sparql.select("""
+        SELECT ?label (STR(?year) AS ?y) (STR(?start) AS ?from) (STR(?end) AS ?to) WHERE {
+          ?wave skos:inScheme concept:survey-wave ; skos:prefLabel ?label ; dcterms:date ?year ;
+                dcterms:temporal [ dcat:startDate ?start ; dcat:endDate ?end ] }
+        ORDER BY ?y""")
+    assert rows == [
+        {"label": "2018 survey", "y": "2018", "from": "2018", "to": "2018"},
+        {"label": "2020 survey", "y": "2020", "from": "2020", "to": "2020"},
+    ]
+    # How the wave of a profile was decided, and from which line, is in its provenance.
+    basis = sparql.select("""
+        SELECT ?basis ?note WHERE {
+          GRAPH <https://w3id.org/citykg/graph/profile/leipzig-deu/2020> {
+            ?import citykg:waveBasis ?basis ; citykg:waveBasisNote ?note } }""")
+    assert basis == [
+        {
+            "basis": "https://w3id.org/citykg/id/concept/wave-basis/metadata",
+            "note": "no 2018 snapshot note; population dated 2019; funds staff training, "
+            "a 2020-only option",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("role", "name"),
     [("citykg:Mayor", "Burkhard Jung"), ("citykg:LeadInnovationOfficer", "Ulrich Hörning")],
 )
 def test_posts(sparql, role, name):
+    """One post of each kind per city; the profile states who holds it (as of its wave)."""
     rows = sparql.select(f"""
-        SELECT ?name WHERE {{
-          {P} citykg:hasPost ?post .
-          ?post org:role {role} ; org:heldBy/schema:name ?name ;
-                org:postIn ?admin .
+        SELECT ?name ?post WHERE {{
+          {P} citykg:statesHolding ?holding .
+          ?holding a citykg:PostHolding ; citykg:post ?post ; citykg:holder/schema:name ?name .
+          ?post org:role {role} ; org:postIn ?admin .
           {P} citykg:city/citykg:administration ?admin .
         }}""")
-    assert rows == [{"name": name}]
+    kind = "mayor" if role == "citykg:Mayor" else "lead-innovation-officer"
+    assert rows == [
+        {"name": name, "post": f"https://w3id.org/citykg/id/city/leipzig-deu/post/{kind}"}
+    ]
+    assert not sparql.ask("ASK { ?post org:heldBy ?person }")
 
 
 def test_population_with_year(sparql):
@@ -204,15 +233,15 @@ def test_survey_figures_are_statistics_not_city_facts(sparql):
         SELECT ?indicator ?wave (STR(?share) AS ?s) ?qualifier WHERE {
           ?o a qb:Observation ; qb:dataSet ?ds ; citykg:shareOfCities ?share ;
              citykg:indicator ?ind ;
-             citykg:surveyWave/skos:notation ?wave .
+             citykg:surveyCoverage/skos:notation ?wave .
           ?ds qb:structure citykg:SurveyStatisticsStructure .
           BIND (STRAFTER(STR(?ind), "survey-indicator/") AS ?indicator)
           OPTIONAL { ?o citykg:shareQualifier/skos:prefLabel ?qualifier }
         } ORDER BY ?indicator""")
     assert rows == [
-        {"indicator": "dedicated-funding", "wave": "2018+2020", "s": "0.81"},
-        {"indicator": "explicit-strategy", "wave": "2018+2020", "s": "0.5"},
-        {"indicator": "funds-staff-training", "wave": "2020", "s": "0.61"},
+        {"indicator": "dedicated-funding", "wave": "2018+2020", "s": "0.81", "qualifier": "about"},
+        {"indicator": "explicit-strategy", "wave": "2018+2020", "s": "0.5", "qualifier": "about"},
+        {"indicator": "funds-staff-training", "wave": "2020", "s": "0.61", "qualifier": "about"},
         {
             "indicator": "holistic-and-specific-approach",
             "wave": "2018+2020",
@@ -223,15 +252,17 @@ def test_survey_figures_are_statistics_not_city_facts(sparql):
     # The figures sit in the statistics graph only, and nothing links the city or profile to them.
     assert not sparql.ask("""
         ASK { GRAPH ?g { ?o citykg:shareOfCities ?v }
-              FILTER (?g != <https://w3id.org/citykg/graph/statistics>) }""")
-    assert not sparql.ask("ASK { ?x ?p ?o . ?o a qb:Observation . FILTER (?p != rdf:subject) }")
+              FILTER (?g != <https://w3id.org/citykg/graph/statistics>)
+              FILTER NOT EXISTS { GRAPH ?g { ?g a citykg:SourceLines } } }""")
+    assert not sparql.ask("ASK { ?x ?p ?o . ?o a qb:Observation }")
     assert not sparql.ask("ASK { ?x a schema:City ; citykg:shareOfCities ?v }")
 
 
 def test_no_funded_activity_counts(sparql):
     """The flattened chart's counts (47, 79, 51, 36, 30) are ambiguous and never become facts."""
     for n in (47, 79, 51, 36, 30):
-        q = f"ASK {{ GRAPH ?g {{ ?s ?p ?o . FILTER(?o = {n} && ?p != citykg:sourceLine) }} }}"
+        q = f"""ASK {{ GRAPH ?g {{ ?s ?p ?o . FILTER(?o = {n})
+                      FILTER(?p NOT IN (citykg:firstLine, citykg:lastLine)) }} }}"""
         assert not sparql.ask(q), n
     chart_only = {
         "Launching or sustaining a project",
@@ -241,35 +272,66 @@ def test_no_funded_activity_counts(sparql):
     assert labels(sparql, "citykg:fundedActivity").isdisjoint(chart_only)
 
 
+# The one query that finds where any value came from (README, Data model): the provenance graph
+# holding the triple names the source file and the lines it was read from.
+WHERE_FROM = """
+    SELECT ?file ?first ?last WHERE {{
+      GRAPH ?lines {{ {s} {p} {o} .
+                     ?lines citykg:firstLine ?first ; citykg:lastLine ?last ;
+                            prov:wasDerivedFrom ?source }}
+      ?source rdfs:label ?file }}"""
+
+
 def test_every_value_traces_to_its_source_line(sparql):
-    lines = dict(
-        (r["what"], r["line"])
-        for r in sparql.select(f"""
-        SELECT ?what ?line WHERE {{
-          VALUES (?p ?what) {{
-            (citykg:populationCount "population")
-            (schema:name "name")
-          }}
-          ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; citykg:sourceLine ?line .
-          {{ {P} citykg:population ?s }} UNION {{ {P} citykg:city ?s }}
-        }}""")
-    )
-    assert lines == {"population": 14, "name": 4}
-    rank3 = sparql.select(f"""
-        SELECT ?line WHERE {{
-          {P} citykg:rankedActivity ?a . ?a citykg:rank 3 ; citykg:activity ?c .
-          ?st rdf:subject ?a ; rdf:predicate citykg:activity ; rdf:object ?c ;
-              citykg:sourceLine ?line }}""")
     text = leipzig_text().splitlines()
-    assert text[rank3[0]["line"] - 1].strip() == "Engaging residents in new ways"
+    population = sparql.select(
+        WHERE_FROM.format(s=f"{P}\\/population", p="citykg:populationCount", o="600000")
+    )
+    assert population == [{"file": "data/profiles/leipzig-deu-2020.txt", "first": 14, "last": 14}]
+    assert text[13] == "600,000 (2019)"
+    name = sparql.select(
+        WHERE_FROM.format(
+            s="<https://w3id.org/citykg/id/city/leipzig-deu>", p="schema:name", o='"Leipzig"'
+        )
+    )
+    assert [(r["first"], r["last"]) for r in name] == [(4, 4)]
+    rank3 = sparql.select(f"""
+        SELECT ?first WHERE {{
+          {P} citykg:rankedActivity ?a . ?a citykg:rank 3 ; citykg:activity ?c .
+          GRAPH ?lines {{ ?a citykg:activity ?c . ?lines citykg:firstLine ?first }} }}""")
+    assert text[rank3[0]["first"] - 1].strip() == "Engaging residents in new ways"
+    # A value read from several lines carries the range: the spotlight's name and launch year.
+    [spotlight] = sparql.select(f"""
+        SELECT ?first ?last WHERE {{
+          {P} citykg:spotlight ?s . ?s schema:description ?d .
+          GRAPH ?lines {{ ?s schema:description ?d .
+                         ?lines citykg:firstLine ?first ; citykg:lastLine ?last }} }}""")
+    assert text[spotlight["first"] - 1].startswith("Launched in 2012")
+    # Every triple of the profile graph about the profile traces to a line, but its structure.
     untraced = sparql.select(f"""
         SELECT ?p ?o WHERE {{
           GRAPH <https://w3id.org/citykg/graph/profile/leipzig-deu/2020> {{
             {P} ?p ?o . FILTER (?p NOT IN (rdf:type, citykg:city, rdfs:label, prov:wasDerivedFrom))
-            FILTER NOT EXISTS {{ ?st rdf:subject {P} ; rdf:predicate ?p ; rdf:object ?o ;
-                                     citykg:sourceLine ?l }}
-          }} }}""")
+          }}
+          FILTER NOT EXISTS {{ GRAPH ?lines {{ {P} ?p ?o . ?lines a citykg:SourceLines }} }}
+        }}""")
     assert untraced == []
+
+
+def test_default_graph_holds_only_the_data(sparql):
+    """Provenance stays out of the way: no reification, one node per line span, none of it in
+    the default graph."""
+    rows = sparql.select('SELECT ?s ?p WHERE { ?s ?p "Leipzig" }')
+    assert rows == [
+        {"s": "https://w3id.org/citykg/id/city/leipzig-deu", "p": "https://schema.org/name"}
+    ]
+    assert not sparql.ask("ASK { ?s a rdf:Statement }")
+    assert not sparql.ask("ASK { GRAPH ?g { ?s a rdf:Statement } }")
+    assert not sparql.ask("ASK { ?s citykg:firstLine ?n }")
+    spans = sparql.select("""
+        SELECT (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(DISTINCT ?first) AS ?lines) WHERE {
+          GRAPH ?g { ?g a citykg:SourceLines ; citykg:firstLine ?first } }""")
+    assert spans[0]["graphs"] == spans[0]["lines"] > 60
 
 
 def test_provenance(sparql):

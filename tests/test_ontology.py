@@ -57,7 +57,8 @@ def test_every_term_labelled_defined_and_defined_by(ontology):
 
 
 def test_every_term_the_importer_uses_is_defined(ontology):
-    source = Path(importer.__file__).read_text(encoding="utf-8")
+    package = Path(importer.__file__).parent
+    source = "".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
     used = {f"{CITYKG}{name}" for name in re.findall(r"CITYKG\.(\w+)", source)}
     defined = {str(s) for s in ontology.subjects(RDFS.isDefinedBy, ONTOLOGY)}
     assert used <= defined, used - defined

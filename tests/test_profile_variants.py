@@ -16,8 +16,10 @@ from rdflib.namespace import RDF
 
 from citykg.build.importer import Outcome, Source, import_profile
 from citykg.build.links import parse_links
+from citykg.build.synthetic import write_project
 from citykg.build.vocabulary import Vocabulary
 from citykg.namespaces import CITYKG, ID, SCHEMA
+from citykg.project import Project
 
 from conftest import LEIPZIG, ROOT
 
@@ -110,8 +112,8 @@ def test_negative_strategy_and_specific_approach_with_figures(run):
         for s, o in result.statistics.subject_objects(CITYKG.shareOfCities)
     }
     assert shares == {
-        "no-explicit-strategy/combined": Decimal("0.5"),
-        "specific-policy-areas-approach/combined": Decimal("0.24"),
+        "no-explicit-strategy/both-waves": Decimal("0.5"),
+        "specific-policy-areas-approach/both-waves": Decimal("0.24"),
     }
     assert "figure-unused" not in codes(result)
 
@@ -186,7 +188,7 @@ def test_placement_prose_after_the_roles_chart(run):
 
 def test_more_than_half_figure(run):
     result = run(FIXTURES / "note-glued-list-2018.txt")
-    obs = URIRef(f"{ID}statistics/holistic-and-specific-approach/combined")
+    obs = URIRef(f"{ID}statistics/holistic-and-specific-approach/both-waves")
     assert result.statistics.value(obs, CITYKG.shareQualifier) == URIRef(
         f"{CONCEPT}share-qualifier/more-than"
     )
@@ -271,3 +273,17 @@ def test_unknown_partner_kept_as_text(run):
     }
     [unlisted] = result.graph.objects(p, CITYKG.unlistedAnswer)
     assert str(result.graph.value(unlisted, CITYKG.answerText)) == "local foundations"
+
+
+def test_every_line_of_synthetic_profiles_is_accounted_for(tmp_path):
+    """The synthetic profiles use every answer list and every sentence shape."""
+    vocabulary = Vocabulary(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
+    project = write_project(tmp_path / "synth", 30, Project.at(ROOT), seed=3)
+    links = parse_links(project.links.read_text(encoding="utf-8"), "links.csv")[0]
+    for path in project.profiles():
+        data = path.read_bytes()
+        source = Source.from_path(f"data/profiles/{path.name}")
+        result = import_profile(data, source, vocabulary, links, WHEN, "x", allow_synthetic=True)
+        assert result.ok, [f.format() for f in result.findings]
+        assert result.unaccounted() == [], path.name
+        assert [n for n, fate in result.fates.items() if fate.conflicting] == [], path.name

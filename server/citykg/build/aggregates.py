@@ -3,9 +3,12 @@
 Counting answer options over every profile is a scan that grows with the number of cities on
 every engine (the data-availability matrix at 10 000 cities: 0.2 s in memory, 2 s on disk). The
 build counts them once: for every survey wave, property and answer option, how many profiles
-chose that option through that property. The data-availability matrix is the part with the
-properties ``citykg:sufficientDataFor`` and ``citykg:insufficientDataFor``. Each count is a Data
-Cube observation of the data set ``{base}id/option-counts``; pages and users read it by lookup.
+chose that option through that property. The answer options are the members of the collection
+``{base}id/concept/answer-option`` (every concept of every answer list), the code list of the
+dimension ``citykg:option``: a survey wave, wave basis or other concept a profile names is not
+counted. The data-availability matrix is the part with the properties
+``citykg:sufficientDataFor`` and ``citykg:insufficientDataFor``. Each count is a Data Cube
+observation of the data set ``{base}id/option-counts``; pages and users read it by lookup.
 The ranks the activities were given are counted the same way (``{base}id/rank-counts``: profiles
 per survey wave, activity and rank), as every profile ranks every activity.
 
@@ -27,6 +30,7 @@ from citykg.namespaces import CITYKG, GRAPH, ID, SCHEMA
 AGGREGATES_GRAPH = GRAPH.aggregates
 OPTION_COUNTS = URIRef(f"{ID}option-counts")
 RANK_COUNTS = URIRef(f"{ID}rank-counts")
+ANSWER_OPTIONS = URIRef(f"{ID}concept/answer-option")
 _NOT_COUNTED = {str(RDF), str(SKOS)}
 
 
@@ -36,8 +40,13 @@ RANKS = {str(rank) for rank in range(1, 8)}
 
 
 def concept_options(concepts: Graph) -> set[URIRef]:
-    """The answer options: every SKOS concept."""
-    return set(concepts.subjects(RDF.type, SKOS.Concept))
+    """The answer options: the members of the answer-option collection, the code list of
+    ``citykg:option``, so that every option counted is a code of that list."""
+    return {
+        URIRef(member)
+        for member in concepts.objects(ANSWER_OPTIONS, SKOS.member)
+        if (member, RDF.type, SKOS.Concept) in concepts
+    }
 
 
 def count_options(profile: Graph, options: Collection[URIRef]) -> OptionCounts:

@@ -107,19 +107,22 @@ def approach(ctx: Context, how: str, line: Line) -> str | None:
 
 
 def statistic(ctx: Context, indicator: str, figure: re.Match[str], line: Line) -> None:
-    """A survey-wide figure as a Data Cube observation in the statistics graph."""
+    """A survey-wide figure as a Data Cube observation in the statistics graph: which cities it
+    counts (one wave, or both waves when the profile names none) and whether the printed share
+    is about right ("50%") or a lower bound ("more than half")."""
     share_text = figure.group("share").lower().replace(" ", "")
     share = Decimal("0.5") if "half" in share_text else Decimal(share_text.rstrip("%")) / 100
-    wave = figure.group("wave") or "combined"
-    if wave not in ("2018", "2020", "combined"):
+    coverage = figure.group("wave") or "both-waves"
+    if coverage not in ("2018", "2020", "both-waves"):
         ctx.record.note(
             line,
             Severity.WARNING,
             "wave",
-            f"survey wave {wave} is unknown; figure not recorded",
+            f"survey wave {coverage} is unknown; figure not recorded",
         )
         return
-    obs = URIRef(f"{STATISTICS}/{indicator}/{wave}")
+    qualifier = "more-than" if share_text.startswith("morethan") else "about"
+    obs = URIRef(f"{STATISTICS}/{indicator}/{coverage}")
     stats, vocabulary = ctx.statistics, ctx.vocabulary
     stats.add((STATISTICS, RDF.type, QB.DataSet))
     stats.add((STATISTICS, QB.structure, CITYKG.SurveyStatisticsStructure))
@@ -128,10 +131,9 @@ def statistic(ctx: Context, indicator: str, figure: re.Match[str], line: Line) -
     stats.add((obs, RDF.type, QB.Observation))
     stats.add((obs, QB.dataSet, STATISTICS))
     stats.add((obs, CITYKG.indicator, vocabulary.concept("survey-indicator", indicator)))
-    stats.add((obs, CITYKG.surveyWave, vocabulary.concept("survey-wave", wave)))
+    stats.add((obs, CITYKG.surveyCoverage, vocabulary.concept("survey-coverage", coverage)))
     stats.add((obs, PROV.wasDerivedFrom, ctx.source.iri))
     value = Literal(share.normalize(), datatype=XSD.decimal)
     ctx.record.fact(obs, CITYKG.shareOfCities, value, line, into=stats)
-    if share_text.startswith("morethan"):
-        more = vocabulary.concept("share-qualifier", "more-than")
-        ctx.record.fact(obs, CITYKG.shareQualifier, more, line, into=stats)
+    bound = vocabulary.concept("share-qualifier", qualifier)
+    ctx.record.fact(obs, CITYKG.shareQualifier, bound, line, into=stats)
