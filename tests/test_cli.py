@@ -83,3 +83,32 @@ def test_serve_that_cannot_start_says_why_in_one_line(release):
     assert done.returncode == 1
     assert "citykg: cannot serve: could not reach http://127.0.0.1:" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_explain_prints_what_became_of_every_line(capsys):
+    profile = ROOT / "data" / "profiles" / "leipzig-deu-2020.txt"
+    assert main(["explain", "--project", str(ROOT), str(profile)]) == 0
+    out = capsys.readouterr().out
+    blocks: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        if line[:5].strip().isdigit():
+            current = blocks.setdefault(line[7:], [])
+        elif line.startswith("         "):
+            current.append(line.strip())
+    p, figure = "<id/profile/leipzig-deu/2020>", "<id/profile/leipzig-deu/2020/population>"
+    assert blocks["600,000 (2019)"] == [
+        f"fact     {p} citykg:population {figure}",
+        f'fact     {figure} citykg:populationCount "600000"^^xsd:integer',
+        f'fact     {figure} citykg:referenceYear "2019"^^xsd:gYear',
+    ]
+    assert blocks["Mayor"] == ["layout   heading of the mayor section"]
+    assert blocks["47 cities"][0].startswith("info     [ambiguous-chart]")
+    assert any(x.startswith("warning  [shacl]") for x in blocks["Health"])
+    assert "UNACCOUNTED" not in out
+    numbered = [x for x in out.splitlines() if x[:5].strip().isdigit()]
+    assert len(numbered) == sum(1 for x in leipzig_text().splitlines() if x.strip())
+
+
+def test_explain_a_missing_file(capsys):
+    assert main(["explain", "--project", str(ROOT), "no-such.txt"]) == 1
+    assert "no-such.txt: no such file" in capsys.readouterr().err
