@@ -112,3 +112,13 @@ def test_explain_prints_what_became_of_every_line(capsys):
 def test_explain_a_missing_file(capsys):
     assert main(["explain", "--project", str(ROOT), "no-such.txt"]) == 1
     assert "no-such.txt: no such file" in capsys.readouterr().err
+
+
+def test_a_malformed_source_date_epoch_stops_the_build(tmp_path, monkeypatch, capsys):
+    """Reproducible-builds spec: a malformed SOURCE_DATE_EPOCH is an error, not ignored."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.7e9")
+    assert main(["build", "-q", "--project", str(ROOT), "--build-dir", str(tmp_path)]) == 1
+    assert "SOURCE_DATE_EPOCH must be whole seconds since 1970, not '1.7e9'" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "current").exists()

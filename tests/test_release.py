@@ -14,9 +14,11 @@ import time
 import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, VOID
 
 from citykg.build.release import DUMPS, NQUADS, SHAPES_FILE, SUMS_FILE, VOID_FILE
 from citykg.cli import main
+from citykg.namespaces import REPORT_GRAPH
 
 from conftest import PREFIXES, ROOT, citykg_cli, leipzig_text, make_project
 
@@ -29,9 +31,12 @@ def release_dataset(release):
 
 
 def union(dataset: Dataset) -> Graph:
+    """The merge of the data graphs: every named graph but the validation report and the
+    provenance graphs of the source lines (``.../line/N``), which only the N-Quads hold."""
     graph = Graph()
-    for s, p, o, _ in dataset.quads():
-        graph.add((s, p, o))
+    for s, p, o, g in dataset.quads():
+        if str(g) != str(REPORT_GRAPH) and "/line/" not in str(g):
+            graph.add((s, p, o))
     return graph
 
 
@@ -51,16 +56,22 @@ def test_each_dump_parses_back_isomorphic(release, release_dataset, dump):
         assert isomorphic(Graph().parse(data=data, format=fmt), union(release_dataset))
 
 
+PROFILE_GRAPH = "https://w3id.org/citykg/graph/profile/leipzig-deu/2020"
+
+
 def test_named_graphs(release_dataset):
     names = {str(g.identifier) for g in release_dataset.graphs() if len(g)}
-    assert names == {
+    lines = {name for name in names if "/line/" in name}  # provenance graphs of source lines
+    assert lines and all(n.startswith(PROFILE_GRAPH + "/line/") for n in lines)
+    assert names - lines == {
+        str(REPORT_GRAPH),
         "https://w3id.org/citykg/graph/ontology",
         "https://w3id.org/citykg/graph/concepts",
         "https://w3id.org/citykg/graph/statistics",
         "https://w3id.org/citykg/graph/links",
         "https://w3id.org/citykg/graph/aggregates",
         "https://w3id.org/citykg/graph/entities",
-        "https://w3id.org/citykg/graph/profile/leipzig-deu/2020",
+        PROFILE_GRAPH,
     }
 
 
@@ -256,3 +267,50 @@ def test_a_rebuild_of_the_same_data_brings_its_release_up_to_date(tmp_path):
     assert {p.name: p.read_bytes() for p in release.iterdir()} == fresh
     assert json.loads(fresh["cities.json"])[0]["name"] == "Leipzig"
     assert [p.name for p in (project.build_dir / "releases").iterdir()] == [release.name]
+
+
+def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
+    """`SOURCE_DATE_EPOCH=... citykg build`: that time, and no other, is the profile graphs'
+    prov:generatedAtTime, the validation report's, the dumps' dct:issued and (as a date) the
+    dataset's dct:modified."""
+    project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    build = [sys.executable, "-m", "citykg", "build", "-q", "--project", str(project.root)]
+    done = subprocess.run(build, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    release = project.build_dir / "current"
+    stamp = '"2023-11-14T22:13:20+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+    times = {
+        line.split(" ")[0]: line.split(" ", 2)[2].rsplit(" ", 2)[0]
+        for line in (release / NQUADS).read_text().splitlines()
+        if " <http://www.w3.org/ns/prov#generatedAtTime> " in line
+    }
+    assert times == {
+        "<https://w3id.org/citykg/graph/profile/leipzig-deu/2020>": stamp,
+        "<https://w3id.org/citykg/id/validation-report>": stamp,
+    }
+    assert "2023-11-14T22:13:20" in (release / NQUADS).read_text().split("endedAtTime")[1]
+    void = Graph().parse(release / VOID_FILE)
+    dataset = URIRef("https://w3id.org/citykg/dataset")
+    assert [str(d) for d in void.objects(dataset, DCTERMS.modified)] == ["2023-11-14"]
+    issued = {str(d) for d in void.objects(None, DCTERMS.issued)}
+    assert issued == {"2023-11-14T22:13:20+00:00"}
+    assert len(list(void.subjects(DCTERMS.issued, None))) == len(DUMPS)
+
+
+def test_void_counts_the_default_graph_and_the_named_graphs(release):
+    """void:triples of the dataset: the N-Triples dump (the default graph); of the report graph:
+    its quads; of <dataset/named-graphs>: every quad of citykg.nq and the VoID's own triples
+    (served as graph/dataset)."""
+    void = Graph().parse(release / VOID_FILE)
+    base = "https://w3id.org/citykg/"
+    dataset, named = URIRef(base + "dataset"), URIRef(base + "dataset/named-graphs")
+    nquads = (release / NQUADS).read_text().splitlines()
+    nt = gzip.decompress((release / "citykg.nt.gz").read_bytes()).decode().splitlines()
+    assert int(void.value(dataset, VOID.triples)) == len(nt)
+    assert int(void.value(named, VOID.triples)) == len(nquads) + len(void)
+    report = [line for line in nquads if line.endswith(f" <{REPORT_GRAPH}> .")]
+    assert int(void.value(REPORT_GRAPH, VOID.triples)) == len(report) > 0
+    assert {dataset, REPORT_GRAPH} <= set(void.objects(named, VOID.subset))
+    graphs = dict(json.loads((release / "graphs.json").read_text()))
+    assert graphs[str(REPORT_GRAPH)] == len(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -43,9 +44,15 @@ def count_errors(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.severity is Severity.ERROR)
 
 
-def findings_json(findings: list[Finding]) -> str:
-    """The findings as a JSON array, sorted, for the release and for tools."""
-    rows = [asdict(f) | {"severity": f.severity.value} for f in sorted(findings, key=_sort_key)]
+def findings_json(findings: list[Finding], report: Mapping[Finding, str] | None = None) -> str:
+    """The findings as a JSON array, sorted, for the release and for tools; with ``report``
+    (each finding's node in the release's validation report graph) each row names its node as
+    ``report``."""
+    report = report or {}
+    rows = [
+        asdict(f) | {"severity": f.severity.value} | ({"report": report[f]} if f in report else {})
+        for f in sorted(findings, key=_sort_key)
+    ]
     return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
 
 

@@ -18,6 +18,7 @@ SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -25,12 +26,15 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 ONTOLOGY_IRI = DEFAULT_BASE + "ontology"
 DATASET_IRI = DEFAULT_BASE + "dataset"
 SPARQL_ENDPOINT_IRI = DEFAULT_BASE + "sparql"
+REPORT_GRAPH = GRAPH["validation-report"]  # a release's SHACL validation report, N-Quads only
+REPORT_IRI = DEFAULT_BASE + "id/validation-report"  # its sh:ValidationReport
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 
 PREFIXES: dict[str, str] = {
     "citykg": str(CITYKG),
     "dcat": str(DCAT),
     "dcterms": str(DCTERMS),
+    "dqv": str(DQV),
     "org": str(ORG),
     "owl": str(OWL),
     "prov": str(PROV),

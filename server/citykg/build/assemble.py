@@ -54,7 +54,7 @@ from citykg.build.importer import (
     span_graph_name,
 )
 from citykg.build.links import Links, parse_links
-from citykg.build.rdf_input import read_rdf, to_oxigraph
+from citykg.build.rdf_input import InputError, read_rdf, to_oxigraph
 from citykg.build.validation import SourceLines, result_findings, validate_graph
 from citykg.build.vocabulary import Vocabulary
 from citykg.findings import Finding, Severity
@@ -151,9 +151,14 @@ _CONTEXT: _Context | None = None
 
 
 def generation_time(project: Project) -> datetime:
-    """A reproducible build time: $SOURCE_DATE_EPOCH, else the last commit, else newest input."""
+    """A reproducible build time: $SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/
+    source-date-epoch/; a malformed value is an error), else the last commit, else the newest
+    input."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
+    if epoch is not None:
+        if not epoch.isdigit():
+            message = f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+            raise InputError(Finding("SOURCE_DATE_EPOCH", None, Severity.ERROR, "setting", message))
         return datetime.fromtimestamp(int(epoch), UTC)
     try:
         out = subprocess.run(
@@ -490,6 +495,7 @@ def _validate_static(assembly: Assembly, concepts: Graph, shown: str) -> None:
 def _validate_merged(assembly: Assembly, data: Graph) -> None:
     """Checks only the union can make (profiles quoting different survey figures)."""
     validation = validate_graph(data, assembly.shapes)
+    assembly.reports.append(validation.report)
     known = {(f.focus, f.path, f.message) for f in assembly.findings}
     found = result_findings(validation.results, "data/profiles")
     assembly.findings.extend(f for f in found if (f.focus, f.path, f.message) not in known)

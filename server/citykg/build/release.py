@@ -29,11 +29,13 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
 from citykg.build.assemble import LINKS_GRAPH, SCRATCH_PREFIX, Assembly, write_lines
 from citykg.build.rdf_input import to_oxigraph
+from citykg.build.report import REPORT_GRAPH, report_iri, validation_report
 from citykg.findings import findings_json
 from citykg.namespaces import (
     CITYKG,
     DATASET_IRI,
     DEFAULT_BASE,
+    DQV,
     GRAPH,
     ONTOLOGY_IRI,
     ORG,
@@ -92,14 +94,18 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
 
     The quads and triples are sorted and made unique by ``sort`` (C locale: byte order, which is
     code point order for UTF-8) from the assembly's files, so memory stays bounded whatever the
-    size of the dataset; the dumps are written from the sorted files.
+    size of the dataset; the dumps are written from the sorted files. The validation report is
+    a named graph of the N-Quads only: the N-Triples (the default graph) are the data.
     """
     releases = build_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     try:
+        report = validation_report(
+            assembly.reports, assembly.findings, assembly.shapes, assembly.generated_at, base
+        )
         shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
-        graph_sizes = _write_shared(assembly, shared_nq, shared_nt)
+        graph_sizes = _write_shared(assembly, shared_nq, shared_nt, {REPORT_GRAPH: report.graph})
         nt = staging / "citykg.nt"
         started = time.monotonic()
         quads = _sort_unique([shared_nq, *assembly.nquads], staging / NQUADS)
@@ -134,11 +140,12 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
             list(pool.map(write_dump, DUMPS))
         seconds = {"sort": sorted_at - started, "dumps": time.monotonic() - sorted_at}
         nt.unlink()
-        void = void_description(assembly, triples, sums, sizes, base)
+        named = Counts(quads, len(report.graph))
+        void = void_description(assembly, triples, sums, sizes, base, named)
         _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         graph_sizes[str(GRAPH.dataset)] = len(void)  # the server loads it as this graph
         _write(staging / GRAPHS_FILE, json.dumps(sorted(graph_sizes.items())).encode())
-        _write(staging / FINDINGS_FILE, findings_json(assembly.findings).encode())
+        _write(staging / FINDINGS_FILE, findings_json(assembly.findings, report.nodes).encode())
         cities = json.dumps(assembly.cities, ensure_ascii=False, separators=(",", ":"))
         _write(staging / CITIES_FILE, cities.encode())
         shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
@@ -161,8 +168,11 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
     return Release(final, quads, triples, seconds)
 
 
-def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> dict[str, int]:
-    """The shared graphs (ontology, concepts, statistics, entities, aggregates, links) as lines;
+def _write_shared(
+    assembly: Assembly, nquads: Path, ntriples: Path, quads_only: dict[URIRef, Graph]
+) -> dict[str, int]:
+    """The shared graphs (ontology, concepts, statistics, entities, aggregates, links) as lines,
+    and ``quads_only`` (the validation report) as N-Quads lines only, outside the default graph;
     the triples of every graph of the release, those of the profile graphs included."""
     sizes = dict(assembly.graph_sizes)
     with open(nquads, "wb") as quads_out, open(ntriples, "wb") as triples_out:
@@ -171,6 +181,14 @@ def _write_shared(assembly: Assembly, nquads: Path, ntriples: Path) -> dict[str,
                 ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph
             ]
             write_lines(name, triples, quads_out, triples_out)
+            sizes[str(name)] = len(graph)
+        for name, graph in quads_only.items():
+            graph_name = ox.NamedNode(str(name))
+            quads = (
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)
+                for s, p, o in graph
+            )
+            ox.serialize(quads, output=quads_out, format=ox.RdfFormat.N_QUADS)
             sizes[str(name)] = len(graph)
     return sizes
 
@@ -188,10 +206,32 @@ def _sort_unique(inputs: list[Path], output: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: lines.read(1 << 20), b""))
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What the release holds beyond its default graph: the lines of its N-Quads (every named
+    graph) and the triples of the validation report graph."""
+
+    quads: int
+    report: int
+
+
 def void_description(
-    assembly: Assembly, triples: int, sums: dict[str, str], sizes: dict[str, int], base: str
+    assembly: Assembly,
+    triples: int,
+    sums: dict[str, str],
+    sizes: dict[str, int],
+    base: str,
+    named: Counts | None = None,
 ) -> Graph:
-    """VoID + DCAT 3 description of the dataset, its dumps, endpoint and Wikidata linkset."""
+    """VoID + DCAT 3 description of the dataset, its dumps, endpoint and Wikidata linkset, and
+    (with ``named``) of the named graphs the endpoint serves and the validation report.
+
+    ``<dataset>`` is the data: its ``void:triples`` counts the default graph (the N-Triples dump).
+    The validation report graph is the dataset's DQV quality metadata, a ``void:Dataset`` with
+    its own count. ``<dataset/named-graphs>`` is every named graph the endpoint serves (those of
+    the N-Quads and this description, served as ``graph/dataset``): its ``void:triples`` is the
+    sum of their sizes, which is what counting over ``GRAPH ?g`` gives.
+    """
     g = Graph()
     dataset, wikidata = URIRef(DATASET_IRI), URIRef(f"{base}dataset/wikidata")
     linkset = URIRef(f"{base}dataset/linkset/wikidata")
@@ -221,6 +261,7 @@ def void_description(
         )
     )
     g.add((dataset, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(f"{base}shapes")))  # a release has no violation
     g.add((dataset, VOID.uriSpace, Literal(base)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(SPARQL_ENDPOINT_IRI)))
     g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
@@ -247,6 +288,7 @@ def void_description(
     g.add((tpf, DCAT.endpointURL, URIRef(f"{base}fragments")))
     g.add((tpf, DCAT.servesDataset, dataset))
     g.add((tpf, DCTERMS.conformsTo, URIRef(TPF_SPEC)))
+    issued = Literal(assembly.generated_at.isoformat(), datatype=XSD.dateTime)
     for dump in DUMPS:
         url = URIRef(f"{base}dumps/{dump.name}")
         dist = URIRef(f"{base}dataset/distribution/{dump.name.replace('.', '-')}")
@@ -259,6 +301,7 @@ def void_description(
         g.add((dist, DCAT.mediaType, URIRef(IANA + dump.media_type)))
         g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
         g.add((dist, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.issued, issued))
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
@@ -280,7 +323,41 @@ def void_description(
     g.add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))
     g.add((wikidata, VOID.sparqlEndpoint, URIRef(WIKIDATA_SPARQL)))
     g.add((wikidata, VOID.uriSpace, Literal("http://www.wikidata.org/entity/")))
+    if named is not None:
+        _describe_named_graphs(g, dataset, named, base)
     return g
+
+
+def _describe_named_graphs(g: Graph, dataset: URIRef, named: Counts, base: str) -> None:
+    """The validation report as the dataset's quality metadata (W3C DQV), and every named graph
+    the endpoint serves as one VoID dataset; its count, added last, includes this description."""
+    report, graphs = REPORT_GRAPH, URIRef(f"{base}dataset/named-graphs")
+    g.add((dataset, DQV.hasQualityMetadata, report))
+    g.add((report, RDF.type, DQV.QualityMetadata))
+    g.add((report, RDF.type, VOID.Dataset))
+    title = "citykg: the SHACL validation report of the release"
+    g.add((report, DCTERMS.title, Literal(title, lang="en")))
+    g.add((report, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/shacl/")))
+    g.add((report, VOID.rootResource, report_iri(base)))
+    g.add((report, VOID.sparqlEndpoint, URIRef(SPARQL_ENDPOINT_IRI)))
+    g.add((report, VOID.triples, Literal(named.report, datatype=XSD.integer)))
+    g.add((dataset, DCTERMS.isPartOf, graphs))
+    g.add((graphs, RDF.type, VOID.Dataset))
+    g.add((graphs, DCTERMS.title, Literal("citykg: every named graph", lang="en")))
+    description = (
+        "Every named graph of the SPARQL endpoint: the data graphs (one per profile, and the "
+        "shared ones), whose merge with this description is the default graph; the provenance "
+        "graphs of the source lines; the validation report; and this description "
+        "(graph/dataset). void:triples is the sum of their sizes: a triple stated in two "
+        "graphs counts twice, as counting over GRAPH ?g does."
+    )
+    g.add((graphs, DCTERMS.description, Literal(description, lang="en")))
+    g.add((graphs, VOID.subset, dataset))
+    g.add((graphs, VOID.subset, report))
+    g.add((graphs, VOID.sparqlEndpoint, URIRef(SPARQL_ENDPOINT_IRI)))
+    g.add((graphs, VOID.dataDump, URIRef(f"{base}dumps/{DUMPS[0].name}")))
+    total = named.quads + len(g) + 1  # this triple is one of the description's
+    g.add((graphs, VOID.triples, Literal(total, datatype=XSD.integer)))
 
 
 def serialize_sorted(graph: Graph, syntax: ox.RdfFormat) -> bytes:

@@ -71,24 +71,25 @@ def validate_graph(data: Graph, shapes: Graph) -> Validation:
         allow_infos=True,
         advanced=False,
     )
-    results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        results.append(
-            ShaclResult(
-                severity=_SEVERITY.get(report.value(node, SH.resultSeverity), Severity.ERROR),
-                focus=report.value(node, SH.focusNode),
-                path=report.value(node, SH.resultPath),
-                value=report.value(node, SH.value),
-                message="; ".join(messages) or "constraint not met",
-                shape=report.value(node, SH.sourceShape),
-            )
-        )
+    results = [read_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
     sparql_results = evaluate_sparql(data, constraints)
     _add_to_report(report, sparql_results)
     results += sparql_results
     conforms = bool(conforms) and all(r.severity is not Severity.ERROR for r in sparql_results)
     return Validation(conforms, report, results)
+
+
+def read_result(report: Graph, node: Node) -> ShaclResult:
+    """The sh:ValidationResult ``node`` of a report graph, flattened."""
+    messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+    return ShaclResult(
+        severity=_SEVERITY.get(report.value(node, SH.resultSeverity), Severity.ERROR),
+        focus=report.value(node, SH.focusNode),
+        path=report.value(node, SH.resultPath),
+        value=report.value(node, SH.value),
+        message="; ".join(messages) or "constraint not met",
+        shape=report.value(node, SH.sourceShape),
+    )
 
 
 @dataclass(frozen=True)
