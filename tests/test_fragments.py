@@ -106,6 +106,18 @@ def test_subject_pattern(client):
     ) in data
 
 
+def test_only_the_default_graph(client, sparql):
+    """Fragments read the default graph (the data and the VoID), where every triple is once: not
+    the provenance graphs of the source lines, and the whole of it pages through to the size the
+    store gives the default graph."""
+    lines = fragment(client, predicate=TYPE, object="https://w3id.org/citykg/ontology#SourceLines")
+    assert len(lines[0]) == 0
+    _, controls, url = fragment(client)
+    [stored] = sparql.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    total = int(controls.value(URIRef(url), URIRef(HYDRA + "totalItems")))
+    assert stored["n"] < total < stored["n"] + 200  # and the VoID
+
+
 @pytest.mark.parametrize(
     "params", [{"page": "0"}, {"page": "x"}, {"page": "100001"}, {"subject": "not an iri"}]
 )

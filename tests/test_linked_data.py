@@ -12,6 +12,7 @@ import urllib.parse
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
 
 from citykg.build.assemble import assemble
 from citykg.build.release import write_release
@@ -40,12 +41,14 @@ RESOURCES = {
     "ranked-activity": "id/profile/leipzig-deu/2020/activity/3",
     "population": "id/profile/leipzig-deu/2020/population",
     "spotlight": "id/profile/leipzig-deu/2020/spotlight",
-    "post": "id/profile/leipzig-deu/2020/post/mayor",
+    "post": "id/city/leipzig-deu/post/mayor",
+    "post-holding": "id/profile/leipzig-deu/2020/holding/mayor",
     "person": "id/person/leipzig-deu-burkhard-jung",
     "concept": "id/concept/policy-area/health",
     "scheme": "id/concept/policy-area",
-    "statistic": "id/statistics/dedicated-funding/combined",
+    "statistic": "id/statistics/dedicated-funding/both-waves",
     "ontology": "ontology",
+    "ontology-version": "ontology/0.1.0",
     "shapes": "shapes",
     "dataset": "dataset",
     "profile-graph": "graph/profile/leipzig-deu/2020",
@@ -114,6 +117,26 @@ def test_ontology_document_describes_every_term(client):
     assert URIRef(BASE + "ontology#Mayor") in terms and len(terms) > 40
     html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'id="RankedActivity"' in html and 'id="sourceLine"' in html
+
+
+def test_the_ontology_version_iri_is_the_ontology_while_current(client):
+    """owl:versionIRI <ontology/0.1.0> dereferences to the ontology, negotiated or by extension;
+    another version is 404 naming the current one."""
+    current = parse(client.get("/ontology", headers={"Accept": "text/turtle"}), "text/turtle")
+    version = current.value(URIRef(BASE + "ontology"), OWL.versionIRI)
+    assert str(version) == BASE + "ontology/0.1.0"
+    for path, accept in (("/ontology/0.1.0", "text/turtle"), ("/ontology/0.1.0.ttl", "*/*")):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 200 and response.mimetype == "text/turtle", path
+        assert isomorphic(parse(response, "text/turtle"), current), path
+    html = client.get("/ontology/0.1.0", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="RankedActivity"' in html
+    for path in ("/ontology/0.0.9", "/ontology/0.0.9.ttl", "/ontology/0.1.0.1"):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404, path
+        message = response.get_data(as_text=True)
+        assert "no version 0.0.9" in message or "no version 0.1.0.1" in message, message
+        assert f"the current one is {BASE}ontology/0.1.0" in message
 
 
 @pytest.mark.parametrize("accept", [*RDF_TYPES, "text/html"])

@@ -1,8 +1,10 @@
 """citykg in front of a remote SPARQL 1.1 store: a real Oxigraph server process, the release
-published into it with the Graph Store Protocol, then the same checks as the embedded default."""
+published into it with the Graph Store Protocol, then the same checks as the embedded default.
+The store is asked for no union default graph: publish gives it a real default graph, the data."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from citykg.cli import main
 from conftest import ROOT, citykg_serve, free_port, running
 
 CHECKERS = ROOT.parent / "shared" / "conformance"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 @pytest.fixture(scope="module")
@@ -51,29 +54,91 @@ def fronted(release, oxigraph):
         )
         == 0
     )
-    base, server = citykg_serve(
-        release,
-        {
-            "CITYKG_STORE_URL": f"{oxigraph}/query",
-            "CITYKG_STORE_UNION_PARAMETER": "union-default-graph",
-        },
-    )
+    base, server = citykg_serve(release, {"CITYKG_STORE_URL": f"{oxigraph}/query"})
     with server:
         yield base
 
 
-def test_publish_puts_every_graph(fronted, oxigraph, release, capsys):
-    """Every graph of the release, plus its VoID as the dataset graph."""
-    graphs = {
-        q.graph_name for q in ox.parse(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
-    }
+def _count(oxigraph: str, query: str) -> int:
     response = requests.get(
         f"{oxigraph}/query",
         timeout=10,
-        params={"query": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        params={"query": query},
         headers={"Accept": "application/sparql-results+json"},
     )
-    assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == len(graphs) + 1 == 8
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_publish_puts_every_graph(fronted, oxigraph, release):
+    """Every graph of the release (the source-line graphs too) with all its quads, plus its VoID
+    as the dataset graph; and the default graph: the dump and the VoID."""
+    quads = list(ox.parse(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS))
+    void = list(ox.parse(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE))
+    with gzip.open(release / "citykg.nt.gz") as dump:
+        data = list(ox.parse(dump, format=ox.RdfFormat.N_TRIPLES))
+    graphs = {q.graph_name for q in quads}
+    named = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(oxigraph, named) == len(graphs) + 1
+    in_graphs = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(oxigraph, in_graphs) == len(quads) + len(void)
+    assert _count(oxigraph, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == len(data) + len(void)
+
+
+def test_publish_replace_leaves_only_the_release(fronted, oxigraph, release, capsys):
+    """Source-line graphs are added with a POST; --replace first replaces the whole dataset, so
+    a graph the release does not have (left by an earlier one) is gone."""
+    stale = "https://w3id.org/citykg/graph/profile/leipzig-deu/2020/line/99999"
+    response = requests.post(
+        f"{oxigraph}/store",
+        data=f"<urn:x:s> <urn:x:p> <urn:x:o> <{stale}> .\n".encode(),
+        headers={"Content-Type": "application/n-quads"},
+        timeout=10,
+    )
+    assert response.ok
+    ask = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{stale}> {{ ?s ?p ?o }} }}"
+    assert _count(oxigraph, ask) == 1
+    publish = ["publish", "--project", str(ROOT), "--build-dir", str(release.parent.parent)]
+    assert main([*publish, "--graph-store", f"{oxigraph}/store"]) == 0
+    assert _count(oxigraph, ask) == 1  # added to, not replaced
+    assert main([*publish, "--graph-store", f"{oxigraph}/store", "--replace"]) == 0
+    assert _count(oxigraph, ask) == 0
+    assert "published the default graph" in capsys.readouterr().out
+
+
+def test_default_graph_is_the_data_as_embedded(fronted, served):
+    """Without a union parameter the remote store answers as the embedded one: the default
+    graph holds the data once, GRAPH reaches every graph, named-graph-uri alone leaves the
+    default graph empty."""
+    city = "https://w3id.org/citykg/id/city/leipzig-deu"
+    queries = [
+        ('SELECT ?s ?p WHERE { ?s ?p "Leipzig" }', {}),
+        ('SELECT ?g WHERE { GRAPH ?g { ?s ?p "Leipzig" } } ORDER BY ?g', {}),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}),
+        ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {}),
+        (
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            {"named-graph-uri": "https://w3id.org/citykg/graph/statistics"},
+        ),
+    ]
+    for query, dataset in queries:
+        answers = [
+            requests.get(f"{base}/sparql", params={"query": query, **dataset}, timeout=30).json()
+            for base in (fronted, served)
+        ]
+        assert answers[0] == answers[1], query
+    rows = answers[0]["results"]["bindings"]
+    assert rows == [{"n": {"type": "literal", "datatype": XSD_INTEGER, "value": "0"}}]
+    leipzig = requests.get(f"{fronted}/sparql", params={"query": queries[0][0]}, timeout=30).json()[
+        "results"
+    ]["bindings"]
+    assert [row["s"]["value"] for row in leipzig] == [city]
+    fragment = requests.get(
+        f"{fronted}/fragments",
+        params={"object": '"Leipzig"'},
+        headers={"Accept": "application/n-triples"},
+        timeout=30,
+    )
+    assert fragment.text.count("<https://schema.org/name>") == 1
 
 
 def test_same_answers_as_the_embedded_store(fronted, served):

@@ -23,6 +23,9 @@ from citykg.serve.http import CitykgRequest
 
 from conftest import PREFIXES
 
+SD = "http://www.w3.org/ns/sparql-service-description#"
+TURTLE = ox.RdfFormat.TURTLE
+
 SELECT = (
     PREFIXES
     + """
@@ -177,11 +180,34 @@ def test_service_description(client):
         "TriG",
         "N-Quads",
     }
-    assert "http://www.w3.org/ns/sparql-service-description#UnionDefaultGraph" in {
-        str(r[2]) for r in rows
-    }
+    assert {str(r[2]) for r in rows} == {SD + "BasicFederatedQuery"}
     assert "https://w3id.org/citykg/graph/profile/leipzig-deu/2020" in {str(r[3]) for r in rows}
     assert "SPARQL11Update" not in response.get_data(as_text=True)
+    assert "UnionDefaultGraph" not in response.get_data(as_text=True)
+
+
+def test_service_description_states_the_default_graph(client, sparql):
+    """The default graph is the data (the dump and the VoID), with its size; a comment says
+    where provenance and the validation report are, with a query to find where a value came
+    from; the provenance graphs of the source lines are not listed."""
+    sd = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data)
+    [(default, size)] = sd.query("""
+        PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?g ?n WHERE { ?s sd:defaultDataset/sd:defaultGraph ?g . ?g a sd:Graph ;
+          void:triples ?n }""")
+    [stored] = sparql.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    void = ox.Store()
+    void.load(path=str(client.application.config["release"].path / "void.ttl"), format=TURTLE)
+    assert int(size) == stored["n"] + len(void) > 1000  # the data and the VoID, disjoint
+    [comment] = [str(c) for c in sd.objects(default, RDFS.comment)]
+    assert "RDF merge of the data graphs" in comment
+    assert "{profile graph}/line/{N}" in comment
+    assert "<https://w3id.org/citykg/graph/validation-report>" in comment
+    example = comment[comment.index("PREFIX citykg:") :]
+    assert "SELECT ?graph ?first ?last ?source WHERE" in example
+    names = {str(o) for o in sd.objects(None, URIRef(SD + "name"))}
+    assert names and not any("/line/" in name for name in names)
 
 
 def test_service_description_sizes_are_the_stores(client, sparql):
@@ -200,6 +226,7 @@ def test_service_description_sizes_are_the_stores(client, sparql):
         for row in sparql.select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
+        if "/line/" not in row["g"]  # source-line graphs are not listed
     }
     dataset = "https://w3id.org/citykg/graph/dataset"
     assert {k: v for k, v in listed.items() if k != dataset} == counted
@@ -217,7 +244,7 @@ def test_a_service_description_lists_at_most_a_thousand_graphs():
         )
     names = [str(o) for o in sd.objects(None, URIRef(SD + "name"))]
     assert len(names) == 1000 and "https://w3id.org/citykg/graph/ontology" in names
-    [note] = sd.objects(None, RDFS.comment)
+    [note] = sd.objects(URIRef("http://x/sparql#dataset"), RDFS.comment)
     assert str(note).startswith("1000 of the 1501 named graphs are listed here")
 
 
@@ -230,11 +257,31 @@ def test_dataset_parameters(client):
 
     stats = "https://w3id.org/citykg/graph/statistics"
     links = "https://w3id.org/citykg/graph/links"
-    assert n(**{"default-graph-uri": stats}) == 28
-    assert n(**{"default-graph-uri": [stats, links]}) == 28 + n(**{"default-graph-uri": links})
+    assert n(**{"default-graph-uri": stats}) == 31
+    assert n(**{"default-graph-uri": [stats, links]}) == 31 + n(**{"default-graph-uri": links})
     assert n(**{"default-graph-uri": "urn:x:unknown"}) == 0
     assert n(**{"named-graph-uri": stats}) == 0
     assert n() > 1000
+
+
+def test_named_graphs_only_leave_the_default_graph_empty(client):
+    """SPARQL 1.1 Protocol §2.1.4: with named-graph-uri alone the default graph is empty (the
+    store's own default graph holds the data: it must not show through), and GRAPH reaches only
+    the graphs named."""
+    stats = "https://w3id.org/citykg/graph/statistics"
+
+    def rows(query: str, **params) -> list[dict]:
+        response = client.get("/sparql", query_string={"query": query, **params})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["results"]["bindings"]
+
+    default = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    named = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert rows(default, **{"named-graph-uri": stats}) == []
+    assert [r["g"]["value"] for r in rows(named, **{"named-graph-uri": stats})] == [stats]
+    assert len(rows(default)) == 1
+    everything = {r["g"]["value"] for r in rows(named)}
+    assert stats in everything and "https://w3id.org/citykg/graph/links" in everything
 
 
 @pytest.mark.parametrize(

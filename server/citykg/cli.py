@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="Graph Store Protocol URL of the store (e.g. http://host:7878/store)",
     )
+    publish.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the store's whole dataset, so that it holds this release only (the "
+        "store must take a PUT of N-Quads at the graph-store URL as that: Oxigraph server does)",
+    )
     publish.set_defaults(run=run_publish)
 
     synth = sub.add_parser("synth", help="write a project of N synthetic profiles for scale tests")
@@ -230,7 +236,8 @@ class _NotThreadAdvice(logging.Filter):
 
 
 def run_publish(args: argparse.Namespace) -> int:
-    """``citykg publish``: PUT every named graph of the current release into a remote store."""
+    """``citykg publish``: put the current release into a remote store: its default graph, its
+    named graphs and the provenance graphs of its source lines (see citykg.serve.remote)."""
     from citykg.serve.remote import RemoteStoreError, publish
 
     project = Project.at(args.project, args.build_dir)
@@ -238,13 +245,14 @@ def run_publish(args: argparse.Namespace) -> int:
         print("citykg: no release to publish; run `citykg build` first", file=sys.stderr)
         return 1
     try:
-        count = publish(project.release.resolve(), args.graph_store)
+        sent = publish(project.release.resolve(), args.graph_store, replace=args.replace)
     except RemoteStoreError as exc:
         print(f"citykg: {exc}", file=sys.stderr)
         return 1
     print(
-        f"published {count} graphs of release {project.release.resolve().name} "
-        f"to {args.graph_store}"
+        f"published the default graph, {sent.graphs} graphs and {sent.line_quads} quads of "
+        f"source-line graphs ({sent.line_requests} requests) of release "
+        f"{project.release.resolve().name} to {args.graph_store}"
     )
     return 0
 

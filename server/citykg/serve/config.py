@@ -21,7 +21,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_STORE_URL": (None, "query endpoint of a remote SPARQL 1.1 store to serve from"),
     "CITYKG_STORE_UNION_PARAMETER": (
         None,
-        "query-string parameter asking the remote store for a union default graph",
+        "query-string parameter asking the remote store for a union default graph (not for a "
+        "store loaded by citykg publish, whose default graph is the data)",
     ),
     "CITYKG_QUERY_TIMEOUT": (
         10.0,

@@ -3,15 +3,20 @@
 The document of ``X`` holds every triple with subject ``X``; the triples of the parts it names
 whose IRIs extend its own (``X/activity/1``, ``X/population``..., up to three levels deep); the
 triples that point at ``X`` (except source-line reifications); and the labels of every resource it
-mentions. The ontology is the document of its whole graph.
+mentions. The ontology, the dataset (its VoID) and each provenance graph of source lines
+(``graph/profile/{city}/{wave}/line/{N}``, outside the default graph) are the documents of their
+whole graphs; the ontology's version IRI (``ontology/0.1.0``) is the ontology's document while
+that version is the one the release holds. The validation report and its results
+(``id/validation-report``...) are read from the report graph, which is outside the default
+graph; the labels of what they mention from the default graph.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg.namespaces import GRAPH, ONTOLOGY_IRI
-from citykg.serve.store import Store
+from citykg.namespaces import DATASET_IRI, GRAPH, ONTOLOGY_IRI, REPORT_GRAPH, REPORT_IRI
+from citykg.serve.store import Store, is_line_graph
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 LABELS = (
@@ -20,7 +25,8 @@ LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
 )
 SKIP_INCOMING = {RDF + "subject", RDF + "object"}
-WHOLE_GRAPH = {ONTOLOGY_IRI: str(GRAPH.ontology)}
+WHOLE_GRAPH = {ONTOLOGY_IRI: str(GRAPH.ontology), DATASET_IRI: str(GRAPH.dataset)}
+VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
 MAX_INCOMING = 5000
 PART_DEPTH = 3
 
@@ -29,8 +35,13 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
     """The triples of the document about ``iri`` (empty: nothing is published there)."""
     if iri in WHOLE_GRAPH:
         return _graph(store, WHOLE_GRAPH[iri])
+    if is_line_graph(iri):  # a provenance graph, outside the default graph: all of it (small)
+        return _graph(store, iri)
+    if iri.startswith(ONTOLOGY_IRI + "/"):  # a version IRI: the ontology while it is current
+        return _graph(store, str(GRAPH.ontology)) if iri in ontology_versions(store) else []
     out: dict[ox.Triple, None] = {}
-    own = list(store.triples(subject=iri))
+    graph = str(REPORT_GRAPH) if iri == REPORT_IRI or iri.startswith(REPORT_IRI + "/") else None
+    own = list(store.triples(subject=iri, graph=graph))
     out.update(dict.fromkeys(own))
     frontier = own
     for _ in range(PART_DEPTH):
@@ -39,9 +50,9 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
             for t in frontier
             if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(iri + "/")
         }
-        frontier = [t for part in sorted(parts) for t in store.triples(subject=part)]
+        frontier = [t for part in sorted(parts) for t in store.triples(subject=part, graph=graph)]
         out.update(dict.fromkeys(frontier))
-    for count, t in enumerate(store.triples(obj=ox.NamedNode(iri))):
+    for count, t in enumerate(store.triples(obj=ox.NamedNode(iri), graph=graph)):
         if count >= MAX_INCOMING:
             break
         if t.predicate.value not in SKIP_INCOMING:
@@ -58,6 +69,15 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
         for label in LABELS:
             out.update(dict.fromkeys(store.triples(subject=other, predicate=label)))
     return sorted(out, key=str)
+
+
+def ontology_versions(store: Store) -> list[str]:
+    """The ``owl:versionIRI`` of the ontology the release holds (one, as a rule)."""
+    return [
+        t.object.value
+        for t in store.triples(ONTOLOGY_IRI, VERSION_IRI, graph=str(GRAPH.ontology))
+        if isinstance(t.object, ox.NamedNode)
+    ]
 
 
 def _graph(store: Store, name: str) -> list[ox.Triple]:

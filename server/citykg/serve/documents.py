@@ -21,7 +21,7 @@ from citykg.serve import pages
 from citykg.serve.describe import document
 from citykg.serve.formats import BY_NAME, DOCUMENT, HTML, Format, serialize_graph
 from citykg.serve.links import link_for, safe_href
-from citykg.serve.store import ReleaseInfo, Store
+from citykg.serve.store import ReleaseInfo, Store, is_line_graph
 
 OFFERS = (*DOCUMENT, HTML)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -147,7 +147,7 @@ class Documents:
                 return self._page("scheme.html", scheme=data, title=data.get("label"), **common)
             data = pages.concept(store, iri)
             return self._page("concept.html", concept=data, title=data.get("label"), **common)
-        if iri == ONTOLOGY_IRI:
+        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/"):  # or a version IRI
             data = pages.ontology(store, str(GRAPH.ontology))
             return self._page("ontology.html", ontology=data, title="Ontology", **common)
         rows = _rows(triples, iri)
@@ -183,7 +183,7 @@ def _rows(triples: list[ox.Triple], iri: str) -> dict[str, list]:
         for t in triples
         if t.object == subject
     ]
-    whole = iri.endswith(("/shapes", "/dataset"))
+    whole = iri.endswith(("/shapes", "/dataset")) or is_line_graph(iri)
     parts: dict[ox.NamedNode | ox.BlankNode, list] = {}
     for t in triples:
         own = isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(iri + "/")

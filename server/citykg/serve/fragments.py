@@ -1,7 +1,9 @@
 """Triple Pattern Fragments (https://linkeddatafragments.org/specification/triple-pattern-fragments/)
-at ``/fragments``: the triples matching ``?subject=&predicate=&object=`` over the union of all
-graphs, 100 a page, with Hydra controls (search template, paging, count) so that TPF clients such
-as Comunica can query citykg without SPARQL.
+at ``/fragments``: the triples matching ``?subject=&predicate=&object=`` in the default graph
+(the data: the merge of the data graphs and the VoID, each triple once; the provenance graphs of
+the source lines and the validation report are named graphs, reached with SPARQL), 100 a page,
+with Hydra controls (search template, paging, count) so that TPF clients such as Comunica can
+query citykg without SPARQL.
 
 Terms in the parameters use the ``hydra:ExplicitRepresentation``: an IRI as is, a literal as
 ``"text"``, ``"text"@lang`` or ``"text"^^datatype``. Data triples are in the default graph; the

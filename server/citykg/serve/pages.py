@@ -26,7 +26,6 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 CITYKG = "https://w3id.org/citykg/ontology#"
 SCHEMA = "https://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 POLICY_AREAS = "https://w3id.org/citykg/id/concept/policy-area"
 AGGREGATES_GRAPH = str(GRAPH.aggregates)
 MAX_LISTED = 100
@@ -52,14 +51,16 @@ VALUES = {
     "rolesStatement": "roles_statement",
     "placementStatement": "placement_statement",
     "dataPartnershipsStatement": "data_partnerships",
+    "spotlightStatement": "spotlight_statement",
+    "snapshotNote": "snapshot_note",
     "statedSufficientDataCount": "stated_sufficient",
     "statedInsufficientDataCount": "stated_insufficient",
 }
 
 
 def select(store: Store, query: str, graph: str | None = None) -> list[dict[str, str]]:
-    """Rows of a SELECT over the union graph (or only ``graph``), every value as its lexical
-    form or IRI."""
+    """Rows of a SELECT over the default graph, the data (or over ``graph`` only), every value
+    as its lexical form or IRI."""
     if graph is None:
         result = store.query(PREFIXES + query)
     else:
@@ -109,9 +110,9 @@ def vocabulary(store: Store) -> Vocabulary:
 def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> dict:
     """Everything the city page shows about one profile, in the profile's order.
 
-    Three queries: the profile's header (city, country, links, source), the whole named graph
-    of the profile (one range scan: answers, parts, source lines) and the survey statistics it
-    quotes; labels come from ``vocab``.
+    Four queries: the profile's header (city, country, links, source, and the name of its
+    graph), the whole named graph of the profile (one range scan: answers and parts), the
+    source lines of its answers and the survey statistics it quotes; labels come from ``vocab``.
     """
     data: dict = {"iri": iri, "lists": [], "values": {}}
     head = select(
@@ -120,6 +121,7 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
         SELECT ?g ?city ?name ?country ?countryName ?cityWikidata ?countryWikidata ?wave ?source
                ?sourcePath ?primary ?generated WHERE {{
           GRAPH ?g {{ <{iri}> citykg:city ?city }}
+          FILTER NOT EXISTS {{ GRAPH ?g {{ ?g a citykg:SourceLines }} }}
           <{iri}> citykg:surveyWave/skos:notation ?wave .
           ?city schema:name ?name .
           OPTIONAL {{ ?city schema:containedInPlace ?country . ?country schema:name ?countryName
@@ -136,11 +138,12 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
         graph[t.subject.value][t.predicate.value.removeprefix(CITYKG)].append(t.object.value)
     own = graph[iri]
     data["posts"] = [
-        {"role": vocab.labels[role], "name": name}
-        for post in own["hasPost"]
-        for role in graph[post][ORG + "role"][:1]
-        if role in vocab.labels
-        for person in graph[post][ORG + "heldBy"]
+        {"role": vocab.labels[role.object.value], "name": name}
+        for holding in own["statesHolding"]
+        for post in graph[holding]["post"][:1]
+        for role in store.triples(subject=post, predicate=ORG + "role")
+        if role.object.value in vocab.labels
+        for person in graph[holding]["holder"]
         for name in _names(store, person)
     ]
     data["population"] = _part(
@@ -152,7 +155,16 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
         **{SCHEMA + "name": "name", "launchYear": "year", SCHEMA + "description": "description"},
     )
     data["spotlight"] = spotlight if spotlight and "description" in spotlight else None
-    _answers(iri, graph, vocab, data)
+    lines = _source_lines(store, iri)
+    data["spotlight_list"] = sorted(
+        (
+            {"name": graph[node][SCHEMA + "name"][0], "line": lines.get(("spotlight", node), 0)}
+            for node in own["spotlight"]
+            if graph[node][SCHEMA + "name"] and not graph[node][SCHEMA + "description"]
+        ),
+        key=lambda item: item["line"],
+    )
+    _answers(iri, graph, vocab, data, lines)
     activities = [
         {"rank": rank, "concept": concept, "label": vocab.labels.get(concept, concept)}
         for part in own["rankedActivity"]
@@ -164,11 +176,12 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
     data["statistics"] = select(
         store,
         f"""
-        SELECT ?indicator ?share ?wave ?qualifier WHERE {{
+        SELECT ?indicator ?share ?coverage ?qualifier WHERE {{
           <{iri}> prov:wasDerivedFrom ?source .
           ?o a qb:Observation ; prov:wasDerivedFrom ?source ; citykg:shareOfCities ?share ;
-             citykg:indicator/skos:prefLabel ?indicator ; citykg:surveyWave/skos:prefLabel ?wave .
-          OPTIONAL {{ ?o citykg:shareQualifier/skos:prefLabel ?qualifier }}
+             citykg:indicator/skos:prefLabel ?indicator ;
+             citykg:surveyCoverage/skos:prefLabel ?coverage ;
+             citykg:shareQualifier/skos:prefLabel ?qualifier .
         }} ORDER BY ?indicator""",
     )
     path = data.get("sourcePath")
@@ -188,23 +201,42 @@ def _part(graph: dict, nodes: list[str], **fields: str) -> dict | None:
     return None
 
 
-def _answers(iri: str, graph: dict, vocab: Vocabulary, data: dict) -> None:
-    """The profile's single values and its answer lists, each list in source-line order."""
-    lines: dict[tuple[str, str], int] = {}
-    for statement in graph.values():
-        if statement[RDF + "subject"] == [iri] and statement["sourceLine"]:
-            prop = statement[RDF + "predicate"][0].removeprefix(CITYKG)
-            key = (prop, statement[RDF + "object"][0])
-            lines[key] = min(lines.get(key, 10**9), int(statement["sourceLine"][0]))
+def _source_lines(store: Store, iri: str) -> dict[tuple[str, str], int]:
+    """(property, value) -> the first source line each statement about ``iri`` was read from,
+    from the profile's provenance graphs (one per span of lines, outside the default graph)."""
+    rows = select(
+        store,
+        f"""SELECT ?p ?o (MIN(?first) AS ?line) WHERE {{
+              GRAPH ?g {{ <{iri}> ?p ?o . ?g citykg:firstLine ?first }} }} GROUP BY ?p ?o""",
+    )
+    return {(r["p"].removeprefix(CITYKG), r["o"]): int(r["line"]) for r in rows}
+
+
+def _answers(
+    iri: str, graph: dict, vocab: Vocabulary, data: dict, lines: dict[tuple[str, str], int]
+) -> None:
+    """The profile's single values and its answer lists, each in source-line order; answers
+    that name no option of their list are shown as printed."""
     own = graph[iri]
     for prop, key in VALUES.items():
         if own[prop]:
-            data["values"][key] = own[prop][0]
+            ordered = sorted(dict.fromkeys(own[prop]), key=lambda o: lines.get((prop, o), 0))
+            data["values"][key] = " ".join(ordered)
+    unlisted = [
+        (graph[a]["answerTo"][0], graph[a]["answerText"][0], lines.get(("unlistedAnswer", a), 0))
+        for a in own["unlistedAnswer"]
+        if graph[a]["answerTo"] and graph[a]["answerText"]
+    ]
     for key, title, prop in LISTS:
         items = [
             {"p": CITYKG + prop, "o": o, "label": vocab.labels[o], "line": lines.get((prop, o), 0)}
             for o in dict.fromkeys(own[prop])
             if o in vocab.labels
+        ]
+        items += [
+            {"p": CITYKG + prop, "o": None, "label": text, "line": line, "unlisted": True}
+            for answer_to, text, line in unlisted
+            if answer_to == CITYKG + prop
         ]
         items.sort(key=lambda r: (r["line"], r["label"]))
         data["lists"].append({"key": key, "title": title, "answers": items})

@@ -2,22 +2,38 @@
 
 Queries go to its query endpoint (SPARQL 1.1 Protocol, URL-encoded POST); results come back as
 SPARQL JSON or N-Triples and are parsed with pyoxigraph, so the rest of the server handles them
-exactly as the embedded store's. A release is published into it with the SPARQL 1.1 Graph Store
-Protocol, one ``PUT`` per named graph (https://www.w3.org/TR/sparql11-http-rdf-update/).
+exactly as the embedded store's.
 
-The default graph must be the union of the named graphs, as in the embedded store: set the store
-up that way (Fuseki ``tdb2:unionDefaultGraph true``; Virtuoso and GraphDB query all graphs by
-default) or name the parameter that asks for it per query (Oxigraph server:
-``union-default-graph``).
+The store must hold the release as the embedded store does: a real default graph holding the
+data (the dump ``citykg.nt.gz``, the RDF merge of the data graphs, and the VoID), and every named
+graph of ``citykg.nq`` (data graphs, provenance graphs of the source lines, validation report)
+plus the VoID as ``graph/dataset``. :func:`publish` puts it there with the SPARQL 1.1 Graph Store
+Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/): a ``PUT ...?default`` of the default
+graph, one ``PUT ...?graph=`` per data graph, and the source-line graphs (some 70 for a real
+profile) as N-Quads in a few ``POST``s to the graph-store URL itself, without ``?graph=``, which
+adds quads to the dataset: **the store must accept that** (Oxigraph server and Fuseki do; the
+Graph Store Protocol itself only knows single graphs). Those POSTs add to what a source-line
+graph of the same name holds already, so publish a new release into an empty store, or with
+``replace=True`` (``citykg publish --replace``): the first of them is then a ``PUT`` to the
+graph-store URL, which replaces the store's whole dataset (Oxigraph server does so), so that the
+store holds this release and nothing else.
+
+A store loaded that way needs no union default graph: leave ``union_parameter`` unset. It is
+kept for a store loaded otherwise, whose default graph is empty: the parameter that asks for a
+union default graph per query (Oxigraph server: ``union-default-graph``); that union then holds
+the provenance graphs and the validation report too.
 """
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,8 +41,11 @@ import pyoxigraph as ox
 from citykg import __version__
 from citykg.namespaces import is_iri
 from citykg.serve.protocol import query_form
+from citykg.serve.store import DATASET_GRAPH, DUMP, NQUADS, VOID, is_line_graph
 
 USER_AGENT = f"citykg/{__version__}"
+NT = ox.RdfFormat.N_TRIPLES
+LINE_BATCH = 1_000_000  # source-line quads per request (about 150 MB of N-Quads)
 
 
 class RemoteStoreError(OSError):
@@ -110,37 +129,113 @@ class RemoteStore:
         return bool(self.query(f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", [], None))
 
 
-def publish(release: Path, graph_store_url: str, timeout_s: float = 300.0) -> int:
-    """Put every named graph of a release into a store with the Graph Store Protocol.
+@dataclass(frozen=True)
+class Published:
+    """What :func:`publish` sent: the number of named graphs put one by one (the data graphs, the
+    report, the VoID's), and the quads of the source-line graphs and the requests they took."""
 
-    Each graph is replaced whole (``PUT``); returns the number of graphs sent.
+    graphs: int
+    line_quads: int
+    line_requests: int
+
+
+def publish(
+    release: Path, graph_store_url: str, timeout_s: float = 300.0, replace: bool = False
+) -> Published:
+    """Put a release into a store with the Graph Store Protocol (see the module's docstring).
+
+    The default graph and each data graph are replaced whole (``PUT``); the source-line graphs
+    are added (``POST``), in requests of at most LINE_BATCH quads; with ``replace`` the first of
+    those is a ``PUT`` replacing the store's whole dataset, so it is sent first.
     """
+    nquads, dump = release / NQUADS, release / DUMP
+    if not dump.is_file():
+        raise RemoteStoreError(f"{dump} is missing: the release has no default graph to put")
+    batches = _line_batches(nquads)
+    first = next(batches, b"" if replace else None)
+    line_quads, line_requests = 0, 0
+    if first is not None:
+        method = "PUT" if replace else "POST"
+        _send(graph_store_url, first, "application/n-quads", method, "the dataset", timeout_s)
+        line_quads, line_requests = first.count(b"\n"), 1
+    void = release / VOID
+    void_triples = (
+        ox.serialize(ox.parse(path=str(void), format=ox.RdfFormat.TURTLE), format=NT)
+        if void.exists()
+        else b""
+    )
+    _send(
+        _with(graph_store_url, "default"),
+        _default_graph(dump, void_triples),
+        "application/n-triples",
+        "PUT",
+        "the default graph",
+        timeout_s,
+    )
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
-    for quad in ox.parse(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS):
-        graphs[quad.graph_name.value].append(quad.triple)
-    void = release / "void.ttl"
-    if void.exists():
-        graphs["https://w3id.org/citykg/graph/dataset"] = list(
-            ox.parse(path=str(void), format=ox.RdfFormat.TURTLE)
-        )
+    for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        name = quad.graph_name.value
+        if not is_line_graph(name):
+            graphs[name].append(quad.triple)
+    if void_triples:
+        graphs[DATASET_GRAPH.value] = list(ox.parse(void_triples, format=NT))
     for name, triples in sorted(graphs.items()):
-        url = (
-            graph_store_url
-            + ("&" if "?" in graph_store_url else "?")
-            + urllib.parse.urlencode({"graph": name})
+        url = _with(graph_store_url, urllib.parse.urlencode({"graph": name}))
+        body = ox.serialize(triples, format=NT)
+        _send(url, body, "application/n-triples", "PUT", f"graph {name}", timeout_s)
+    for batch in batches:
+        _send(graph_store_url, batch, "application/n-quads", "POST", "the dataset", timeout_s)
+        line_quads, line_requests = line_quads + batch.count(b"\n"), line_requests + 1
+    return Published(len(graphs), line_quads, line_requests)
+
+
+def _line_batches(nquads: Path) -> Iterator[bytes]:
+    """The quads of the source-line graphs as N-Quads (one quad a line), LINE_BATCH at most each
+    time: the file is read again for them, so that they are never all in memory."""
+    quads = (
+        q
+        for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        if is_line_graph(q.graph_name.value)
+    )
+    while batch := list(itertools.islice(quads, LINE_BATCH)):
+        yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+
+
+def _default_graph(dump: Path, void: bytes) -> Iterator[bytes]:
+    """The default graph as N-Triples, streamed (a chunked request body): the dump, decompressed
+    a block at a time, then the VoID."""
+    with gzip.open(dump, "rb") as triples:
+        while block := triples.read(1 << 20):
+            yield block
+    yield b"\n" + void
+
+
+def _with(url: str, query: str) -> str:
+    return url + ("&" if "?" in url else "?") + query
+
+
+def _send(
+    url: str,
+    body: bytes | Iterator[bytes],
+    content_type: str,
+    method: str,
+    what: str,
+    timeout_s: float,
+) -> None:
+    status, answer = _request(url, body, "*/*", timeout_s, content_type, method)
+    if status >= 300:
+        raise RemoteStoreError(
+            f"{method} of {what} answered HTTP {status}: {answer.decode(errors='replace')[:300]}"
         )
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        status, answer = _request(url, body, "*/*", timeout_s, "application/n-triples", "PUT")
-        if status >= 300:
-            raise RemoteStoreError(
-                f"PUT of graph {name} answered HTTP {status}: "
-                f"{answer.decode(errors='replace')[:300]}"
-            )
-    return len(graphs)
 
 
 def _request(
-    url: str, data: bytes, accept: str, timeout_s: float, content_type: str, method: str
+    url: str,
+    data: bytes | Iterator[bytes],
+    accept: str,
+    timeout_s: float,
+    content_type: str,
+    method: str,
 ) -> tuple[int, bytes]:
     request = urllib.request.Request(
         url,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from citykg.namespaces import is_iri
+from citykg.namespaces import ONTOLOGY_IRI, is_iri
+from citykg.serve.describe import ontology_versions
 from citykg.serve.documents import OFFERS, DocumentJob, alternates
 from citykg.serve.executor import Answer, ExecutorError, run_here
 from citykg.serve.formats import Format
@@ -39,6 +40,27 @@ def resource(_rest: str = "", ext: str | None = None) -> Response:
     if not is_iri(iri):
         raise HttpError(404, f"nothing is published at {shorten(iri)}")
     return respond_document(iri, path, fmt)
+
+
+@bp.route("/ontology/<_version>", methods=["GET"])
+def ontology_version(_version: str) -> Response:
+    """A version IRI of the ontology (``owl:versionIRI``, ``/ontology/0.1.0``, also with an
+    extension): the ontology's document while that version is the release's; else 404 naming
+    the version that is."""
+    path, fmt = split_extension(request.path)
+    iri = current_app.config["base_iri"] + path.lstrip("/")
+    try:
+        if not is_iri(iri):
+            raise HttpError(404, "")
+        return respond_document(iri, path, fmt)
+    except HttpError as exc:
+        if exc.status != 404:
+            raise
+        versions = ontology_versions(current_app.config["store"])
+        version = shorten(path.rpartition("/")[2])
+        current = f"the current one is {versions[0]}, also at " if versions else "see "
+        message = f"no version {version} of the ontology is published here; {current}{ONTOLOGY_IRI}"
+        raise HttpError(404, message) from None
 
 
 @bp.route("/.well-known/void", methods=["GET"])

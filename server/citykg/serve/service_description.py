@@ -1,13 +1,18 @@
 """The SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/).
 
 Answered at the endpoint URL for a GET without a query: endpoint, language, result formats,
-features, and the default dataset (the union of the named graphs, each listed with its size, up
-to MAX_LISTED_GRAPHS: the shared graphs first, then the profile graphs by name). The sizes come
-from the release (``graphs.json``, counted by the build: counting them in the store took over ten
-minutes at 100 000 cities on disk).
+features, and the default dataset: its default graph (the RDF merge of the data graphs and the
+VoID, with its size) and its named graphs, each listed with its size, up to MAX_LISTED_GRAPHS:
+the shared graphs first, then the profile graphs by name. The provenance graphs of the source
+lines are named graphs too, but not listed (a comment says where they are). The sizes come from
+the release (``graphs.json``, counted by the build: counting them in the store took over ten
+minutes at 100 000 cities on disk; the default graph's from the VoID).
 """
 
 from __future__ import annotations
+
+import functools
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
@@ -24,12 +29,14 @@ from citykg.serve.formats import (
 )
 from citykg.serve.http import HttpError, choose, represent
 from citykg.serve.queryview import examples
-from citykg.serve.store import GRAPHS, release_json
+from citykg.serve.store import GRAPHS, REPORT_GRAPH, is_line_graph, release_json
+from citykg.serve.store import VOID as VOID_FILE
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+VOID_TRIPLES = ox.NamedNode(VOID + "triples")
 PROFILE_GRAPHS = str(GRAPHS_BASE) + "profile/"
 MAX_LISTED_GRAPHS = 1000
 ALLOWED_SERVICE = f"{CITYKG}allowedService"
@@ -41,11 +48,33 @@ PREFIXES = {
 }
 
 
+DEFAULT_GRAPH_NOTE = (
+    "The default graph is the RDF merge of the data graphs (every named graph but the provenance "
+    "graphs and the validation report: the profile graphs, the shared graphs and the dataset "
+    "description), each triple once; the dump citykg.nt.gz holds it, void.ttl aside. Outside "
+    "it, reached only with GRAPH: "
+    "the provenance graphs of the source lines, one per line or span of lines of a profile, named "
+    "{profile graph}/line/{N} or /line/{A}-{B}, each holding the triples read from those lines "
+    "and its own description (a citykg:SourceLines with citykg:firstLine, citykg:lastLine and "
+    "prov:wasDerivedFrom the source file); and the SHACL validation report, the graph <"
+    + REPORT_GRAPH
+    + ">. Where a value came from: PREFIX citykg: <"
+    + str(CITYKG)
+    + "> PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?graph ?first ?last ?source WHERE "
+    "{ GRAPH ?graph { <S> <P> <O> . ?graph citykg:firstLine ?first ; citykg:lastLine ?last ; "
+    "prov:wasDerivedFrom ?source } }"
+)
+
+
 def description(
-    endpoint: str, graphs: list[tuple[str, int]], services: tuple[str, ...]
+    endpoint: str,
+    graphs: list[tuple[str, int]],
+    services: tuple[str, ...],
+    default_size: int | None = None,
 ) -> list[ox.Triple]:
     """The service description of ``endpoint`` serving ``graphs`` (name, triple count; at most
-    MAX_LISTED_GRAPHS listed) and calling only ``services`` with SERVICE."""
+    MAX_LISTED_GRAPHS listed, source-line graphs never) and a default graph of ``default_size``
+    triples (None: not known), calling only ``services`` with SERVICE."""
     service = ox.NamedNode(f"{endpoint}#service")
     dataset = ox.NamedNode(f"{endpoint}#dataset")
     default = ox.NamedNode(f"{endpoint}#default-graph")
@@ -57,7 +86,6 @@ def description(
         ox.Triple(service, RDF_TYPE, sd("Service")),
         ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
         ox.Triple(
             service,
@@ -71,12 +99,13 @@ def description(
         ),
         ox.Triple(dataset, sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, sd("Graph")),
-        ox.Triple(
-            default,
-            ox.NamedNode(VOID + "triples"),
-            ox.Literal(str(sum(n for _, n in graphs)), datatype=_INTEGER),
-        ),
+        ox.Triple(default, RDFS_COMMENT, ox.Literal(DEFAULT_GRAPH_NOTE, language="en")),
     ]
+    if default_size is not None:
+        out.append(
+            ox.Triple(default, VOID_TRIPLES, ox.Literal(str(default_size), datatype=_INTEGER))
+        )
+    graphs = [g for g in graphs if not is_line_graph(g[0])]
     for allowed in services:
         out.append(ox.Triple(service, ox.NamedNode(ALLOWED_SERVICE), ox.NamedNode(allowed)))
     for fmt in FORMATS:
@@ -88,8 +117,9 @@ def description(
     if len(listed) > MAX_LISTED_GRAPHS:
         listed = listed[:MAX_LISTED_GRAPHS]
         note = (
-            f"{len(listed)} of the {len(graphs)} named graphs are listed here; "
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } at the endpoint lists them all"
+            f"{len(listed)} of the {len(graphs)} named graphs are listed here (never the "
+            "source-line graphs); SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } at the "
+            "endpoint lists them all"
         )
         out.append(ox.Triple(dataset, RDFS_COMMENT, ox.Literal(note, language="en")))
     for index, (name, count) in enumerate(listed):
@@ -101,9 +131,7 @@ def description(
             ox.Triple(node, sd("name"), ox.NamedNode(name)),
             ox.Triple(node, sd("graph"), graph),
             ox.Triple(graph, RDF_TYPE, sd("Graph")),
-            ox.Triple(
-                graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(count), datatype=_INTEGER)
-            ),
+            ox.Triple(graph, VOID_TRIPLES, ox.Literal(str(count), datatype=_INTEGER)),
         ]
     return out
 
@@ -120,8 +148,25 @@ def respond(endpoint: str, format_name: str | None) -> Response:
         )
         return represent(body.encode(), HTML)
     services = current_app.config["CITYKG_SERVICE_ALLOWLIST"]
-    body = serialize_graph(description(endpoint, _graph_sizes(), services), fmt, PREFIXES)
+    release = current_app.config["release"].path
+    triples = description(endpoint, _graph_sizes(), services, default_graph_size(release))
+    body = serialize_graph(triples, fmt, PREFIXES)
     return represent(body, fmt)
+
+
+@functools.lru_cache(maxsize=8)
+def default_graph_size(release: Path) -> int | None:
+    """The triples in the default graph of ``release``: those of the dump (the VoID's
+    ``void:triples`` of the dataset) and those of the VoID itself (disjoint from the data: they
+    describe the dataset, its dumps and linksets, which no data graph does; tested). None for a
+    release without a VoID. Read once per release and process."""
+    path = release / VOID_FILE
+    if not path.exists():
+        return None
+    void = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    dataset = ox.NamedNode(DATASET_IRI)
+    data = [t.object.value for t in void if t.subject == dataset and t.predicate == VOID_TRIPLES]
+    return int(data[0]) + len(set(void)) if data else None
 
 
 def _graph_sizes() -> list[tuple[str, int]] | list[list]:
@@ -138,7 +183,7 @@ def _graph_sizes() -> list[tuple[str, int]] | list[list]:
         rows = store.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
             default_graphs=[],
-            named_graphs=store.named_graphs(),
+            named_graphs=[g for g in store.named_graphs() if not is_line_graph(g)],
         )
         cache[release] = [(row["g"].value, int(row["n"].value)) for row in rows]
     return cache[release]

@@ -1,13 +1,22 @@
 """The query engine behind one small interface; views never know which engine they talk to.
 
 :class:`EmbeddedStore` is the default: an on-disk Oxigraph store (pyoxigraph) made once per release
-from its N-Quads and opened read-only, so a restart opens it in about a second, several processes
-can share it, and nothing a request sends can change the data.
+and opened read-only, so a restart opens it in about a second, several processes can share it,
+and nothing a request sends can change the data.
+
+What a store holds (:func:`load_release`): every named graph of ``citykg.nq`` (the data graphs,
+the provenance graphs of the source lines, the validation report), the VoID as the graph
+``graph/dataset``, and a real default graph holding only the data: the triples of the dump
+``citykg.nt.gz`` (the RDF merge of the data graphs) and of the VoID. A query without a protocol
+dataset reads that default graph; ``GRAPH ?g`` reaches every named graph.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
+import gzip
 import json
 import logging
 import shutil
@@ -23,17 +32,31 @@ import pyoxigraph as ox
 from citykg.namespaces import GRAPH
 
 NQUADS = "citykg.nq"
+DUMP = "citykg.nt.gz"  # the default graph: the RDF merge of the data graphs, as N-Triples
 VOID = "void.ttl"
 FINDINGS = "findings.json"
 CITIES = "cities.json"  # the home page's city list, sorted by name at build time
 GRAPHS = "graphs.json"  # every named graph with its triple count, counted by the build
 DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
+PROFILE_GRAPHS = str(GRAPH) + "profile/"
+REPORT_GRAPH = str(GRAPH["validation-report"])
+# What an on-disk store directory holds, written into its COMPLETE marker once loaded. A store
+# whose marker says anything else (format 1, an empty marker: every graph only named, read as a
+# union default graph) is loaded again.
+STORE_FORMAT = b"citykg store 2: named graphs citykg.nq, default graph citykg.nt.gz + void.ttl\n"
+COMPLETE = ".complete"
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 LOG = logging.getLogger("citykg.store")
 
 
 class ReleaseMissing(FileNotFoundError):
     """There is no release to serve."""
+
+
+def is_line_graph(name: str) -> bool:
+    """Whether ``name`` is a provenance graph of source lines (``{profile graph}/line/{N}`` or
+    ``/line/{A}-{B}``): outside the default graph, and not listed in ``graphs.json``."""
+    return name.startswith(PROFILE_GRAPHS) and "/line/" in name
 
 
 @dataclass(frozen=True)
@@ -77,7 +100,10 @@ class Store(Protocol):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> QueryResult:
-        """Run a query. Without a protocol dataset the default graph is the union of all graphs.
+        """Run a query. Without a protocol dataset (both None) the default graph is the store's
+        default graph (the data) and ``GRAPH`` reaches every named graph; with one, the default
+        graph is the merge of ``default_graphs`` and the named graphs are ``named_graphs``, each
+        empty when not given (SPARQL 1.1 Protocol §2.1.4).
 
         Raises SyntaxError for a query that does not parse.
         """
@@ -90,7 +116,7 @@ class Store(Protocol):
         obj: ox.NamedNode | ox.Literal | None = None,
         graph: str | None = None,
     ) -> Iterator[ox.Triple]:
-        """Triples matching a pattern, over all graphs (or in ``graph`` only)."""
+        """Triples matching a pattern in the default graph, each once (or in ``graph`` only)."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -125,7 +151,7 @@ class EmbeddedStore:
     def for_release(cls, release: ReleaseInfo, store_dir: Path) -> EmbeddedStore:
         """Open the store of ``release``, loading it first if this release has none yet."""
         path = store_dir / release.id
-        if not (path / ".complete").exists():
+        if not _loaded(path):
             _load(release, store_dir, path)
         return cls(ox.Store.read_only(str(path)), path)
 
@@ -137,10 +163,11 @@ class EmbeddedStore:
     ) -> QueryResult:
         """See :meth:`Store.query`."""
         if default_graphs is None and named_graphs is None:
-            return self._store.query(sparql, use_default_graph_as_union=True)
+            return self._store.query(sparql)
+        # An empty list is an empty default graph (only None would mean the store's own).
         return self._store.query(
             sparql,
-            default_graph=[ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph(),
+            default_graph=[ox.NamedNode(g) for g in default_graphs or []],
             named_graphs=[ox.NamedNode(g) for g in named_graphs or []],
         )
 
@@ -154,16 +181,9 @@ class EmbeddedStore:
         """See :meth:`Store.triples`."""
         s = ox.NamedNode(subject) if subject else None
         p = ox.NamedNode(predicate) if predicate else None
-        if graph:
-            for q in self._store.quads_for_pattern(s, p, obj, ox.NamedNode(graph)):
-                yield q.triple
-            return
-        seen = set()
-        for q in self._store.quads_for_pattern(s, p, obj, None):
-            t = q.triple
-            if t not in seen:
-                seen.add(t)
-                yield t
+        g = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        for q in self._store.quads_for_pattern(s, p, obj, g):
+            yield q.triple
 
     def named_graphs(self) -> list[str]:
         """See :meth:`Store.named_graphs`."""
@@ -179,20 +199,24 @@ class EmbeddedStore:
 
 
 def load_release(store: ox.Store, release: Path) -> None:
-    """Bulk-load a release's quads, and its VoID as the dataset graph, into ``store``."""
+    """Bulk-load a release into ``store``: its named graphs (``citykg.nq``), its default graph
+    (the dump ``citykg.nt.gz``, streamed through gzip) and its VoID, both as the dataset graph and
+    into the default graph."""
+    dump = release / DUMP
+    if not dump.is_file():
+        raise ReleaseMissing(f"{release} has no {DUMP} (its default graph): build it again")
     store.bulk_load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
+    with gzip.open(dump, "rb") as triples:
+        store.bulk_load(triples, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     if (release / VOID).exists():
-        store.bulk_load(
-            path=str(release / VOID), format=ox.RdfFormat.TURTLE, to_graph=DATASET_GRAPH
-        )
+        for graph in (DATASET_GRAPH, ox.DefaultGraph()):
+            store.bulk_load(path=str(release / VOID), format=ox.RdfFormat.TURTLE, to_graph=graph)
 
 
 def load_in_memory(release: Path, lock: Path) -> EmbeddedStore | None:
     """The release loaded into an in-memory store (about 7 times faster to read than the disk
     store), or None if that failed. Processes take turns (a file lock on ``lock``), so loading
     never takes both cores from the requests being answered meanwhile."""
-    import fcntl
-
     try:
         with open(lock, "a") as turn:
             fcntl.flock(turn, fcntl.LOCK_EX)
@@ -204,21 +228,33 @@ def load_in_memory(release: Path, lock: Path) -> EmbeddedStore | None:
     return EmbeddedStore(memory)
 
 
+def _loaded(path: Path) -> bool:
+    """Whether ``path`` holds a store of this format, completely loaded."""
+    with contextlib.suppress(OSError):
+        return (path / COMPLETE).read_bytes() == STORE_FORMAT
+    return False
+
+
 def _load(release: ReleaseInfo, store_dir: Path, path: Path) -> None:
-    """Bulk-load a release into a fresh directory, then move it into place atomically."""
+    """Bulk-load a release into a fresh directory, then move it into place atomically, in place
+    of a store of another format there (moved aside, then deleted). Processes take turns (a file
+    lock beside the store): the one that comes second finds the store loaded."""
     store_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".loading-", dir=store_dir))
-    try:
-        store = ox.Store(str(staging / "db"))
-        load_release(store, release.path)
-        store.optimize()
-        store.flush()
-        del store
-        (staging / "db" / ".complete").touch()
+    with open(f"{path}.load-lock", "a") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        if _loaded(path):
+            return
+        staging = Path(tempfile.mkdtemp(prefix=".loading-", dir=store_dir))
         try:
+            store = ox.Store(str(staging / "db"))
+            load_release(store, release.path)
+            store.optimize()
+            store.flush()
+            del store
+            (staging / "db" / COMPLETE).write_bytes(STORE_FORMAT)
+            if path.exists():
+                LOG.warning("replacing the store at %s, loaded by an older citykg", path)
+                path.rename(staging / "stale")
             (staging / "db").rename(path)
-        except OSError:
-            if not (path / ".complete").exists():
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
