@@ -8,20 +8,23 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from citykg.build.assemble import assemble
 from citykg.build.importer import Outcome, Source, import_profile
 from citykg.build.links import parse_links
+from citykg.build.release import write_release
 from citykg.build.synthetic import write_project
 from citykg.build.vocabulary import Vocabulary
 from citykg.namespaces import CITYKG, ID, SCHEMA
 from citykg.project import Project
 
-from conftest import LEIPZIG, ROOT
+from conftest import LEIPZIG, ROOT, app_for, make_project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "profiles"
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -287,3 +290,71 @@ def test_every_line_of_synthetic_profiles_is_accounted_for(tmp_path):
         assert result.ok, [f.format() for f in result.findings]
         assert result.unaccounted() == [], path.name
         assert [n for n, fate in result.fates.items() if fate.conflicting] == [], path.name
+
+
+class _Sections(HTMLParser):
+    """The text of each top-level ``<section class=…>`` of a page, by class."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: dict[str, str] = {}
+        self._open: list[str] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "section":
+            self._open.append(dict(attrs).get("class", "").split()[0])
+            self.sections.setdefault(self._open[-1], "")
+        elif self._open:
+            self.sections[self._open[-1]] += " "
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.sections[self._open[-1]] += data
+
+
+@pytest.fixture(scope="module")
+def variant_pages(tmp_path_factory):
+    """The city pages of a release built from Leipzig and the variant profiles."""
+    root = tmp_path_factory.mktemp("variants")
+    profiles = {p.name: p.read_text(encoding="utf-8") for p in FIXTURES.glob("*-20[12][08].txt")}
+    project = make_project(root, {LEIPZIG.name: LEIPZIG.read_text(encoding="utf-8"), **profiles})
+    assembly = assemble(project)
+    assert not assembly.errors, [f.format() for f in assembly.errors]
+    release = write_release(assembly, project.build_dir).path
+    pages = {}
+    with app_for(release, root / "stores") as app:
+        client = app.test_client()
+        for city in ("eastbrook-usa", "westerhaven-deu", "riverton-prt", "leipzig-deu"):
+            page = client.get(f"/id/city/{city}", headers={"Accept": "text/html"})
+            assert page.status_code == 200, city
+            parser = _Sections()
+            parser.feed(page.get_data(as_text=True))
+            pages[city] = {k: " ".join(v.split()) for k, v in parser.sections.items()}
+    return pages
+
+
+def test_city_pages_show_what_the_variants_say(variant_pages):
+    east, west, river = (
+        variant_pages[c] for c in ("eastbrook-usa", "westerhaven-deu", "riverton-prt")
+    )
+    assert (
+        "Neighbourhood Tool Library Open Budget Explorer Summer Youth Coders" in east["spotlight"]
+    )
+    assert "Note:" not in east["spotlight"]
+    assert east["placement"].endswith("In addition, the budget office leads the data work.")
+    unlisted = "Leadership from City Manager (as printed; not an option of the survey's list)"
+    assert unlisted in west["answers"]
+    assert "does not have a dedicated team" in west["placement"]
+    assert west["roles"].startswith("Innovation skills and roles Westerhaven does not have")
+    assert "Riverton’s innovation lab sits" in river["placement"]
+    assert (
+        "about 24% of cities" in west["statistics"] and "(both survey waves)" in west["statistics"]
+    )
+    leipzig = variant_pages["leipzig-deu"]
+    assert "sprinkled throughout the municipal administration" in leipzig["placement"]
+    assert "more than 50% of cities" in leipzig["statistics"]
