@@ -60,6 +60,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         document_cache=AnswerCache(settings["CITYKG_DOCUMENT_CACHE"]),
         release=release,
         store=store,
+        fragment_store=store,
         executor=executor,
         documents=documents,
         graphs=GraphNames(store),

@@ -8,6 +8,11 @@ query citykg without SPARQL.
 Terms in the parameters use the ``hydra:ExplicitRepresentation``: an IRI as is, a literal as
 ``"text"``, ``"text"@lang`` or ``"text"^^datatype``. Data triples are in the default graph; the
 controls are in the graph ``<fragment URL#metadata>``, as the reference server writes them.
+
+Pages are cut from the on-disk store (or the remote store), never from a process's in-memory
+copy: its order is the same in every process and replica serving the release, and does not change
+when a process switches to its in-memory copy, so a client paging through a fragment sees every
+triple once.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ def fragment() -> Response:
     pattern = {key: _term(request.args.get(key), key) for key in ("subject", "predicate", "object")}
     page = _page(request.args.get("page"))
     fmt = choose(OFFERS)
-    store = current_app.config["store"]
+    store = current_app.config["fragment_store"]
     s, p, o = pattern["subject"], pattern["predicate"], pattern["object"]
     matches = store.triples(s.value if s else None, p.value if p else None, o)
     triples, total = [], 0
