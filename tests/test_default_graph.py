@@ -16,13 +16,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
+from citykg.namespaces import is_line_graph
 from citykg.serve.queryview import examples
 from citykg.serve.store import (
     COMPLETE,
     STORE_FORMAT,
     EmbeddedStore,
     ReleaseInfo,
-    is_line_graph,
     load_in_memory,
 )
 

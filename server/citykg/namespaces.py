@@ -51,6 +51,22 @@ PREFIXES: dict[str, str] = {
 }
 
 
+PROFILE_GRAPHS = f"{GRAPH}profile/"
+_LINES = "/line/"
+
+
+def span_graph_name(graph: str, first: int, last: int) -> str:
+    """The provenance graph of the facts a profile graph read from lines ``first``-``last``:
+    ``{graph}/line/{first}`` or ``{graph}/line/{first}-{last}``."""
+    return f"{graph}{_LINES}{first}" if first == last else f"{graph}{_LINES}{first}-{last}"
+
+
+def is_line_graph(name: str) -> bool:
+    """Whether ``name`` is a provenance graph of source lines (see :func:`span_graph_name`):
+    outside the served default graph, and not listed in ``graphs.json``."""
+    return name.startswith(PROFILE_GRAPHS) and _LINES in name
+
+
 def concept_scheme(scheme: str) -> str:
     """IRI of the concept scheme with slug ``scheme``."""
     return f"{ID}concept/{scheme}"

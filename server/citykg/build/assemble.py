@@ -51,14 +51,13 @@ from citykg.build.importer import (
     ProfileImport,
     Source,
     import_profile,
-    span_graph_name,
 )
 from citykg.build.links import Links, parse_links
 from citykg.build.rdf_input import InputError, read_rdf, to_oxigraph
 from citykg.build.validation import SourceLines, result_findings, validate_graph
 from citykg.build.vocabulary import Vocabulary
 from citykg.findings import Finding, Severity
-from citykg.namespaces import CITYKG, GRAPH
+from citykg.namespaces import CITYKG, GRAPH, span_graph_name
 from citykg.project import Project
 
 ONTOLOGY_GRAPH = GRAPH.ontology
@@ -386,7 +385,7 @@ def _provenance_quads(result: ProfileImport) -> list[ox.Quad]:
     source = ox.NamedNode(str(result.source.iri))
     quads = []
     for (first, last), triples in sorted(result.spans.items()):
-        name = ox.NamedNode(str(span_graph_name(result.graph_iri, first, last)))
+        name = ox.NamedNode(span_graph_name(str(result.graph_iri), first, last))
         quads += (
             ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in triples
         )

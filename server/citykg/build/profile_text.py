@@ -43,21 +43,36 @@ HEADINGS: dict[str, re.Pattern[str]] = {
     ]
 }
 
+# Section key -> the concept scheme (answer list) its lines are options of.
+SECTION_SCHEMES = {
+    "benefits": "benefit",
+    "success-factors": "success-factor",
+    "policy-areas": "policy-area",
+    "terms": "innovation-term",
+    "funding-sources": "funding-source",
+    "sufficient-data": "policy-area",
+    "insufficient-data": "policy-area",
+    "roles": "innovation-role",
+    "activities": "innovation-activity",
+    "funded-activities": "funded-activity",
+}
+# Sections that hold only survey sentences, no list.
+SENTENCE_SECTIONS = ("vision", "funding", "measurement")
+
 # Chart captions printed under a list; they end the list and carry no fact. The roles chart is
 # followed by the placement answer, which has no heading of its own.
 CAPTIONS = re.compile(r"^(Policy areas|Innovation roles) by number of cities$", re.IGNORECASE)
 _ROLES_CAPTION = re.compile(r"^Innovation roles by number of cities$", re.IGNORECASE)
 # Sections whose lines are free text: never cut into survey sentences.
 PROSE_SECTIONS = {"spotlight", "roles-prose"}
-# A prose line under a counted roles list: more than six words ending a sentence. It is the
-# placement answer, which follows the roles list when the page prints no chart caption.
-_PROSE = re.compile(r"^(?:\S+\s+){6,}\S+[.!?]$")
+# A prose line under a counted roles list: a sentence, or more than six words (a role is a short
+# label). It is the placement answer, which follows the roles list when the page prints no chart
+# caption.
+_PROSE = re.compile(r"^(?:(?:\S+\s+){6,}\S+|.*[.!?])$")
 
 # The 2018-wave snapshot note, wherever it stands: its own line or glued to the spotlight text.
-WAVE_NOTE = re.compile(
-    r"Note:\s*The City Innovation Snapshot\b(?:.*?\bproduced in (?P<year>\d{4}))?.*$",
-    re.IGNORECASE,
-)
+# The note is one sentence: it ends at its full stop, and what follows on the line is read on.
+WAVE_NOTE = re.compile(r"Note:\s*The City Innovation Snapshot\b.*?(?:\.(?=\s|$)|$)", re.IGNORECASE)
 
 # A survey-wide figure opening a sentence: "Along with 50% of cities surveyed, ...".
 _FIGURE = (
@@ -120,12 +135,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A recognised survey sentence, with the survey-wide figure that opened it, if any."""
+    """A recognised survey sentence (``text``: the sentence alone, figure included), with the
+    survey-wide figure that opened it, if any."""
 
     key: str
     line: Line
     match: re.Match[str]
     figure: re.Match[str] | None
+    text: str
 
 
 @dataclass
@@ -142,6 +159,7 @@ class ProfileText:
     layout: list[tuple[Line, str]] = field(default_factory=list)
     repeated: list[Section] = field(default_factory=list)
     wave_note: Sentence | None = None
+    more_notes: list[Line] = field(default_factory=list)
     last_line: int = 0
 
 
@@ -172,12 +190,17 @@ def split_profile(lines: list[Line], file: str) -> tuple[ProfileText, list[Findi
         if note is None:
             splitter.line(line)
             continue
-        before = line.text[: note.start()].strip()
+        before, after = line.text[: note.start()].strip(), line.text[note.end() :].strip()
         if before:
             splitter.line(Line(line.number, before))
         noted = Line(line.number, note.group(0))
-        splitter.profile.wave_note = Sentence("wave-2018-note", noted, note, None)
+        if splitter.profile.wave_note is None:
+            splitter.profile.wave_note = Sentence("wave-2018-note", noted, note, None, noted.text)
+        else:
+            splitter.profile.more_notes.append(noted)
         splitter.current = None
+        if after:
+            splitter.line(Line(line.number, after))
     return splitter.profile, splitter.findings
 
 
@@ -220,6 +243,9 @@ class _Splitter:
                 )
             return
         current = self.current
+        if current is not None and current in profile.repeated:
+            current.lines.append(line)
+            return
         prose = current is not None and current.key in PROSE_SECTIONS
         sentences = [] if prose else _sentences(line)
         if sentences:
@@ -256,8 +282,15 @@ def _read_metadata(
         key = key.strip().lower()
         if not sep or key not in METADATA_KEYS:
             known = ", ".join(sorted(METADATA_KEYS))
-            msg = f"metadata line not understood (known keys: {known}); ignored"
+            msg = f"metadata line not understood (known keys: {known}); not recorded"
             findings.append(Finding(file, line.number, Severity.WARNING, "metadata", msg))
+            continue
+        if key in profile.metadata:
+            first = profile.metadata[key]
+            same = first.text == value.strip()
+            severity = Severity.ERROR if key == "survey-wave" and not same else Severity.WARNING
+            msg = f"metadata {key!r} repeats line {first.number}; this line is not recorded"
+            findings.append(Finding(file, line.number, severity, "metadata", msg))
             continue
         profile.metadata[key] = Line(line.number, value.strip())
     return []
@@ -284,8 +317,8 @@ def _sentences(line: Line) -> list[Sentence]:
         for key, pattern in SENTENCES.items():
             match = pattern.match(text)
             if match:
-                found.append(Sentence(key, line, match, figure))
+                found.append(Sentence(key, line, match, figure, part))
                 break
         else:
-            found.append(Sentence("unknown", line, re.match(r".*", part), figure))
+            found.append(Sentence("unknown", line, re.match(r".*", part), figure, part))
     return found if any(s.key != "unknown" for s in found) else []

@@ -15,8 +15,15 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg.namespaces import DATASET_IRI, GRAPH, ONTOLOGY_IRI, REPORT_GRAPH, REPORT_IRI
-from citykg.serve.store import Store, is_line_graph
+from citykg.namespaces import (
+    DATASET_IRI,
+    GRAPH,
+    ONTOLOGY_IRI,
+    REPORT_GRAPH,
+    REPORT_IRI,
+    is_line_graph,
+)
+from citykg.serve.store import Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 LABELS = (

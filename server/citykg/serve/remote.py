@@ -39,9 +39,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg import __version__
-from citykg.namespaces import is_iri
+from citykg.namespaces import is_iri, is_line_graph
 from citykg.serve.protocol import query_form
-from citykg.serve.store import DATASET_GRAPH, DUMP, NQUADS, VOID, is_line_graph
+from citykg.serve.store import DATASET_GRAPH, DUMP, NQUADS, VOID
 
 USER_AGENT = f"citykg/{__version__}"
 NT = ox.RdfFormat.N_TRIPLES

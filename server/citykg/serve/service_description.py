@@ -17,8 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
 
-from citykg.namespaces import CITYKG, DATASET_IRI
-from citykg.namespaces import GRAPH as GRAPHS_BASE
+from citykg.namespaces import CITYKG, DATASET_IRI, PROFILE_GRAPHS, REPORT_GRAPH, is_line_graph
 from citykg.serve.formats import (
     FORMATS,
     GRAPH,
@@ -29,7 +28,7 @@ from citykg.serve.formats import (
 )
 from citykg.serve.http import HttpError, choose, represent
 from citykg.serve.queryview import examples
-from citykg.serve.store import GRAPHS, REPORT_GRAPH, is_line_graph, release_json
+from citykg.serve.store import GRAPHS, release_json
 from citykg.serve.store import VOID as VOID_FILE
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -37,7 +36,6 @@ VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 VOID_TRIPLES = ox.NamedNode(VOID + "triples")
-PROFILE_GRAPHS = str(GRAPHS_BASE) + "profile/"
 MAX_LISTED_GRAPHS = 1000
 ALLOWED_SERVICE = f"{CITYKG}allowedService"
 PREFIXES = {
@@ -57,7 +55,7 @@ DEFAULT_GRAPH_NOTE = (
     "{profile graph}/line/{N} or /line/{A}-{B}, each holding the triples read from those lines "
     "and its own description (a citykg:SourceLines with citykg:firstLine, citykg:lastLine and "
     "prov:wasDerivedFrom the source file); and the SHACL validation report, the graph <"
-    + REPORT_GRAPH
+    + str(REPORT_GRAPH)
     + ">. Where a value came from: PREFIX citykg: <"
     + str(CITYKG)
     + "> PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?graph ?first ?last ?source WHERE "

@@ -38,8 +38,6 @@ FINDINGS = "findings.json"
 CITIES = "cities.json"  # the home page's city list, sorted by name at build time
 GRAPHS = "graphs.json"  # every named graph with its triple count, counted by the build
 DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
-PROFILE_GRAPHS = str(GRAPH) + "profile/"
-REPORT_GRAPH = str(GRAPH["validation-report"])
 # What an on-disk store directory holds, written into its COMPLETE marker once loaded. A store
 # whose marker says anything else (format 1, an empty marker: every graph only named, read as a
 # union default graph) is loaded again.
@@ -51,12 +49,6 @@ LOG = logging.getLogger("citykg.store")
 
 class ReleaseMissing(FileNotFoundError):
     """There is no release to serve."""
-
-
-def is_line_graph(name: str) -> bool:
-    """Whether ``name`` is a provenance graph of source lines (``{profile graph}/line/{N}`` or
-    ``/line/{A}-{B}``): outside the default graph, and not listed in ``graphs.json``."""
-    return name.startswith(PROFILE_GRAPHS) and "/line/" in name
 
 
 @dataclass(frozen=True)

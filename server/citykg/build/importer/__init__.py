@@ -3,9 +3,10 @@ A pure function.
 
 The profile graph holds only data. Every fact is also remembered with the span of source lines
 it was read from (``ProfileImport.spans``); the release writes each span as a provenance graph
-of its own (see :func:`span_graph_name`), outside the served default graph. Survey-wide figures
-quoted by the profile go to the statistics graph as RDF Data Cube observations; cities,
-countries, people and posts go to the entities graph, described once for all profiles.
+of its own (:func:`citykg.namespaces.span_graph_name`), outside the served default graph.
+Survey-wide figures quoted by the profile go to the statistics graph as RDF Data Cube
+observations; cities, countries, people and posts go to the entities graph, described once for
+all profiles.
 
 Modules, by section family: ``header`` (city, posts, population), ``wave``, ``answers`` (answer
 lists, roles, placement, partnerships), ``spotlight``, ``activities`` (ranked and funded
@@ -27,9 +28,15 @@ from citykg.build.importer.context import Context, Source, slug
 from citykg.build.importer.provenance import SOFTWARE, provenance
 from citykg.build.importer.spotlight import spotlight
 from citykg.build.importer.wave import decide_wave
-from citykg.build.importer.writer import LineFate, Outcome, Record, Triple, span_graph_name
+from citykg.build.importer.writer import LineFate, Outcome, Record, Triple
 from citykg.build.links import Links
-from citykg.build.profile_text import Line, decode_lines, split_profile
+from citykg.build.profile_text import (
+    SECTION_SCHEMES,
+    SENTENCE_SECTIONS,
+    Line,
+    decode_lines,
+    split_profile,
+)
 from citykg.build.vocabulary import Vocabulary
 from citykg.findings import Finding, Severity
 from citykg.namespaces import CITYKG, GRAPH, ID
@@ -44,7 +51,6 @@ __all__ = [
     "ProfileImport",
     "Source",
     "import_profile",
-    "span_graph_name",
 ]
 
 STATISTICS_GRAPH = GRAPH.statistics
@@ -119,6 +125,7 @@ def import_profile(
         record.note(synthetic, Severity.ERROR, "synthetic", msg)
     else:
         _run(ctx, result, generated_at, sha256)
+    _account_the_rest(ctx, lines, [*split_findings, *record.findings])
     result.findings.extend(split_findings)
     result.findings.extend(record.findings)
     result.graph, result.spans, result.fates = record.graph, record.spans, record.fates
@@ -147,6 +154,26 @@ def _account_split(ctx: Context, findings: list[Finding]) -> None:
                 Severity.WARNING,
                 "duplicate-section",
                 f"lines under the repeated heading at line {section.heading.number}; not recorded",
+            )
+
+
+def _account_the_rest(ctx: Context, lines: list[Line], findings: list[Finding]) -> None:
+    """Lines nothing became of: after an error, the error is why; otherwise a finding each (so
+    no line is ever lost in silence, even one the importer's rules miss)."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    for line in lines:
+        fate = ctx.record.fate(line)
+        if fate.outcomes:
+            continue
+        if errors:
+            fate.outcomes.add(Outcome.FINDING)
+            fate.findings.append(errors[0])
+        else:
+            ctx.record.skip(
+                line,
+                Severity.WARNING,
+                "not-understood",
+                f"line not understood: {line.text[:80]!r}; not recorded",
             )
 
 
@@ -180,9 +207,9 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
     provenance(ctx, graph_iri, wave, generated_at, sha256)
     header.posts(ctx, city, city_slug)
     header.population(ctx)
-    for key, (scheme, prop) in answers.LIST_SECTIONS.items():
+    for key, prop in answers.LIST_SECTIONS.items():
         if key in ctx.profile.sections:
-            answers.options(ctx, ctx.profile.sections[key], scheme, prop)
+            answers.options(ctx, ctx.profile.sections[key], SECTION_SCHEMES[key], prop)
     spotlight(ctx)
     answers.roles(ctx)
     answers.placement_prose(ctx)
@@ -197,5 +224,17 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
             Severity.WARNING,
             "not-understood",
             f"line not understood outside any section: {line.text[:80]!r}; not recorded",
+        )
+    for key in SENTENCE_SECTIONS:
+        for line in ctx.profile.sections[key].lines if key in ctx.profile.sections else []:
+            record.skip(
+                line,
+                Severity.WARNING,
+                "not-understood",
+                f"not a sentence citykg reads: {line.text[:80]!r}; not recorded",
+            )
+    for line in ctx.profile.more_notes:
+        record.skip(
+            line, Severity.WARNING, "wave", "a second snapshot note on the page; not recorded"
         )
     completeness.missing_sections(ctx)

@@ -1,5 +1,6 @@
 """The ranked innovation activities, the funded activities (and the flattened chart after
-them, which is not recorded: DOMAIN §0) and the data-availability counts."""
+them: each count can belong to the label before or after it, so it is not recorded) and the
+data-availability counts."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from citykg.build.importer.answers import answer, options
+from citykg.build.importer.answers import answer, options, unknown_option
 from citykg.build.importer.context import Context
 from citykg.build.profile_text import Line, Section
 from citykg.findings import Severity
@@ -66,15 +67,7 @@ def activities(ctx: Context) -> None:
             record.fact(node, CITYKG.activity, concept, line)
         else:
             record.text(node, CITYKG.activityText, line.text, line)
-            hint = scheme.suggest(line.text)
-            record.note(
-                line,
-                Severity.WARNING,
-                "unknown-option",
-                f"{line.text[:80]!r} is not an option of scheme {scheme.iri}"
-                + (f" (did you mean {hint!r}?)" if hint else "")
-                + "; kept as text (citykg:activityText)",
-            )
+            unknown_option(ctx, scheme, line.text, line, "citykg:activityText")
         rank = None
     if rank is not None:
         _rank_without_activity(ctx, *rank)

@@ -18,15 +18,15 @@ from citykg.build.vocabulary import Scheme, normalise
 from citykg.findings import Severity
 from citykg.namespaces import CITYKG
 
-# Section key -> (concept scheme, property) for the plain list sections.
+# Section key -> property, for the plain list sections (their schemes: SECTION_SCHEMES).
 LIST_SECTIONS = {
-    "benefits": ("benefit", CITYKG.innovationHelpsTo),
-    "success-factors": ("success-factor", CITYKG.criticalSuccessFactor),
-    "policy-areas": ("policy-area", CITYKG.focusPolicyArea),
-    "terms": ("innovation-term", CITYKG.associatedTerm),
-    "funding-sources": ("funding-source", CITYKG.fundingSource),
-    "sufficient-data": ("policy-area", CITYKG.sufficientDataFor),
-    "insufficient-data": ("policy-area", CITYKG.insufficientDataFor),
+    "benefits": CITYKG.innovationHelpsTo,
+    "success-factors": CITYKG.criticalSuccessFactor,
+    "policy-areas": CITYKG.focusPolicyArea,
+    "terms": CITYKG.associatedTerm,
+    "funding-sources": CITYKG.fundingSource,
+    "sufficient-data": CITYKG.sufficientDataFor,
+    "insufficient-data": CITYKG.insufficientDataFor,
 }
 _NO_TEAM = re.compile(r"\bdoes not have a dedicated (?:innovation )?team\b", re.IGNORECASE)
 
@@ -42,23 +42,28 @@ def answer(
     if concept is not None:
         ctx.record.fact(ctx.profile_iri, prop, concept, line)
         return concept
-    node = URIRef(f"{ctx.profile_iri}/unlisted/{line.number}")
+    node, n = URIRef(f"{ctx.profile_iri}/unlisted/{line.number}"), 1
     while (node, RDF.type, CITYKG.UnlistedAnswer) in ctx.record.graph:
-        node = URIRef(f"{node}x")
+        n += 1
+        node = URIRef(f"{ctx.profile_iri}/unlisted/{line.number}-{n}")
     ctx.record.structure(node, RDF.type, CITYKG.UnlistedAnswer)
     ctx.record.fact(ctx.profile_iri, CITYKG.unlistedAnswer, node, line)
     ctx.record.fact(node, CITYKG.answerTo, prop, line)
     ctx.record.text(node, CITYKG.answerText, text, line)
+    unknown_option(ctx, scheme, text, line, "citykg:UnlistedAnswer")
+    return None
+
+
+def unknown_option(ctx: Context, scheme: Scheme, text: str, line: Line, kept_as: str) -> None:
+    """The warning for an answer that names no option of ``scheme``, kept as ``kept_as``."""
     hint = scheme.suggest(text)
     hint = f" (did you mean {hint!r}?)" if hint else ""
     ctx.record.note(
         line,
         Severity.WARNING,
         "unknown-option",
-        f"{text[:80]!r} is not an option of scheme {scheme.iri}{hint}; "
-        "kept as text (citykg:UnlistedAnswer)",
+        f"{text[:80]!r} is not an option of scheme {scheme.iri}{hint}; kept as text ({kept_as})",
     )
-    return None
 
 
 def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> None:
@@ -86,7 +91,8 @@ def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> N
 
 
 def _tooltip_title(section: Section, index: int, scheme: Scheme) -> bool:
-    """A repeated label directly followed by its gloss is a tooltip title (DOMAIN.md §0)."""
+    """A repeated label directly followed by its gloss is a tooltip title: real pages print
+    "Municipal budget" twice, as the label and as the title of its gloss."""
     lines = section.lines
     return (
         0 < index < len(lines) - 1
@@ -112,9 +118,7 @@ def roles(ctx: Context) -> None:
         )
     for line in complete_lines(ctx, prose.lines):
         ctx.record.text(ctx.profile_iri, CITYKG.rolesStatement, line.text, line)
-        if _NO_TEAM.search(line.text):
-            concept = ctx.vocabulary.concept("placement", "no-dedicated-team")
-            ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+        _no_team(ctx, line)
 
 
 def placement_prose(ctx: Context) -> None:
@@ -122,17 +126,25 @@ def placement_prose(ctx: Context) -> None:
     section = ctx.profile.sections.get("placement")
     for line in complete_lines(ctx, section.lines) if section else []:
         ctx.record.text(ctx.profile_iri, CITYKG.placementStatement, line.text, line)
-        if _NO_TEAM.search(line.text):
-            concept = ctx.vocabulary.concept("placement", "no-dedicated-team")
-            ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+        _no_team(ctx, line)
 
 
-def placement_sentence(ctx: Context, where: str, line: Line) -> None:
-    """The fixed placement sentence: verbatim, and its option if it names one."""
-    ctx.record.text(ctx.profile_iri, CITYKG.placementStatement, line.text, line)
-    concept = ctx.vocabulary.scheme("placement").match(where)
+def _no_team(ctx: Context, line: Line) -> None:
+    """Prose saying the city has no dedicated team gives that placement option too."""
+    if _NO_TEAM.search(line.text):
+        concept = ctx.vocabulary.concept("placement", "no-dedicated-team")
+        ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+
+
+def placement_sentence(ctx: Context, where: str, text: str, line: Line) -> None:
+    """The fixed placement sentence (``text``): verbatim, and its option if it names one."""
+    ctx.record.text(ctx.profile_iri, CITYKG.placementStatement, text, line)
+    scheme = ctx.vocabulary.scheme("placement")
+    concept = scheme.match(where)
     if concept is not None:
         ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
+    elif scheme.suggest(where):
+        unknown_option(ctx, scheme, where, line, "citykg:placementStatement")
 
 
 def partnerships(ctx: Context, partners: str, line: Line) -> None:

@@ -1,5 +1,5 @@
-"""Where a page stops: a line cut in the middle (DOMAIN: "a page can stop anywhere, mid-heading
-or mid-word"), and the sections a complete page has that this one lacks.
+"""Where a page stops: a line cut in the middle (real pages can stop anywhere, mid-heading or
+mid-word), and the sections a complete page has that this one lacks.
 
 What stands before the cut is still the city's answer; the cut fragment is not an answer.
 """
@@ -9,24 +9,11 @@ from __future__ import annotations
 import re
 
 from citykg.build.importer.context import Context
-from citykg.build.profile_text import HEADINGS, Line
+from citykg.build.profile_text import HEADINGS, SECTION_SCHEMES, SENTENCE_SECTIONS, Line
 from citykg.build.vocabulary import normalise
 from citykg.findings import Severity
 from citykg.namespaces import CITYKG
 
-# Section key -> the scheme its lines are options of.
-OPTION_SECTIONS = {
-    "benefits": "benefit",
-    "success-factors": "success-factor",
-    "policy-areas": "policy-area",
-    "terms": "innovation-term",
-    "funding-sources": "funding-source",
-    "sufficient-data": "policy-area",
-    "insufficient-data": "policy-area",
-    "roles": "innovation-role",
-    "activities": "innovation-activity",
-    "funded-activities": "funded-activity",
-}
 PROSE = ("spotlight", "roles-prose", "placement")
 # Sections a complete profile has, and the sentences that stand for a section.
 EXPECTED = [
@@ -43,16 +30,22 @@ def find_cut(ctx: Context) -> None:
     """Set ``ctx.cut`` when the page's last line stops in the middle; a cut line of an answer
     list leaves the list with a finding."""
     profile, last = ctx.profile, ctx.profile.last_line
+    if profile.wave_note is not None and profile.wave_note.line.number == last:
+        return  # the page ends in the note (whole or cut): no answer is cut
     for key, section in profile.sections.items():
         if not section.lines or section.lines[-1].number != last:
             continue
         line = section.lines[-1]
-        if key in OPTION_SECTIONS and not _complete_option(ctx, key, line):
+        if key in SECTION_SCHEMES and not _complete_option(ctx, key, line):
             ctx.cut = line
             section.lines.pop()
             _skip_fragment(ctx, line)
         elif key in PROSE and not _ENDED.search(line.text):
             ctx.cut = line
+        elif key in SENTENCE_SECTIONS and not _ENDED.search(line.text):
+            ctx.cut = line
+            section.lines.pop()
+            _skip_fragment(ctx, line)
         return
     stray = profile.stray[-1] if profile.stray else None
     if stray is not None and stray.number == last and not _ENDED.search(stray.text):
@@ -74,7 +67,7 @@ def _complete_option(ctx: Context, key: str, line: Line) -> bool:
     """Whether the last line of an answer list stands whole: an option, a gloss, a number, or
     an unknown answer. It is cut when it begins an option's label without ending it, or names
     the city (as a heading does; an option never does)."""
-    scheme = ctx.vocabulary.scheme(OPTION_SECTIONS[key])
+    scheme = ctx.vocabulary.scheme(SECTION_SCHEMES[key])
     text = normalise(line.text)
     if scheme.match(line.text) is not None or _NUMBERS.match(line.text):
         return True

@@ -27,7 +27,7 @@ class Source:
     @classmethod
     def from_path(cls, path: str, base: str = DEFAULT_BASE) -> Source:
         """A source named by its path relative to the project (``data/profiles/x.txt``)."""
-        relative = quote(path.removeprefix("data/"), safe="/-._~")
+        relative = quote(path.removeprefix("data/").lstrip("/"), safe="/-._~")
         return cls(path, URIRef(f"{base}source/{relative}"))
 
 

@@ -1,7 +1,8 @@
 """The survey's fixed sentences: the city's answer, and the survey-wide figure that opened it.
 
 A figure ("Along with 50% of cities surveyed") goes to the statistics graph as an RDF Data Cube
-observation, never onto the city (DESIGN: survey-wide figures are the survey's, not the city's).
+observation, never onto the city: survey-wide figures are the survey's, not the city's. A figure
+introduced by "Unlike" counts the cities that gave the opposite answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from citykg.namespaces import CITYKG, ID
 
 STATISTICS = URIRef(f"{ID}statistics")
 # Approach concept slug -> the indicator its survey-wide figure measures.
+# "Unlike N% of cities, X does not …": the N% gave the opposite answer.
+OPPOSITES = {
+    "explicit-strategy": "no-explicit-strategy",
+    "no-explicit-strategy": "explicit-strategy",
+    "dedicated-funding": "no-dedicated-funding",
+    "no-dedicated-funding": "dedicated-funding",
+    "funds-staff-training": "no-staff-training-funding",
+    "no-staff-training-funding": "funds-staff-training",
+}
 APPROACH_INDICATORS = {
     "holistic-and-specific": "holistic-and-specific-approach",
     "holistic": "holistic-approach",
@@ -47,13 +57,13 @@ def sentence(ctx: Context, found: Sentence) -> None:
             record.fact(p, CITYKG.fundedActivity, training, line)
         indicator = "no-staff-training-funding" if negative else "funds-staff-training"
     elif found.key == "approach":
-        indicator = approach(ctx, match.group("how"), line)
+        indicator = approach(ctx, match.group("how"), found.text, line)
     elif found.key in ("placement", "no-team"):
-        placement_sentence(ctx, match.group("where"), line)
+        placement_sentence(ctx, match.group("where"), found.text, line)
     elif found.key == "partnerships":
         partnerships(ctx, match.group("with"), line)
     elif found.key == "data-partnerships":
-        record.text(p, CITYKG.dataPartnershipsStatement, line.text, line)
+        record.text(p, CITYKG.dataPartnershipsStatement, found.text, line)
         for partner in split_list(match.group("with")):
             record.text(p, CITYKG.dataPartner, re.sub(r"^the ", "", partner), line)
     elif found.key == "option-footnote":
@@ -61,12 +71,14 @@ def sentence(ctx: Context, found: Sentence) -> None:
     else:
         _unknown(ctx, found)
     if found.figure is not None:
+        if indicator is not None and found.figure.group("relation").lower() == "unlike":
+            indicator = OPPOSITES.get(indicator)
         if indicator is None:
             record.note(
                 line,
                 Severity.WARNING,
                 "figure-unused",
-                "survey-wide figure in a sentence citykg does not model; not recorded",
+                "survey-wide figure that no indicator citykg models counts; not recorded",
             )
         else:
             statistic(ctx, indicator, found.figure, line)
@@ -83,17 +95,16 @@ def _unknown(ctx: Context, found: Sentence) -> None:
     ctx.record.note(found.line, Severity.WARNING, "not-understood", message)
 
 
-def approach(ctx: Context, how: str, line: Line) -> str | None:
+def approach(ctx: Context, how: str, text: str, line: Line) -> str | None:
     """Holistic, specific policy areas, or both; the indicator of its survey-wide figure."""
-    text = how.lower()
-    holistic, specific = "holistic" in text, "specific" in text
+    holistic, specific = "holistic" in how.lower(), "specific" in how.lower()
     slug = {
         (True, True): "holistic-and-specific",
         (True, False): "holistic",
         (False, True): "specific-policy-areas",
     }.get((holistic, specific))
     if slug is None:
-        ctx.record.text(ctx.profile_iri, CITYKG.approachStatement, line.text, line)
+        ctx.record.text(ctx.profile_iri, CITYKG.approachStatement, text, line)
         ctx.record.note(
             line,
             Severity.WARNING,

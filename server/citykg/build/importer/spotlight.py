@@ -35,11 +35,16 @@ def spotlight(ctx: Context) -> None:
 
 
 def _is_list(lines: list[Line]) -> bool:
-    """An intro line ending in a colon, followed by short lines: initiative names."""
+    """An intro line ending in a colon that names no initiative itself, followed by short lines
+    that are no sentences: initiative names."""
     return (
         len(lines) > 1
         and lines[0].text.endswith(":")
-        and all(len(x.text.split()) <= _MAX_NAME_WORDS for x in lines[1:])
+        and not _QUOTED.search(lines[0].text)
+        and all(
+            len(x.text.split()) <= _MAX_NAME_WORDS and not x.text.endswith((".", "!", "?"))
+            for x in lines[1:]
+        )
     )
 
 
@@ -48,7 +53,7 @@ def _paragraph(ctx: Context, lines: list[Line]) -> None:
     node = URIRef(f"{ctx.profile_iri}/spotlight")
     first, last = lines[0], lines[-1]
     record.structure(node, RDF.type, CITYKG.SpotlightInitiative)
-    record.fact(ctx.profile_iri, CITYKG.spotlight, node, first)
+    record.fact(ctx.profile_iri, CITYKG.spotlight, node, first, last)
     text = " ".join(line.text for line in lines)
     record.text(node, SCHEMA.description, text, *lines, lang="en")
     name = _QUOTED.search(text)

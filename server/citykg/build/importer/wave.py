@@ -1,4 +1,4 @@
-"""Which survey wave a profile answers (DOMAIN: only 2018-wave pages carry the snapshot note).
+"""Which survey wave a profile answers (only 2018-wave pages carry the snapshot note).
 
 Decided, in this order, by the ``# survey-wave:`` metadata line, by the 2018 snapshot note, or
 by inference: 2020 when the page goes on past the place where the note would stand (right after

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from citykg.build.profile_text import Line
@@ -116,8 +116,3 @@ class Record:
         fate = self.fate(line)
         fate.outcomes.add(Outcome.LAYOUT)
         fate.layout = what
-
-
-def span_graph_name(graph: URIRef | str, first: int, last: int) -> URIRef:
-    """The name of the provenance graph of the facts read from lines ``first``-``last``."""
-    return URIRef(f"{graph}/line/{first}" if first == last else f"{graph}/line/{first}-{last}")
