@@ -412,3 +412,18 @@ def test_odd_lines_each_end_where_they_should(run):
     assert not values(result, p, CITYKG.placement)
     [misspelt] = found["unknown-option"]
     assert misspelt.line == 37 and "did you mean 'sprinkled throughout" in misspelt.message
+
+
+def test_placement_prose_naming_sectors_and_advisors(run):
+    result = run(FIXTURES / "placement-sectors-2018.txt")
+    p = URIRef(f"{ID}profile/northbay-grc/2018")
+    assert result.wave == "2018"
+    [placement] = values(result, p, CITYKG.placementStatement)
+    assert placement.startswith("Northbay spreads its innovation capacity across many sectors")
+    assert placement.endswith("hires external advisors to run its innovation programmes.")
+    assert not values(result, p, CITYKG.placement)
+    assert values(result, p, CITYKG.innovationRole) == {
+        f"{CONCEPT}innovation-role/project-manager",
+        f"{CONCEPT}innovation-role/community-engagement-staff",
+    }
+    assert "not-understood" not in codes(result) and "unknown-option" not in codes(result)
