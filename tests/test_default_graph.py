@@ -165,6 +165,15 @@ def test_memory_and_disk_stores_hold_the_same(provenance_release: Path, tmp_path
         assert store.has_graph(LINE)
         void = "ASK { <https://w3id.org/citykg/dataset> a <http://rdfs.org/ns/void#Dataset> }"
         assert bool(store.query(void))
+        # A query that names graphs reaches them, whichever store answers it (the in-memory
+        # copy answers queries that name no graph from a store of the default graph alone).
+        named = 'SELECT ?g WHERE { GRAPH ?g { ?s ?p "Leipzig" } } ORDER BY ?g'
+        assert LINE in [r["g"].value for r in store.query(named)]
+        dataset = f'SELECT ?s FROM <{LINE}> WHERE {{ ?s ?p "Leipzig" }}'
+        assert [r["s"].value for r in store.query(dataset)] == [CITY]
+        # "graph" in a string chooses the full store too: the same answer.
+        text = 'SELECT ?s WHERE { ?s ?p ?o FILTER (?o = "Leipzig" || ?o = "a graph") }'
+        assert [r["s"].value for r in store.query(text)] == [CITY]
 
 
 def test_a_store_of_the_old_format_is_loaded_again(provenance_release: Path, tmp_path):
