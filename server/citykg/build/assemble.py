@@ -14,6 +14,7 @@ release.py's job.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -189,29 +190,16 @@ def assemble(
     global _CONTEXT
     assembly = Assembly(generation_time(project))
     ontology = to_canonical_graph(read_rdf(project.ontology, project.relative(project.ontology)))
-    concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
-    assembly.shapes = read_rdf(project.shapes, project.relative(project.shapes))
     assembly.graphs[ONTOLOGY_GRAPH] = ontology
-    assembly.graphs[CONCEPTS_GRAPH] = concepts
-    links = _read_links(project, assembly)
-    vocabulary = Vocabulary(concepts)
-    _validate_static(assembly, concepts, project.relative(project.concepts))
+    context = _context(project, assembly, allow_synthetic)
+    assembly.graphs[CONCEPTS_GRAPH] = context.concepts
+    _validate_static(assembly, context.concepts, project.relative(project.concepts))
 
     paths = list(project.profiles() if profile_paths is None else profile_paths)
     if write_graphs:
         project.build_dir.mkdir(parents=True, exist_ok=True)
         assembly.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=project.build_dir))
-    _CONTEXT = _Context(
-        project,
-        vocabulary,
-        links,
-        concepts,
-        concept_options(concepts),
-        assembly.shapes,
-        assembly.generated_at,
-        allow_synthetic,
-        assembly.scratch,
-    )
+    _CONTEXT = dataclasses.replace(context, scratch=assembly.scratch)
     try:
         chunks = _run_chunks(paths)
     except BaseException:
@@ -257,17 +245,35 @@ def assemble(
         assembly.ntriples += [chunk.ntriples] if chunk.ntriples else []
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
-        _validate_merged(assembly, statistics + concepts)
+        _validate_merged(assembly, statistics + context.concepts)
     if len(entities):
         assembly.graphs[ENTITIES_GRAPH] = entities
     aggregates = option_counts(counts) + rank_counts(ranks)
     assembly.graphs[AGGREGATES_GRAPH] = aggregates
-    _validate_merged(assembly, aggregates + concepts)
+    _validate_merged(assembly, aggregates + context.concepts)
     _describe_links(link_graph, project)
     assembly.graphs[LINKS_GRAPH] = link_graph
     profiles = ((p.city, p.city_name, p.wave) for p in assembly.profiles)
     assembly.cities = city_index(profiles, entities, link_graph)
     return assembly
+
+
+def _context(project: Project, assembly: Assembly, allow_synthetic: bool) -> _Context:
+    """What importing and validating profiles needs, read from the project (no scratch
+    directory); the shapes and the link file's findings go to ``assembly``."""
+    concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
+    assembly.shapes = read_rdf(project.shapes, project.relative(project.shapes))
+    return _Context(
+        project,
+        Vocabulary(concepts),
+        _read_links(project, assembly),
+        concepts,
+        concept_options(concepts),
+        assembly.shapes,
+        assembly.generated_at,
+        allow_synthetic,
+        None,
+    )
 
 
 def _read_links(project: Project, assembly: Assembly) -> Links:
@@ -364,13 +370,19 @@ def write_lines(
     name: URIRef, triples: list[ox.Triple], nquads: BinaryIO, ntriples: BinaryIO
 ) -> None:
     """A graph as N-Quads lines (in graph ``name``) and as N-Triples lines, unsorted."""
+    write_quads(name, triples, nquads)
+    ox.serialize(triples, output=ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def write_quads(name: URIRef, triples: Iterable[ox.Triple], nquads: BinaryIO) -> None:
+    """A graph as N-Quads lines in graph ``name``, unsorted (a graph outside the default
+    graph: no N-Triples lines)."""
     graph_name = ox.NamedNode(str(name))
     ox.serialize(
         (ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples),
         output=nquads,
         format=ox.RdfFormat.N_QUADS,
     )
-    ox.serialize(triples, output=ntriples, format=ox.RdfFormat.N_TRIPLES)
 
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -402,20 +414,7 @@ def import_file(project: Project, path: Path) -> ProfileImport:
     """One profile imported and validated with the project's vocabulary, links and shapes, its
     SHACL findings added to the fates of their lines (for ``citykg explain``)."""
     assembly = Assembly(generation_time(project))
-    concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
-    shapes = read_rdf(project.shapes, project.relative(project.shapes))
-    links = _read_links(project, assembly)
-    context = _Context(
-        project,
-        Vocabulary(concepts),
-        links,
-        concepts,
-        concept_options(concepts),
-        shapes,
-        assembly.generated_at,
-        True,
-        None,
-    )
+    context = _context(project, assembly, allow_synthetic=True)
     result = _import_file(context, path)
     if result.ok:
         chunk = _Chunk(0)

@@ -27,7 +27,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from citykg.build.assemble import LINKS_GRAPH, SCRATCH_PREFIX, Assembly, write_lines
+from citykg.build.assemble import (
+    LINKS_GRAPH,
+    SCRATCH_PREFIX,
+    Assembly,
+    write_lines,
+    write_quads,
+)
 from citykg.build.rdf_input import to_oxigraph
 from citykg.build.report import REPORT_GRAPH, report_iri, validation_report
 from citykg.findings import findings_json
@@ -183,12 +189,10 @@ def _write_shared(
             write_lines(name, triples, quads_out, triples_out)
             sizes[str(name)] = len(graph)
         for name, graph in quads_only.items():
-            graph_name = ox.NamedNode(str(name))
-            quads = (
-                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph_name)
-                for s, p, o in graph
+            triples = (
+                ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph
             )
-            ox.serialize(quads, output=quads_out, format=ox.RdfFormat.N_QUADS)
+            write_quads(name, triples, quads_out)
             sizes[str(name)] = len(graph)
     return sizes
 
