@@ -1,0 +1,404 @@
+"""Every IRI minted under the base dereferences: HTML for people, four RDF syntaxes for machines,
+200 + Vary: Accept + Content-Location, extension URLs, alternates, validators, gzip, 404/406;
+VoID, DCAT and the dumps point at each other."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import urllib.parse
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
+
+from citykg.build.assemble import assemble
+from citykg.build.release import write_release
+from citykg.serve import pages
+
+from support.app import app_for
+from support.project import leipzig_text, make_project
+
+BASE = "https://w3id.org/citykg/"
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
+EXTENSIONS = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+    "application/n-triples": "nt",
+    "text/html": "html",
+}
+RESOURCES = {
+    "city": "id/city/leipzig-deu",
+    "country": "id/country/deu",
+    "profile": "id/profile/leipzig-deu/2020",
+    "ranked-activity": "id/profile/leipzig-deu/2020/activity/3",
+    "population": "id/profile/leipzig-deu/2020/population",
+    "spotlight": "id/profile/leipzig-deu/2020/spotlight",
+    "post": "id/city/leipzig-deu/post/mayor",
+    "post-holding": "id/profile/leipzig-deu/2020/holding/mayor",
+    "person": "id/person/leipzig-deu-burkhard-jung",
+    "concept": "id/concept/policy-area/health",
+    "scheme": "id/concept/policy-area",
+    "statistic": "id/statistics/dedicated-funding/both-waves",
+    "ontology": "ontology",
+    "ontology-version": "ontology/0.1.0",
+    "shapes": "shapes",
+    "dataset": "dataset",
+    "profile-graph": "graph/profile/leipzig-deu/2020",
+    "source": "source/profiles/leipzig-deu-2020.txt",
+    "software": "id/software/citykg/0.1.0",
+}
+
+
+def parse(response, media_type: str) -> Graph:
+    return Graph().parse(data=response.data, format=RDF_TYPES[media_type])
+
+
+@pytest.mark.parametrize("path", RESOURCES.values(), ids=RESOURCES.keys())
+def test_every_kind_of_iri_dereferences_in_every_format(client, path):
+    iri = URIRef(BASE + path)
+    graphs = []
+    for media_type in RDF_TYPES:
+        response = client.get("/" + path, headers={"Accept": media_type})
+        assert response.status_code == 200, (path, media_type)
+        assert response.mimetype == media_type
+        assert "Accept" in {v.strip() for v in response.headers["Vary"].split(",")}
+        assert response.headers["Content-Location"] == f"/{path}.{EXTENSIONS[media_type]}"
+        graph = parse(response, media_type)
+        about = iri if path not in ("ontology", "shapes") else None
+        if about is not None:
+            assert set(graph.triples((about, None, None))) or set(
+                graph.triples((None, None, about))
+            )
+        graphs.append(graph)
+        direct = client.get(response.headers["Content-Location"])
+        assert direct.status_code == 200 and direct.data == response.data
+        assert "Accept" not in {v.strip() for v in direct.headers.get("Vary", "").split(",")}
+    assert all(isomorphic(graphs[0], g) for g in graphs[1:])
+    html = client.get("/" + path, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert client.get(f"/{path}.html").data == html.data
+
+
+def test_city_document_content(client):
+    graph = parse(client.get("/id/city/leipzig-deu.ttl"), "text/turtle")
+    city = URIRef(BASE + "id/city/leipzig-deu")
+    assert (
+        city,
+        URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+        URIRef("http://www.wikidata.org/entity/Q2079"),
+    ) in graph
+    profile = URIRef(BASE + "id/profile/leipzig-deu/2020")
+    assert (profile, URIRef(BASE + "ontology#city"), city) in graph
+
+
+def test_profile_document_holds_its_parts(client):
+    graph = parse(client.get("/id/profile/leipzig-deu/2020.nt"), "application/n-triples")
+    ranks = {int(o) for o in graph.objects(None, URIRef(BASE + "ontology#rank"))}
+    assert ranks == set(range(1, 8))
+    assert not list(
+        graph.subjects(
+            URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"),
+        )
+    )
+
+
+def test_ontology_document_describes_every_term(client):
+    graph = parse(client.get("/ontology", headers={"Accept": "text/turtle"}), "text/turtle")
+    terms = {s for s in graph.subjects() if str(s).startswith(BASE + "ontology#")}
+    assert URIRef(BASE + "ontology#Mayor") in terms and len(terms) > 40
+    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="RankedActivity"' in html and 'id="sourceLine"' in html
+
+
+def test_the_ontology_version_iri_is_the_ontology_while_current(client):
+    """owl:versionIRI <ontology/0.1.0> dereferences to the ontology, negotiated or by extension;
+    another version is 404 naming the current one."""
+    current = parse(client.get("/ontology", headers={"Accept": "text/turtle"}), "text/turtle")
+    version = current.value(URIRef(BASE + "ontology"), OWL.versionIRI)
+    assert str(version) == BASE + "ontology/0.1.0"
+    for path, accept in (("/ontology/0.1.0", "text/turtle"), ("/ontology/0.1.0.ttl", "*/*")):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 200 and response.mimetype == "text/turtle", path
+        assert isomorphic(parse(response, "text/turtle"), current), path
+    html = client.get("/ontology/0.1.0", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'id="RankedActivity"' in html
+    for path in ("/ontology/0.0.9", "/ontology/0.0.9.ttl", "/ontology/0.1.0.1"):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404, path
+        message = response.get_data(as_text=True)
+        assert "no version 0.0.9" in message or "no version 0.1.0.1" in message, message
+        assert f"the current one is {BASE}ontology/0.1.0" in message
+
+
+@pytest.mark.parametrize("accept", [*RDF_TYPES, "text/html"])
+def test_unknown_iri_is_404_in_every_format(client, accept):
+    for path in (
+        "/id/city/atlantis-xxx",
+        "/id/concept/policy-area/nope",
+        "/graph/nope",
+        "/id/city/leipzig-deu/nope.ttl",
+    ):
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 404, path
+    assert client.get("/id/city/nope", headers={"Accept": "text/html"}).mimetype == "text/html"
+
+
+def test_406_for_an_unknown_type(client):
+    response = client.get("/id/city/leipzig-deu", headers={"Accept": "application/x-unknown"})
+    assert response.status_code == 406
+
+
+def test_alternates_in_link_header_and_html(client):
+    response = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+    links = dict(
+        re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"])
+    )
+    assert set(links.values()) == set(RDF_TYPES)
+    html = response.get_data(as_text=True)
+    for url, media_type in links.items():
+        assert f'<link rel="alternate" type="{media_type}" href="{url}">' in html
+        assert client.get(url).mimetype == media_type
+
+
+def test_validators_and_conditional_get(client):
+    first = client.get("/id/city/leipzig-deu", headers={"Accept": "text/turtle"})
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    other = client.get("/id/city/leipzig-deu", headers={"Accept": "application/ld+json"})
+    assert other.headers["ETag"] != etag
+    again = client.get(
+        "/id/city/leipzig-deu", headers={"Accept": "text/turtle", "If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.data == b""
+    since = client.get(
+        "/id/city/leipzig-deu", headers={"Accept": "text/turtle", "If-Modified-Since": modified}
+    )
+    assert since.status_code == 304
+    miss = client.get(
+        "/id/city/leipzig-deu", headers={"Accept": "text/turtle", "If-None-Match": '"x"'}
+    )
+    assert miss.status_code == 200
+
+
+def test_gzip(client):
+    plain = client.get("/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle"})
+    zipped = client.get(
+        "/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"}
+    )
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    cached = client.get(  # the document cache keeps both codings apart
+        "/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"}
+    )
+    assert cached.data == zipped.data and cached.headers["ETag"] == zipped.headers["ETag"]
+    replain = client.get("/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle"})
+    assert replain.data == plain.data and "Content-Encoding" not in replain.headers
+    head = client.head(
+        "/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"}
+    )
+    assert "Content-Encoding" not in head.headers
+    again = client.get(
+        "/id/profile/leipzig-deu/2020",
+        headers={
+            "Accept": "text/turtle",
+            "Accept-Encoding": "gzip",
+            "If-None-Match": zipped.headers["ETag"],
+        },
+    )
+    assert again.status_code == 304
+
+
+def test_void_dcat_dumps_and_endpoint_point_at_each_other(client):
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    void = parse(response, "text/turtle")
+    rows = list(
+        void.query("""
+        PREFIX void: <http://rdfs.org/ns/void#> PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        PREFIX spdx: <http://spdx.org/rdf/terms#>
+        SELECT ?endpoint ?dump ?sum ?example WHERE {
+          <https://w3id.org/citykg/dataset> void:sparqlEndpoint ?endpoint ; void:dataDump ?dump ;
+             void:exampleResource ?example ;
+             dcat:distribution [ dcat:downloadURL ?dump ; spdx:checksum/spdx:checksumValue ?sum ] .
+        }""")
+    )
+    assert {str(r[0]) for r in rows} == {"http://localhost/sparql"}
+    assert {str(r[3]) for r in rows} == {BASE + "id/city/leipzig-deu"}
+    sums = dict(
+        line.split("  ")[::-1]
+        for line in client.get("/dumps/SHA256SUMS").get_data(as_text=True).splitlines()
+    )
+    assert len(rows) == 3
+    for _, dump, digest, _ in rows:
+        path = str(dump).removeprefix("http://localhost")
+        assert path.startswith("/dumps/")
+        body = client.get(path)
+        assert body.status_code == 200 and body.mimetype == "application/gzip"
+        assert int(body.headers["Content-Length"]) == len(body.data)
+        assert hashlib.sha256(body.data).hexdigest() == str(digest) == sums[path.rsplit("/", 1)[1]]
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    dataset = parse(client.get("/dataset", headers={"Accept": "text/turtle"}), "text/turtle")
+    assert isomorphic(dataset, void)
+
+
+def test_dump_ranges(client):
+    whole = client.get("/dumps/citykg.nt.gz").data
+    part = client.get("/dumps/citykg.nt.gz", headers={"Range": "bytes=10-99"})
+    assert part.status_code == 206 and part.data == whole[10:100]
+    assert part.headers["Content-Range"] == f"bytes 10-99/{len(whole)}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/../../../../etc/passwd",
+        "/dumps/..%2f..%2fetc%2fpasswd",
+        "/dumps/%2e%2e/citykg.nq",
+        "/dumps/findings.json",
+        "/dumps/.%2e/.%2e/etc/passwd",
+        "/dumps/citykg.nq%00.gz",
+        "/id/../../etc/passwd",
+        "/source/..%2f..%2fpyproject.toml",
+    ],
+)
+def test_no_path_traversal(client, path):
+    response = client.get(path)
+    assert response.status_code == 404, path
+    assert b"root:" not in response.data and b"[project]" not in response.data
+
+
+def test_html_escapes_data_and_links_only_http(tmp_path):
+    text = (
+        leipzig_text()
+        .replace(
+            "the pilot project “Leipzig Thinking Ahead”",
+            "the pilot project “<script>alert(1)</script>” <img src=x onerror=alert(2)>",
+        )
+        .replace("Burkhard Jung", "Burkhard <b>Jung</b>")
+    )
+    project = make_project(tmp_path, {"leipzig-deu-2020.txt": text})
+    release = write_release(assemble(project), project.build_dir).path
+    script_link = "SELECT ?x WHERE { BIND(<javascript:alert(1)> AS ?x) }"
+    with app_for(release, tmp_path / "stores") as app:
+        client = app.test_client()
+        page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        query_page = client.get("/query", query_string={"query": script_link})
+    html = page.get_data(as_text=True)
+    assert (
+        "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    )
+    assert (
+        "<img src=x" not in html and "<b>Jung</b>" not in html and "Burkhard &lt;b&gt;Jung" in html
+    )
+    assert "javascript:" not in html
+    assert 'href="javascript:' not in query_page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("size", [512, 0])
+def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
+    """With the document cache, a page seen once is answered without rendering it again;
+    without it, it is rendered every time."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=size, QUEUE_WAIT=0.1) as app:
+        app.config["executor"].close()  # no worker left: pages render here, where they are counted
+        documents, rendered = app.config["documents"], []
+        render = documents.render
+        documents.render = lambda store, job: rendered.append(job.format) or render(store, job)
+        client = app.test_client()
+        first = {}
+        for _ in range(2):
+            for accept in ("text/html", "text/turtle"):
+                page = client.get("/id/city/leipzig-deu", headers={"Accept": accept})
+                assert page.status_code == 200
+                assert page.data == first.setdefault(accept, page.data)
+        assert b"Burkhard Jung" in first["text/html"]
+        assert sorted(rendered) == (["html", "turtle"] if size else ["html"] * 2 + ["turtle"] * 2)
+
+
+def test_documents_and_pages_are_rendered_by_the_query_workers(release, tmp_path):
+    """The web process only passes bytes on: with its own store gone, every document and page
+    still answers with the profile's facts (a worker rendered it)."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0) as app:
+        app.config["store"] = None
+        client = app.test_client()
+        page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and b"Burkhard Jung" in page.data
+        turtle = client.get("/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle"})
+        graph = Graph().parse(data=turtle.data, format="turtle")
+        population = URIRef(f"{BASE}id/profile/leipzig-deu/2020/population")
+        assert int(graph.value(population, URIRef(f"{BASE}ontology#populationCount"))) == 600000
+        dataset = client.get("/dataset.ttl", base_url="http://mirror.example:8080")
+        void = Graph().parse(data=dataset.data, format="turtle")
+        endpoint = void.value(
+            URIRef(f"{BASE}dataset"), URIRef("http://rdfs.org/ns/void#sparqlEndpoint")
+        )
+        assert str(endpoint) == "http://mirror.example:8080/sparql"
+        assert client.get("/id/city/atlantis-xyz").status_code == 404
+
+
+def test_a_page_past_the_time_limit_is_stopped(release, tmp_path):
+    """A page is rendered under the query time limit: past it, its worker is stopped (503) and
+    replaced, and pages answer again with a longer limit."""
+    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0, QUERY_TIMEOUT=0.001) as app:
+        client = app.test_client()
+        slow = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert slow.status_code == 503
+        assert "took longer than 0.001 s and was stopped" in slow.get_data(as_text=True)
+        app.config["CITYKG_QUERY_TIMEOUT"] = 10.0
+        again = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert again.status_code == 200 and b"Burkhard Jung" in again.data
+
+
+def test_scheme_page_counts_the_choices_of_each_property(client, sparql):
+    """The policy-area page: a column per property an option is chosen through, Leipzig's
+    choices counted once each, from the release's option counts."""
+    html = client.get("/id/concept/policy-area", headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
+    columns = re.findall(r'<th><a href="[^"]*">([^<]+)</a></th>', html)
+    rows = {
+        label: dict(zip(columns, map(int, re.findall(r"<td>(\d+)</td>", cells)), strict=True))
+        for label, cells in re.findall(
+            r'<tr><td><a href="/id/concept/[^"]+">([^<]+)</a></td>((?:<td>\d+</td>)*)</tr>', html
+        )
+    }
+    assert len(rows) == 19
+    for prop in ("focusPolicyArea", "sufficientDataFor", "insufficientDataFor"):
+        [label] = sparql.select(f"SELECT ?l WHERE {{ citykg:{prop} rdfs:label ?l }}")
+        chosen = sparql.select(f"""SELECT ?l WHERE {{ ?p citykg:{prop} ?c .
+                                   ?c skos:prefLabel ?l }}""")
+        assert chosen
+        assert {area for area, counts in rows.items() if counts[label["l"]]} == {
+            r["l"] for r in chosen
+        }
+        assert {counts[label["l"]] for counts in rows.values()} <= {0, 1}
+
+
+def test_concept_page_lists_the_profiles_that_chose_it(client, sparql):
+    """A ranked activity's page lists Leipzig under "activity" (said of the ranked activity,
+    not the profile), and its link to all of them runs a query that finds Leipzig's profile."""
+    [row] = sparql.select("""SELECT ?c WHERE { profile:leipzig-deu\\/2020 citykg:rankedActivity
+                               [ citykg:rank 1 ; citykg:activity ?c ] }""")
+    path = str(row["c"]).removeprefix(BASE.rstrip("/"))
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    section = html[html.index("<h2>activity: 1 profile</h2>") :].split("</section>")[0]
+    assert '<a href="/id/city/leipzig-deu">Leipzig</a> (2020)' in section
+    ranks = html[html.index("<h2>Ranks given</h2>") :].split("</section>")[0]
+    assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td></tr>", ranks) == [("1", "1")]
+    store = client.application.config["store"]
+    groups = pages.concept(store, str(row["c"]))["groups"]
+    [link] = [g["all"] for g in groups if g["property"] == "activity"]
+    query = urllib.parse.unquote(link.removeprefix("/query?query="))
+    answer = client.get("/sparql", query_string={"query": query, "format": "json"}).get_json()
+    profiles = {b["profile"]["value"] for b in answer["results"]["bindings"]}
+    assert profiles == {f"{BASE}id/profile/leipzig-deu/2020"}

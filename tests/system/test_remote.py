@@ -1,0 +1,199 @@
+"""citykg in front of a remote SPARQL 1.1 store: a real Oxigraph server process, the release
+published into it with the Graph Store Protocol, then the same checks as the embedded default.
+The store is asked for no union default graph: publish gives it a real default graph, the data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from citykg.cli import main
+
+from support.processes import citykg_serve, free_port, running
+from support.project import ROOT
+
+CHECKERS = ROOT.parent / "shared" / "conformance"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    """A read-write Oxigraph server on 127.0.0.1; its base URL."""
+    port = free_port()
+    exe = str(Path(sys.executable).parent / "oxigraph")
+    location = tmp_path_factory.mktemp("oxigraph") / "db"
+    base = f"http://127.0.0.1:{port}"
+    with running(
+        [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        f"{base}/query?query=ASK%7B%7D",
+    ):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def fronted(release, oxigraph):
+    """citykg serve with the release published into, and queried from, the Oxigraph server."""
+    build_dir = release.parent.parent
+    assert (
+        main(
+            [
+                "publish",
+                "--project",
+                str(ROOT),
+                "--build-dir",
+                str(build_dir),
+                "--graph-store",
+                f"{oxigraph}/store",
+            ]
+        )
+        == 0
+    )
+    base, server = citykg_serve(release, {"CITYKG_STORE_URL": f"{oxigraph}/query"})
+    with server:
+        yield base
+
+
+def _count(oxigraph: str, query: str) -> int:
+    response = requests.get(
+        f"{oxigraph}/query",
+        timeout=10,
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_publish_puts_every_graph(fronted, oxigraph, release):
+    """Every graph of the release (the source-line graphs too) with all its quads, plus its VoID
+    as the dataset graph; and the default graph: the dump and the VoID."""
+    quads = list(ox.parse(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS))
+    void = list(ox.parse(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE))
+    with gzip.open(release / "citykg.nt.gz") as dump:
+        data = list(ox.parse(dump, format=ox.RdfFormat.N_TRIPLES))
+    graphs = {q.graph_name for q in quads}
+    named = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(oxigraph, named) == len(graphs) + 1
+    in_graphs = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(oxigraph, in_graphs) == len(quads) + len(void)
+    assert _count(oxigraph, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == len(data) + len(void)
+
+
+def test_publish_replace_leaves_only_the_release(fronted, oxigraph, release, capsys):
+    """Source-line graphs are added with a POST; --replace first replaces the whole dataset, so
+    a graph the release does not have (left by an earlier one) is gone."""
+    stale = "https://w3id.org/citykg/graph/profile/leipzig-deu/2020/line/99999"
+    response = requests.post(
+        f"{oxigraph}/store",
+        data=f"<urn:x:s> <urn:x:p> <urn:x:o> <{stale}> .\n".encode(),
+        headers={"Content-Type": "application/n-quads"},
+        timeout=10,
+    )
+    assert response.ok
+    ask = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{stale}> {{ ?s ?p ?o }} }}"
+    assert _count(oxigraph, ask) == 1
+    publish = ["publish", "--project", str(ROOT), "--build-dir", str(release.parent.parent)]
+    assert main([*publish, "--graph-store", f"{oxigraph}/store"]) == 0
+    assert _count(oxigraph, ask) == 1  # added to, not replaced
+    assert main([*publish, "--graph-store", f"{oxigraph}/store", "--replace"]) == 0
+    assert _count(oxigraph, ask) == 0
+    assert "published the default graph" in capsys.readouterr().out
+
+
+def test_default_graph_is_the_data_as_embedded(fronted, served):
+    """Without a union parameter the remote store answers as the embedded one: the default
+    graph holds the data once, GRAPH reaches every graph, named-graph-uri alone leaves the
+    default graph empty."""
+    city = "https://w3id.org/citykg/id/city/leipzig-deu"
+    queries = [
+        ('SELECT ?s ?p WHERE { ?s ?p "Leipzig" }', {}),
+        ('SELECT ?g WHERE { GRAPH ?g { ?s ?p "Leipzig" } } ORDER BY ?g', {}),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}),
+        ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {}),
+        (
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            {"named-graph-uri": "https://w3id.org/citykg/graph/statistics"},
+        ),
+    ]
+    for query, dataset in queries:
+        answers = [
+            requests.get(f"{base}/sparql", params={"query": query, **dataset}, timeout=30).json()
+            for base in (fronted, served)
+        ]
+        assert answers[0] == answers[1], query
+    rows = answers[0]["results"]["bindings"]
+    assert rows == [{"n": {"type": "literal", "datatype": XSD_INTEGER, "value": "0"}}]
+    leipzig = requests.get(f"{fronted}/sparql", params={"query": queries[0][0]}, timeout=30).json()[
+        "results"
+    ]["bindings"]
+    assert [row["s"]["value"] for row in leipzig] == [city]
+    fragment = requests.get(
+        f"{fronted}/fragments",
+        params={"object": '"Leipzig"'},
+        headers={"Accept": "application/n-triples"},
+        timeout=30,
+    )
+    assert fragment.text.count("<https://schema.org/name>") == 1
+
+
+def test_same_answers_as_the_embedded_store(fronted, served):
+    query = """PREFIX citykg: <https://w3id.org/citykg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?rank ?label WHERE { ?p citykg:rankedActivity [ citykg:rank ?rank ;
+          citykg:activity/skos:prefLabel ?label ] } ORDER BY ?rank"""
+    answers = [
+        requests.get(f"{base}/sparql", params={"query": query}, timeout=30).json()
+        for base in (fronted, served)
+    ]
+    assert answers[0] == answers[1] and len(answers[0]["results"]["bindings"]) == 7
+
+
+def test_pages_and_documents_work_on_the_remote_store(fronted):
+    html = requests.get(
+        f"{fronted}/id/city/leipzig-deu", headers={"Accept": "text/html"}, timeout=30
+    ).text
+    assert html.count('<li value="') == 7 and "Burkhard Jung" in html
+    turtle = requests.get(f"{fronted}/id/concept/policy-area/health.ttl", timeout=30)
+    assert turtle.status_code == 200 and "insufficientDataFor" in turtle.text
+
+
+@pytest.mark.skipif(not CHECKERS.is_dir(), reason=f"{CHECKERS} not found")
+def test_conformance_on_the_remote_store(fronted, tmp_path):
+    out = tmp_path / "endpoint.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(CHECKERS / "check_endpoint.py"),
+            "--endpoint",
+            f"{fronted}/sparql",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    report = json.loads(out.read_text())
+    failed = [r for r in report["results"] if r["result"] != "pass"]
+    assert failed == [], failed
+
+
+def test_publish_reports_an_unreachable_store(release, capsys):
+    status = main(
+        [
+            "publish",
+            "--project",
+            str(ROOT),
+            "--build-dir",
+            str(release.parent.parent),
+            "--graph-store",
+            "http://127.0.0.1:9/store",
+        ]
+    )
+    assert status == 1 and "could not reach http://127.0.0.1:9/store" in capsys.readouterr().err
