@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from citykg.build.assemble import assemble
-from citykg.build.release import write_release
-from citykg.project import Project
+from citykg.builder.assemble import assemble
+from citykg.builder.release import write_release
+from citykg.contract.project import Project
 
 from support.processes import Canary, citykg_serve, oxigraph_server
 from support.project import ROOT, Sparql, load_as_served
@@ -36,7 +36,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = Project.at(ROOT, tmp_path_factory.mktemp("build"))
     assembly = assemble(project)
     assert not assembly.errors, [f.format() for f in assembly.errors]
-    return write_release(assembly, project.build_dir).path
+    return write_release(assembly, project.var_dir).path
 
 
 @pytest.fixture(scope="session")

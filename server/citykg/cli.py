@@ -13,20 +13,21 @@ from pathlib import Path
 from rdflib import Graph
 
 from citykg import __version__
-from citykg.build.assemble import assemble
-from citykg.build.linking import (
+from citykg.builder.assemble import assemble
+from citykg.builder.linking import (
     WIKIDATA_SPARQL,
     EndpointError,
     places_in_profiles,
     proposals_csv,
     propose,
 )
-from citykg.build.links import parse_links
-from citykg.build.rdf_input import RDF_SUFFIXES, InputError, read_rdf
-from citykg.build.release import write_release
-from citykg.build.validation import merge_reports, result_findings, validate_graph
-from citykg.findings import Finding, Severity, count_errors
-from citykg.project import Project
+from citykg.builder.links import parse_links
+from citykg.builder.rdf_input import RDF_SUFFIXES, InputError, read_rdf
+from citykg.builder.release import write_release
+from citykg.builder.validation import merge_reports, result_findings, validate_graph
+from citykg.contract import layout
+from citykg.contract.findings import Finding, Severity, count_errors
+from citykg.contract.project import Project
 
 HTTP_BUFFER_BYTES = 128 * 1024  # request line + headers; larger requests are refused by Granian
 
@@ -103,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"SPARQL endpoint to ask (default: {WIKIDATA_SPARQL})",
     )
     link.add_argument(
-        "--out", type=Path, help="review file to write (default: BUILD_DIR/wikidata-proposals.csv)"
+        "--out", type=Path, help="review file to write (default: VAR_DIR/wikidata-proposals.csv)"
     )
     link.set_defaults(run=run_link)
 
@@ -134,12 +135,35 @@ def _project_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project", type=Path, help="project directory (default: $CITYKG_PROJECT or .)"
     )
-    parser.add_argument("--build-dir", type=Path, help="where releases go (default: PROJECT/build)")
+    parser.add_argument(
+        "--var-dir", type=Path, help="where releases and stores go (default: PROJECT/var)"
+    )
+    parser.add_argument(
+        "--build-dir",
+        type=Path,
+        dest="var_dir",
+        action=_DeprecatedAlias,
+        help="deprecated alias of --var-dir (removed in 0.3.0)",
+    )
+
+
+class _DeprecatedAlias(argparse.Action):
+    """An old option name that still works, with a note on stderr naming the new one."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"citykg: {option_string} is deprecated; use --var-dir", file=sys.stderr)
+        setattr(namespace, self.dest, values)
 
 
 def run_build(args: argparse.Namespace) -> int:
     """``citykg build``: write a release unless there are errors; never touch the last good one."""
-    project = Project.at(args.project, args.build_dir)
+    project = Project.at(args.project, args.var_dir)
     previous = project.release.resolve() if project.release.exists() else None
     kept = (
         f"the last good release {previous} is still current"
@@ -162,7 +186,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"citykg: build stopped by {len(assembly.errors)} error(s); {kept}", file=sys.stderr)
         return 1
     try:
-        release = write_release(assembly, project.build_dir)
+        release = write_release(assembly, project.var_dir)
     except OSError as exc:
         return _not_written(exc, kept)
     print(
@@ -189,12 +213,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from citykg.serve import config
     from citykg.serve.store import ReleaseInfo
 
-    project = Project.at(args.project, args.build_dir)
+    project = Project.at(args.project, args.var_dir)
     if not project.release.exists():
         print("citykg: no release yet; building one first", file=sys.stderr)
         status = run_build(
             argparse.Namespace(
-                project=args.project, build_dir=args.build_dir, quiet=True, synthetic=False
+                project=args.project, var_dir=args.var_dir, quiet=True, synthetic=False
             )
         )
         if status:
@@ -202,7 +226,7 @@ def run_serve(args: argparse.Namespace) -> int:
     os.environ.update(
         CITYKG_PROJECT=str(project.root),
         CITYKG_RELEASE=str(project.release),
-        CITYKG_STORE_DIR=str(project.build_dir / "stores"),
+        CITYKG_STORE_DIR=str(project.stores),
     )
     try:
         config.load()
@@ -240,7 +264,7 @@ def run_publish(args: argparse.Namespace) -> int:
     named graphs and the provenance graphs of its source lines (see citykg.serve.remote)."""
     from citykg.serve.remote import RemoteStoreError, publish
 
-    project = Project.at(args.project, args.build_dir)
+    project = Project.at(args.project, args.var_dir)
     if not project.release.exists():
         print("citykg: no release to publish; run `citykg build` first", file=sys.stderr)
         return 1
@@ -259,7 +283,7 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def run_synth(args: argparse.Namespace) -> int:
     """``citykg synth N DIR``: a synthetic project, to build with ``citykg build --synthetic``."""
-    from citykg.build.synthetic import write_project
+    from citykg.builder.synthetic import write_project
 
     if args.count < 1:
         print("citykg: count must be at least 1", file=sys.stderr)
@@ -274,7 +298,7 @@ def run_synth(args: argparse.Namespace) -> int:
 
 def run_link(args: argparse.Namespace) -> int:
     """``citykg link``: write proposals for review; never edit the link file itself."""
-    project = Project.at(args.project, args.build_dir)
+    project = Project.at(args.project, args.var_dir)
     links, _ = parse_links(
         project.links.read_text(encoding="utf-8"), project.relative(project.links)
     )
@@ -284,7 +308,7 @@ def run_link(args: argparse.Namespace) -> int:
     except EndpointError as exc:
         print(f"citykg: {exc}", file=sys.stderr)
         return 1
-    out = args.out or project.build_dir / "wikidata-proposals.csv"
+    out = args.out or project.var_dir / layout.PROPOSALS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(proposals_csv(proposals), encoding="utf-8")
     for p in proposals:
@@ -303,10 +327,10 @@ def run_link(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     """``citykg explain PROFILE``: each source line with the triples it gave, the text it was
     kept as, its layout role or the finding that says why it was not recorded."""
-    from citykg.build.assemble import import_file
-    from citykg.build.importer.explain import explain
+    from citykg.builder.assemble import import_file
+    from citykg.builder.importer.explain import explain
 
-    project = Project.at(args.project, args.build_dir)
+    project = Project.at(args.project, args.var_dir)
     if not args.profile.is_file():
         print(f"citykg: {args.profile}: no such file", file=sys.stderr)
         return 1
@@ -317,7 +341,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """``citykg validate``: report findings; exit 1 when anything is an error."""
-    project = Project.at(args.project, args.build_dir)
+    project = Project.at(args.project, args.var_dir)
     files = list(args.files)
     rdf_files = [f for f in files if f.suffix in RDF_SUFFIXES]
     profiles = [f for f in files if f.suffix not in RDF_SUFFIXES]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from citykg.build.aggregates import AGGREGATES_GRAPH
-from citykg.build.synthetic import write_project
+from citykg.builder.aggregates import AGGREGATES_GRAPH
+from citykg.builder.synthetic import write_project
 from citykg.cli import main
-from citykg.project import Project
+from citykg.contract.project import Project
 
 from support.processes import citykg_cli
 from support.project import PREFIXES, ROOT, leipzig_text, load_as_served, make_project
@@ -39,7 +39,7 @@ def store(tmp_path_factory) -> ox.Store:
     project = write_project(tmp_path_factory.mktemp("synth") / "p", 40, Project.at(ROOT))
     assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
     loaded = ox.Store()
-    nquads = project.build_dir / "current" / "citykg.nq"
+    nquads = project.var_dir / "current" / "citykg.nq"
     loaded.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     return loaded
 
@@ -54,7 +54,7 @@ def test_a_city_in_two_waves_is_described_once(tmp_path):
     )
     status, log = citykg_cli("build", "-q", "--project", str(project.root))
     assert status == 0, log
-    loaded = load_as_served(project.build_dir / "current")
+    loaded = load_as_served(project.var_dir / "current")
     query = """SELECT ?wave ?name ?country ?mayor ?post WHERE {
       ?profile citykg:city ?city ; citykg:surveyWave/skos:notation ?wave ;
                citykg:statesHolding [ citykg:post ?post ; citykg:holder ?person ] .

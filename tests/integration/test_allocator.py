@@ -98,6 +98,6 @@ def test_a_bad_setting_is_refused_with_its_name(release, monkeypatch, capsys):
     with pytest.raises(ValueError, match="CITYKG_ALLOCATOR must be auto, system or the path"):
         config.load({"CITYKG_ALLOCATOR": "/nowhere/libnothing.so"})
     monkeypatch.setenv("CITYKG_ALLOCATOR", "tcmalloc")
-    build_dir = str(release.parent.parent)
-    assert main(["serve", "--project", str(ROOT), "--build-dir", build_dir]) == 2
+    var_dir = str(release.parent.parent)
+    assert main(["serve", "--project", str(ROOT), "--var-dir", var_dir]) == 2
     assert "CITYKG_ALLOCATOR must be auto, system or the path" in capsys.readouterr().err

@@ -10,12 +10,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from citykg.build.assemble import assemble
-from citykg.build.importer import Source, import_profile
-from citykg.build.links import parse_links
-from citykg.build.vocabulary import Vocabulary
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG
+from citykg.builder.assemble import assemble
+from citykg.builder.importer import Source, import_profile
+from citykg.builder.links import parse_links
+from citykg.builder.namespaces import CITYKG
+from citykg.builder.vocabulary import Vocabulary
+from citykg.contract.findings import Severity
 
 from support.project import ROOT, leipzig_text, make_project
 

@@ -9,8 +9,8 @@ import sys
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
+from citykg.builder.namespaces import SH
 from citykg.cli import main
-from citykg.namespaces import SH
 
 from support.processes import free_port
 from support.project import ROOT, leipzig_text, make_project
@@ -57,7 +57,7 @@ def test_broken_ontology_is_named_with_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("citykg: ontology/citykg-concepts.ttl:")
     assert "error [syntax]" in err and "Traceback" not in err
-    assert not (project.build_dir / "current").exists()
+    assert not (project.var_dir / "current").exists()
 
 
 def test_validate_refuses_json_ld_and_rdf_xml(tmp_path, capsys):
@@ -70,8 +70,8 @@ def test_validate_refuses_json_ld_and_rdf_xml(tmp_path, capsys):
 
 def test_serve_refuses_a_bad_setting_with_its_name(release, monkeypatch, capsys):
     monkeypatch.setenv("CITYKG_QUERY_WORKERS", "four")
-    build_dir = str(release.parent.parent)
-    assert main(["serve", "--project", str(ROOT), "--build-dir", build_dir]) == 2
+    var_dir = str(release.parent.parent)
+    assert main(["serve", "--project", str(ROOT), "--var-dir", var_dir]) == 2
     assert "CITYKG_QUERY_WORKERS must be a number, not 'four'" in capsys.readouterr().err
 
 
@@ -79,7 +79,7 @@ def test_serve_that_cannot_start_says_why_in_one_line(release):
     """A remote store nobody answers at: the web process cannot start; no stack trace."""
     env = {**os.environ, "CITYKG_STORE_URL": f"http://127.0.0.1:{free_port()}/sparql"}
     command = [sys.executable, "-m", "citykg", "serve", "--project", str(ROOT)]
-    command += ["--build-dir", str(release.parent.parent), "--port", str(free_port())]
+    command += ["--var-dir", str(release.parent.parent), "--port", str(free_port())]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "citykg: cannot serve: could not reach http://127.0.0.1:" in done.stderr
@@ -118,8 +118,25 @@ def test_explain_a_missing_file(capsys):
 def test_a_malformed_source_date_epoch_stops_the_build(tmp_path, monkeypatch, capsys):
     """Reproducible-builds spec: a malformed SOURCE_DATE_EPOCH is an error, not ignored."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.7e9")
-    assert main(["build", "-q", "--project", str(ROOT), "--build-dir", str(tmp_path)]) == 1
+    assert main(["build", "-q", "--project", str(ROOT), "--var-dir", str(tmp_path)]) == 1
     assert "SOURCE_DATE_EPOCH must be whole seconds since 1970, not '1.7e9'" in (
         capsys.readouterr().err
     )
     assert not (tmp_path / "current").exists()
+
+
+def test_build_dir_is_a_deprecated_alias_of_var_dir(tmp_path, capsys):
+    """``--build-dir`` still chooses where releases go, and says it is deprecated."""
+    project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
+    old = tmp_path / "old-build-dir"
+    assert main(["build", "-q", "--project", str(project.root), "--build-dir", str(old)]) == 0
+    assert "--build-dir is deprecated; use --var-dir" in capsys.readouterr().err
+    assert (old / "current" / "citykg.nq").is_file()
+    assert not project.var_dir.exists()
+
+
+def test_releases_go_to_var_by_default(tmp_path):
+    project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
+    assert main(["build", "-q", "--project", str(project.root)]) == 0
+    assert (project.root / "var" / "current").resolve().parent == project.root / "var" / "releases"
+    assert not (project.root / "build").exists()

@@ -35,10 +35,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from citykg.build.release import DUMPS
-from citykg.build.validation import validate_graph
-from citykg.findings import Severity
-from citykg.namespaces import SH
+from citykg.builder.namespaces import SH
+from citykg.builder.validation import validate_graph
+from citykg.contract.findings import Severity
+from citykg.contract.layout import DUMPS
 
 from support.project import ROOT
 
@@ -466,7 +466,7 @@ def ic(number: int) -> str:
 def cube(release: Path) -> ox.Store:
     """The release's data (its N-Triples dump: every data graph, statistics and aggregates,
     ontology and concepts included), the ontology and the concept schemes, normalised."""
-    [dump] = [d for d in DUMPS if d.syntax == ox.RdfFormat.N_TRIPLES and not d.quads]
+    [dump] = [d for d in DUMPS if d.format.rdf == ox.RdfFormat.N_TRIPLES and not d.quads]
     store = ox.Store()
     with gzip.open(release / dump.name) as data:
         store.load(input=data, format=ox.RdfFormat.N_TRIPLES)
@@ -509,7 +509,7 @@ def test_every_code_list_is_a_scheme_or_collection(cube):
 
 def test_answer_options_are_every_option_of_every_answer_list():
     """The code list of citykg:option holds every concept of every answer list (and nothing
-    else): an option left out would not be counted (see citykg.build.aggregates)."""
+    else): an option left out would not be counted (see citykg.builder.aggregates)."""
     concepts = Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl")
     assert (ANSWER_OPTIONS, RDF.type, SKOS.Collection) in concepts
     members = set(concepts.objects(ANSWER_OPTIONS, SKOS.member))

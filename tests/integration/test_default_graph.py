@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from citykg.namespaces import is_line_graph
+from citykg.contract.iris import is_line_graph
 from citykg.serve.queryview import examples
 from citykg.serve.store import (
     COMPLETE,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.build.rdf_input import MAX_BLANK_NODE_DEPTH, InputError, read_rdf
-from citykg.namespaces import SCHEMA
-from citykg.project import Project
+from citykg.builder.namespaces import SCHEMA
+from citykg.builder.rdf_input import MAX_BLANK_NODE_DEPTH, InputError, read_rdf
+from citykg.contract.project import Project
 
 from support.processes import citykg_cli
 from support.project import leipzig_text, make_project
@@ -109,7 +109,7 @@ def build(project: Project, *extra: str) -> tuple[int, str]:
 
 
 def release_state(project: Project) -> tuple[str, dict[str, bytes]]:
-    current = project.build_dir / "current"
+    current = project.var_dir / "current"
     return os.readlink(current), {p.name: p.read_bytes() for p in current.iterdir()}
 
 
@@ -122,7 +122,7 @@ def assert_refused_and_kept(
     assert "Traceback" not in log
     assert "the last good release" in log and "is still current" in log
     assert release_state(project) == before
-    assert not [p for p in (project.build_dir / "releases").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (project.var_dir / "releases").iterdir() if p.name.startswith(".")]
     return log
 
 
@@ -169,7 +169,7 @@ def test_a_huge_line_within_the_size_cap_is_read_as_text(good_project, tmp_path)
     assert status == 0, log
     store = ox.Store()
     store.bulk_load(
-        path=str(project.build_dir / "current" / "citykg.nq"), format=ox.RdfFormat.N_QUADS
+        path=str(project.var_dir / "current" / "citykg.nq"), format=ox.RdfFormat.N_QUADS
     )
     kept = f"ASK {{ ?s <{SCHEMA}description> ?o FILTER(STRLEN(?o) > {len(long_sentence)}) }}"
     assert store.query(kept, use_default_graph_as_union=True)
@@ -181,7 +181,7 @@ def test_odd_profile_file_names_become_valid_source_iris(good_project, tmp_path)
     profile.rename(project.profiles_dir / "leipzig <2020> & co.txt")
     status, log = build(project)
     assert status == 0, log
-    quads = (project.build_dir / "current" / "citykg.nq").read_text()
+    quads = (project.var_dir / "current" / "citykg.nq").read_text()
     assert "source/profiles/leipzig%20%3C2020%3E%20%26%20co.txt>" in quads
 
 
@@ -237,7 +237,7 @@ def test_a_full_disk_during_a_build_is_reported_and_the_release_kept(good_projec
         pytest.skip("needs root and tmpfs mounts (CI runs as root)")
     try:
         project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
-        status, log = build(project, "--build-dir", str(disk))
+        status, log = build(project, "--var-dir", str(disk))
         assert status == 0, log
         current = disk / "current"
         before = os.readlink(current), {p.name: p.read_bytes() for p in current.iterdir()}
@@ -246,14 +246,14 @@ def test_a_full_disk_during_a_build_is_reported_and_the_release_kept(good_projec
         (project.profiles_dir / "leipzig-deu-2020.txt").write_text(
             leipzig_text().replace("Burkhard Jung", "Someone Else")
         )
-        status, log = build(project, "--build-dir", str(disk))
+        status, log = build(project, "--var-dir", str(disk))
         assert status == 1, log
         assert "could not write the release (No space left on device)" in log, log
         assert "Traceback" not in log
         assert (os.readlink(current), {p.name: p.read_bytes() for p in current.iterdir()}) == before
         assert not [p for p in (disk / "releases").iterdir() if p.name.startswith(".")]
         (disk / "filler").unlink()
-        status, log = build(project, "--build-dir", str(disk))
+        status, log = build(project, "--var-dir", str(disk))
         assert status == 0, log
         assert os.readlink(current) != before[0]
     finally:

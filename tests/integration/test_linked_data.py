@@ -14,8 +14,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL
 
-from citykg.build.assemble import assemble
-from citykg.build.release import write_release
+from citykg.builder.assemble import assemble
+from citykg.builder.release import write_release
 from citykg.serve import pages
 
 from support.app import app_for
@@ -288,7 +288,7 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
         .replace("Burkhard Jung", "Burkhard <b>Jung</b>")
     )
     project = make_project(tmp_path, {"leipzig-deu-2020.txt": text})
-    release = write_release(assemble(project), project.build_dir).path
+    release = write_release(assemble(project), project.var_dir).path
     script_link = "SELECT ?x WHERE { BIND(<javascript:alert(1)> AS ?x) }"
     with app_for(release, tmp_path / "stores") as app:
         client = app.test_client()

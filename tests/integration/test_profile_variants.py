@@ -15,14 +15,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from citykg.build.assemble import assemble
-from citykg.build.importer import Outcome, Source, import_profile
-from citykg.build.links import parse_links
-from citykg.build.release import write_release
-from citykg.build.synthetic import write_project
-from citykg.build.vocabulary import Vocabulary
-from citykg.namespaces import CITYKG, ID, SCHEMA
-from citykg.project import Project
+from citykg.builder.assemble import assemble
+from citykg.builder.importer import Outcome, Source, import_profile
+from citykg.builder.links import parse_links
+from citykg.builder.namespaces import CITYKG, ID, SCHEMA
+from citykg.builder.release import write_release
+from citykg.builder.synthetic import write_project
+from citykg.builder.vocabulary import Vocabulary
+from citykg.contract.project import Project
 
 from support.app import app_for
 from support.project import LEIPZIG, ROOT, make_project
@@ -330,7 +330,7 @@ def variant_pages(tmp_path_factory):
     project = make_project(root, {LEIPZIG.name: LEIPZIG.read_text(encoding="utf-8"), **profiles})
     assembly = assemble(project)
     assert not assembly.errors, [f.format() for f in assembly.errors]
-    release = write_release(assembly, project.build_dir).path
+    release = write_release(assembly, project.var_dir).path
     pages = {}
     with app_for(release, root / "stores") as app:
         client = app.test_client()

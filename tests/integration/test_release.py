@@ -16,9 +16,12 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, VOID
 
-from citykg.build.release import DUMPS, NQUADS, SHAPES_FILE, SUMS_FILE, VOID_FILE
+from citykg.builder.namespaces import REPORT_GRAPH
 from citykg.cli import main
-from citykg.namespaces import REPORT_GRAPH
+from citykg.contract.layout import DUMPS, NQUADS
+from citykg.contract.layout import SHAPES as SHAPES_FILE
+from citykg.contract.layout import SUMS as SUMS_FILE
+from citykg.contract.layout import VOID as VOID_FILE
 
 from support.processes import citykg_cli
 from support.project import PREFIXES, ROOT, leipzig_text, make_project
@@ -53,7 +56,7 @@ def test_each_dump_parses_back_isomorphic(release, release_dataset, dump):
         for graph in release_dataset.graphs():
             assert isomorphic(graph, parsed.graph(graph.identifier)), graph.identifier
     else:
-        fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}[dump.media_type]
+        fmt = {"text/turtle": "turtle", "application/n-triples": "nt"}[dump.format.media_type]
         assert isomorphic(Graph().parse(data=data, format=fmt), union(release_dataset))
 
 
@@ -123,7 +126,7 @@ def test_void_and_dcat(release):
         size, digest, media = found[0]
         assert int(size) == (release / dump.name).stat().st_size
         assert str(digest) == sums[dump.name]
-        assert str(media).endswith(dump.media_type)
+        assert str(media).endswith(dump.format.media_type)
     linkset = list(
         void.query(
             PREFIXES
@@ -146,10 +149,10 @@ def _build(project, *extra) -> tuple[int, str]:
 def test_same_input_gives_byte_identical_output(tmp_path):
     project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
     outputs = []
-    for build_dir in ("b1", "b2"):
-        status, log = _build(project, "--build-dir", str(tmp_path / build_dir))
+    for var_dir in ("b1", "b2"):
+        status, log = _build(project, "--var-dir", str(tmp_path / var_dir))
         assert status == 0, log
-        release = tmp_path / build_dir / "current"
+        release = tmp_path / var_dir / "current"
         outputs.append({p.name: p.read_bytes() for p in sorted(release.iterdir())})
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) >= {NQUADS, SUMS_FILE, VOID_FILE, *(d.name for d in DUMPS)}
@@ -159,7 +162,7 @@ def test_failed_build_keeps_the_last_good_release(tmp_path):
     project = make_project(tmp_path, {"leipzig-deu-2020.txt": leipzig_text()})
     status, log = _build(project)
     assert status == 0, log
-    good = (project.build_dir / "current").resolve()
+    good = (project.var_dir / "current").resolve()
     before = {p.name: p.read_bytes() for p in good.iterdir()}
     (project.profiles_dir / "leipzig-deu-2020.txt").write_text(
         leipzig_text().replace("7. 7", "8. 8")
@@ -168,9 +171,9 @@ def test_failed_build_keeps_the_last_good_release(tmp_path):
     assert status == 1
     assert "error [shacl]" in log and "A rank must be one integer from 1 to 7." in log
     assert f"the last good release {good} is still current" in log
-    assert (project.build_dir / "current").resolve() == good
+    assert (project.var_dir / "current").resolve() == good
     assert {p.name: p.read_bytes() for p in good.iterdir()} == before
-    assert [p.name for p in (project.build_dir / "releases").iterdir()] == [good.name]
+    assert [p.name for p in (project.var_dir / "releases").iterdir()] == [good.name]
 
 
 def test_build_prints_findings_and_summary(tmp_path, capsys):
@@ -179,7 +182,7 @@ def test_build_prints_findings_and_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "data/profiles/leipzig-deu-2020.txt:112: info [ambiguous-chart]" in out
     assert "1 profile: 0 error(s), 1 warning(s), 1 info(s)" in out
-    assert f"now {project.build_dir / 'current'}" in out
+    assert f"now {project.var_dir / 'current'}" in out
     steps = out.rpartition("seconds: ")[2].strip().split(", ")
     assert [step.rpartition(" ")[0] for step in steps] == ["import + validate", "sort", "dumps"]
     assert all(float(step.rpartition(" ")[2]) >= 0 for step in steps)
@@ -212,8 +215,8 @@ def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
     """SIGKILL during the release write: `current` still points at the intact last release."""
     import signal
 
-    from citykg.build.synthetic import write_project
-    from citykg.project import Project
+    from citykg.builder.synthetic import write_project
+    from citykg.contract.project import Project
 
     project = write_project(tmp_path / "p", 60, Project.at(ROOT))
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
@@ -228,7 +231,7 @@ def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
         str(project.root),
     ]
     assert subprocess.run(build, env=env, capture_output=True, timeout=300).returncode == 0
-    current = project.build_dir / "current"
+    current = project.var_dir / "current"
     good = current.resolve()
     before = {p.name: p.read_bytes() for p in good.iterdir()}
     (project.profiles_dir / "synth-000001.txt").write_text(
@@ -237,7 +240,7 @@ def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
         .replace("Synthcity 000001", "Renamed")
     )
     process = subprocess.Popen(build, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    releases = project.build_dir / "releases"
+    releases = project.var_dir / "releases"
     deadline = time.monotonic() + 300
     while not any(p.name.startswith(".staging-") for p in releases.iterdir()):
         assert process.poll() is None and time.monotonic() < deadline
@@ -259,15 +262,15 @@ def test_a_rebuild_of_the_same_data_brings_its_release_up_to_date(tmp_path):
     findings file) gets what a new build of the same data writes, in the same directory."""
     project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
     assert _build(project)[0] == 0
-    release = (project.build_dir / "current").resolve()
+    release = (project.var_dir / "current").resolve()
     fresh = {p.name: p.read_bytes() for p in release.iterdir()}
     (release / "cities.json").unlink()
     (release / "findings.json").write_text("[]")
     assert _build(project)[0] == 0
-    assert (project.build_dir / "current").resolve() == release
+    assert (project.var_dir / "current").resolve() == release
     assert {p.name: p.read_bytes() for p in release.iterdir()} == fresh
     assert json.loads(fresh["cities.json"])[0]["name"] == "Leipzig"
-    assert [p.name for p in (project.build_dir / "releases").iterdir()] == [release.name]
+    assert [p.name for p in (project.var_dir / "releases").iterdir()] == [release.name]
 
 
 def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
@@ -279,7 +282,7 @@ def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
     build = [sys.executable, "-m", "citykg", "build", "-q", "--project", str(project.root)]
     done = subprocess.run(build, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    release = project.build_dir / "current"
+    release = project.var_dir / "current"
     stamp = '"2023-11-14T22:13:20+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
     times = {
         line.split(" ")[0]: line.split(" ", 2)[2].rsplit(" ", 2)[0]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from citykg.build.assemble import assemble
-from citykg.build.validation import validate_graph
+from citykg.builder.assemble import assemble
+from citykg.builder.validation import validate_graph
 from citykg.cli import main
-from citykg.findings import Severity
+from citykg.contract.findings import Severity
 
 from support.project import ROOT, leipzig_text, make_project
 

@@ -17,8 +17,8 @@ from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from werkzeug.test import EnvironBuilder
 
+from citykg.contract.formats import GRAPH, RESULTS
 from citykg.serve import service_description
-from citykg.serve.formats import GRAPH, RESULTS
 from citykg.serve.http import CitykgRequest
 
 from support.project import PREFIXES

@@ -7,13 +7,13 @@ import re
 
 import pyoxigraph as ox
 
-from citykg.build import assemble as assemble_module
-from citykg.build.assemble import assemble
-from citykg.build.release import write_release
-from citykg.build.synthetic import write_project
+from citykg.builder import assemble as assemble_module
+from citykg.builder.assemble import assemble
+from citykg.builder.namespaces import CITYKG
+from citykg.builder.release import write_release
+from citykg.builder.synthetic import write_project
 from citykg.cli import main
-from citykg.namespaces import CITYKG
-from citykg.project import Project
+from citykg.contract.project import Project
 from citykg.serve import pages, site
 from citykg.serve.store import EmbeddedStore, load_release
 
@@ -36,7 +36,7 @@ def test_synthetic_profiles_import_cleanly_and_are_marked(tmp_path):
         marks = store.quads_for_pattern(None, ox.NamedNode(CITYKG.synthetic), None, graph)
         assert [q.object.value for q in marks] == ["true"]
     assembly.discard()
-    assert not list(project.build_dir.iterdir())
+    assert not list(project.var_dir.iterdir())
 
 
 def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
@@ -55,7 +55,7 @@ def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
     for name in ("citykg.nq", "findings.json", "cities.json", "citykg.nt.gz"):
         assert (single.path / name).read_bytes() == (chunked.path / name).read_bytes(), name
     assert (single.quads, single.triples) == (chunked.quads, chunked.triples)
-    assert not any(p.name.startswith(".assembly-") for p in project.build_dir.iterdir())
+    assert not any(p.name.startswith(".assembly-") for p in project.var_dir.iterdir())
 
 
 def test_synthetic_profiles_are_refused_in_a_release_build(tmp_path, capsys):
@@ -63,7 +63,7 @@ def test_synthetic_profiles_are_refused_in_a_release_build(tmp_path, capsys):
     assert main(["build", "--project", str(project.root)]) == 1
     out = capsys.readouterr()
     assert "error [synthetic]" in out.out and "synthetic profile" in out.out
-    assert not (project.build_dir / "current").exists()
+    assert not (project.var_dir / "current").exists()
     assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
 
 

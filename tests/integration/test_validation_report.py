@@ -14,12 +14,15 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
-from citykg.build.assemble import assemble
-from citykg.build.importer import Source
-from citykg.build.release import NQUADS, VOID_FILE, write_release
-from citykg.build.report import validation_report
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG, DQV, REPORT_GRAPH, REPORT_IRI, SH
+from citykg.builder.assemble import assemble
+from citykg.builder.importer import Source
+from citykg.builder.namespaces import CITYKG, DQV, REPORT_GRAPH, SH
+from citykg.builder.release import write_release
+from citykg.builder.report import validation_report
+from citykg.contract.findings import Severity
+from citykg.contract.iris import REPORT_IRI
+from citykg.contract.layout import NQUADS
+from citykg.contract.layout import VOID as VOID_FILE
 
 from support.project import PREFIXES, leipzig_text, make_project
 
@@ -44,7 +47,7 @@ def built(tmp_path_factory):
     assembly = assemble(project)
     assert not assembly.errors, [f.format() for f in assembly.errors]
     findings = list(assembly.findings)
-    release = write_release(assembly, project.build_dir).path
+    release = write_release(assembly, project.var_dir).path
     dataset = Dataset()
     dataset.parse(release / NQUADS, format="nquads")
     return release, findings, dataset.graph(REPORT_GRAPH)

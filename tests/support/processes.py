@@ -97,7 +97,7 @@ def citykg_serve(release: Path, env: dict[str, str] | None = None):
         "serve",
         "--project",
         str(ROOT),
-        "--build-dir",
+        "--var-dir",
         str(release.parent.parent),
         "--port",
         str(port),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.build.release import NQUADS
-from citykg.project import Project
+from citykg.contract.layout import DEFAULT_GRAPH, NQUADS
+from citykg.contract.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
 LEIPZIG = ROOT / "data" / "profiles" / "leipzig-deu-2020.txt"
@@ -88,6 +88,6 @@ def load_as_served(release: Path) -> ox.Store:
     data (the N-Triples dump) as the default graph."""
     store = ox.Store()
     store.load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
-    with gzip.open(release / "citykg.nt.gz") as default_graph:
+    with gzip.open(release / DEFAULT_GRAPH) as default_graph:
         store.load(input=default_graph, format=ox.RdfFormat.N_TRIPLES)
     return store

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from citykg.serve.formats import (
-    BY_NAME,
-    DOCUMENT,
-    GRAPH,
-    HTML,
-    RESULTS,
-    NegotiationError,
-    by_request_name,
-    negotiate,
-    parse_accept,
-)
+from citykg.contract.formats import BY_NAME, DOCUMENT, GRAPH, HTML, RESULTS
+from citykg.serve.negotiation import NegotiationError, by_request_name, negotiate, parse_accept
 
 SELECT_OFFERS = (*RESULTS, HTML)
 GRAPH_OFFERS = (*GRAPH, HTML)

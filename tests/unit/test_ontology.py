@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from citykg.build import importer
-from citykg.namespaces import CITYKG, VANN
+from citykg.builder import importer
+from citykg.builder.namespaces import CITYKG, VANN
 
 from support.project import ROOT
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from flask import Flask
 
-from citykg.namespaces import DEFAULT_BASE
+from citykg.contract.iris import DEFAULT_BASE
+from citykg.contract.layout import NQUADS
 from citykg.serve import allocator, config, http, observability, pages
 from citykg.serve.cache import AnswerCache
 from citykg.serve.documents import Documents, configure
@@ -42,7 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     else:
         documents = Documents(release)
         store = EmbeddedStore.for_release(release, settings["CITYKG_STORE_DIR"])
-        nquads = release.path / "citykg.nq"
+        nquads = release.path / NQUADS
         in_memory = nquads.stat().st_size <= settings["CITYKG_MEMORY_STORE_MAX_MB"] * 2**20
         preload = allocator.library(settings["CITYKG_ALLOCATOR"])
         if preload is None and settings["CITYKG_ALLOCATOR"] == allocator.AUTO:

@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from citykg.project import Project
+from citykg.contract.project import Project
 from citykg.serve import allocator
 
 SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
-    "CITYKG_RELEASE": (None, "release directory to serve (default: PROJECT/build/current)"),
-    "CITYKG_STORE_DIR": (None, "where Oxigraph stores live (default: PROJECT/build/stores)"),
+    "CITYKG_RELEASE": (None, "release directory to serve (default: PROJECT/var/current)"),
+    "CITYKG_STORE_DIR": (None, "where Oxigraph stores live (default: PROJECT/var/stores)"),
     "CITYKG_STORE_URL": (None, "query endpoint of a remote SPARQL 1.1 store to serve from"),
     "CITYKG_STORE_UNION_PARAMETER": (
         None,
@@ -62,7 +62,7 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     values.update(overrides or {})
     project = Project.at(values["CITYKG_PROJECT"])
     values["CITYKG_RELEASE"] = Path(values["CITYKG_RELEASE"] or project.release)
-    values["CITYKG_STORE_DIR"] = Path(values["CITYKG_STORE_DIR"] or project.build_dir / "stores")
+    values["CITYKG_STORE_DIR"] = Path(values["CITYKG_STORE_DIR"] or project.stores)
     for key, (default, _) in SETTINGS.items():
         if isinstance(default, int | float) and not isinstance(values[key], int | float):
             try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from citykg.namespaces import (
+from citykg.contract.iris import (
     DATASET_IRI,
     GRAPH,
     ONTOLOGY_IRI,

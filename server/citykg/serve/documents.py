@@ -16,11 +16,12 @@ from pathlib import Path
 import jinja2
 import pyoxigraph as ox
 
-from citykg.namespaces import DEFAULT_BASE, GRAPH, ONTOLOGY_IRI, PREFIXES, is_line_graph
+from citykg.contract.formats import BY_NAME, DOCUMENT, HTML, Format
+from citykg.contract.iris import DEFAULT_BASE, GRAPH, ONTOLOGY_IRI, PREFIXES, is_line_graph
 from citykg.serve import pages
 from citykg.serve.describe import document
-from citykg.serve.formats import BY_NAME, DOCUMENT, HTML, Format, serialize_graph
 from citykg.serve.links import link_for, safe_href
+from citykg.serve.negotiation import serialize_graph
 from citykg.serve.store import ReleaseInfo, Store
 
 OFFERS = (*DOCUMENT, HTML)

@@ -360,8 +360,9 @@ def _render(store: object, job: DocumentJob, documents: Documents) -> tuple[str,
 def _answer(store: object, job: Job) -> tuple[str, object]:
     import pyoxigraph as ox
 
+    from citykg.contract.formats import BY_NAME
     from citykg.serve import results
-    from citykg.serve.formats import BY_NAME, serialize_graph
+    from citykg.serve.negotiation import serialize_graph
     from citykg.serve.remote import RemoteStoreError
 
     try:

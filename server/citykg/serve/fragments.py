@@ -23,9 +23,10 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from citykg.serve.formats import BY_NAME, HTML, Format, serialize_graph
+from citykg.contract.formats import BY_NAME, HTML, Format
 from citykg.serve.http import HttpError, choose, represent
 from citykg.serve.links import link_for
+from citykg.serve.negotiation import serialize_graph
 
 bp = Blueprint("fragments", __name__)
 

@@ -17,8 +17,9 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.http import parse_accept_header
 from werkzeug.utils import cached_property
 
+from citykg.contract.formats import HTML, TEXT, Format
 from citykg.serve.encoding import gzipped
-from citykg.serve.formats import HTML, TEXT, Format, NegotiationError, negotiate
+from citykg.serve.negotiation import NegotiationError, negotiate
 
 COMPRESSIBLE = (
     "text/",

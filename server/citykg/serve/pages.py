@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from citykg.namespaces import GRAPH
+from citykg.contract.iris import GRAPH
 from citykg.serve.store import ReleaseInfo, Store
 
 PREFIXES = """PREFIX citykg: <https://w3id.org/citykg/ontology#>

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from citykg.namespaces import is_iri
+from citykg.contract.iris import is_iri
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

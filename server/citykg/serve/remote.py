@@ -39,9 +39,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citykg import __version__
-from citykg.namespaces import is_iri, is_line_graph
+from citykg.contract.iris import is_iri, is_line_graph
+from citykg.contract.layout import DEFAULT_GRAPH, NQUADS, VOID
 from citykg.serve.protocol import query_form
-from citykg.serve.store import DATASET_GRAPH, DUMP, NQUADS, VOID
+from citykg.serve.store import DATASET_GRAPH
 
 USER_AGENT = f"citykg/{__version__}"
 NT = ox.RdfFormat.N_TRIPLES
@@ -148,7 +149,7 @@ def publish(
     are added (``POST``), in requests of at most LINE_BATCH quads; with ``replace`` the first of
     those is a ``PUT`` replacing the store's whole dataset, so it is sent first.
     """
-    nquads, dump = release / NQUADS, release / DUMP
+    nquads, dump = release / NQUADS, release / DEFAULT_GRAPH
     if not dump.is_file():
         raise RemoteStoreError(f"{dump} is missing: the release has no default graph to put")
     batches = _line_batches(nquads)

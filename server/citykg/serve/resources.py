@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from citykg.namespaces import ONTOLOGY_IRI, is_iri
+from citykg.contract.formats import Format
+from citykg.contract.iris import ONTOLOGY_IRI, is_iri
 from citykg.serve.describe import ontology_versions
 from citykg.serve.documents import OFFERS, DocumentJob, alternates
 from citykg.serve.executor import Answer, ExecutorError, run_here
-from citykg.serve.formats import Format
 from citykg.serve.http import HttpError, accepts_gzip, choose, mark_gzipped, represent, shorten
 
 bp = Blueprint("resources", __name__)

@@ -17,19 +17,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
 
-from citykg.namespaces import CITYKG, DATASET_IRI, PROFILE_GRAPHS, REPORT_GRAPH, is_line_graph
-from citykg.serve.formats import (
-    FORMATS,
-    GRAPH,
-    HTML,
-    by_request_name,
-    format_iri,
-    serialize_graph,
-)
+from citykg.contract.formats import FORMATS, GRAPH, HTML, format_iri
+from citykg.contract.iris import CITYKG, DATASET_IRI, PROFILE_GRAPHS, REPORT_GRAPH, is_line_graph
+from citykg.contract.layout import GRAPHS
 from citykg.serve.http import HttpError, choose, represent
+from citykg.serve.negotiation import by_request_name, serialize_graph
 from citykg.serve.queryview import examples
-from citykg.serve.store import GRAPHS, release_json
 from citykg.serve.store import VOID as VOID_FILE
+from citykg.serve.store import release_json
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 
+from citykg.contract.formats import BY_EXTENSION, GZIP, HTML, TEXT
+from citykg.contract.layout import CITIES, DUMPS, NQUADS, SUMS, VOID
 from citykg.serve import pages
-from citykg.serve.formats import BY_EXTENSION, GZIP, HTML, TEXT
 from citykg.serve.http import HttpError, represent, shorten
-from citykg.serve.store import CITIES, release_json
+from citykg.serve.store import release_json
 
 bp = Blueprint("site", __name__)
 
-# The files of a release that are published under /dumps/, with their media types.
+# The files of a release published under /dumps/, with their media types.
 DUMP_FILES = {
-    "citykg.nq.gz": GZIP,
-    "citykg.nt.gz": GZIP,
-    "citykg.ttl.gz": GZIP,
-    "citykg.nq": BY_EXTENSION["nq"].content_type,
-    "void.ttl": BY_EXTENSION["ttl"].content_type,
-    "SHA256SUMS": TEXT.content_type,
+    **{dump.name: GZIP for dump in DUMPS},
+    NQUADS: BY_EXTENSION["nq"].content_type,
+    VOID: BY_EXTENSION["ttl"].content_type,
+    SUMS: TEXT.content_type,
 }
 CITIES_PER_PAGE = 500
 
@@ -90,7 +89,7 @@ def _page_number(asked: str | None, last: int) -> int:
 def _dumps() -> list[dict]:
     release = current_app.config["release"]
     sums = {}
-    sums_file = release.path / "SHA256SUMS"
+    sums_file = release.path / SUMS
     if sums_file.exists():
         for line in sums_file.read_text().splitlines():
             digest, _, name = line.partition("  ")

@@ -12,17 +12,11 @@ from urllib.parse import unquote_to_bytes
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from citykg.contract.formats import BY_NAME, GRAPH, HTML, RESULTS, Format
 from citykg.serve import guard, limits, observability, service_description
 from citykg.serve.executor import Answer, ExecutorError, Job
-from citykg.serve.formats import (
-    BY_NAME,
-    GRAPH,
-    HTML,
-    RESULTS,
-    Format,
-    by_request_name,
-)
 from citykg.serve.http import HttpError, choose, gzip_accepted, mark_gzipped
+from citykg.serve.negotiation import by_request_name
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
 from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
 

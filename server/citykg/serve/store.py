@@ -30,14 +30,9 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from citykg.namespaces import GRAPH
+from citykg.contract.iris import GRAPH
+from citykg.contract.layout import DEFAULT_GRAPH, FINDINGS, NQUADS, VOID
 
-NQUADS = "citykg.nq"
-DUMP = "citykg.nt.gz"  # the default graph: the RDF merge of the data graphs, as N-Triples
-VOID = "void.ttl"
-FINDINGS = "findings.json"
-CITIES = "cities.json"  # the home page's city list, sorted by name at build time
-GRAPHS = "graphs.json"  # every named graph with its triple count, counted by the build
 DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
 # What an on-disk store directory holds, written into its COMPLETE marker once loaded. A store
 # whose marker says anything else (format 1, an empty marker: every graph only named, read as a
@@ -66,7 +61,7 @@ class ReleaseInfo:
 
     @classmethod
     def read(cls, path: Path) -> ReleaseInfo:
-        """Read a release directory (``build/current`` or one under ``build/releases``)."""
+        """Read a release directory (``var/current`` or one under ``var/releases``)."""
         path = path.resolve()
         nquads = path / NQUADS
         if not nquads.is_file():
@@ -226,9 +221,11 @@ def load_release(store: ox.Store, release: Path) -> None:
 def load_default_graph(store: ox.Store, release: Path) -> None:
     """Bulk-load a release's default graph into ``store``: the dump ``citykg.nt.gz`` (streamed
     through gzip) and the VoID."""
-    dump = release / DUMP
+    dump = release / DEFAULT_GRAPH
     if not dump.is_file():
-        raise ReleaseMissing(f"{release} has no {DUMP} (its default graph): build it again")
+        raise ReleaseMissing(
+            f"{release} has no {DEFAULT_GRAPH} (its default graph): build it again"
+        )
     with gzip.open(dump, "rb") as triples:
         store.bulk_load(triples, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     if (release / VOID).exists():

@@ -7,10 +7,10 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from citykg.build.importer.context import Context, slug
-from citykg.build.profile_text import Line
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG, ID, ORG, SCHEMA
+from citykg.builder.importer.context import Context, slug
+from citykg.builder.namespaces import CITYKG, ID, ORG, SCHEMA
+from citykg.builder.profile_text import Line
+from citykg.contract.findings import Severity
 
 _POPULATION = re.compile(r"^(?P<count>-?[\d][\d,.\s]*)\s*\((?P<year>\d{4})\)$")
 PLAUSIBLE_POPULATION = (1_000, 50_000_000)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from citykg.findings import Finding, Severity
+from citykg.contract.findings import Finding, Severity
 
 MAX_RDF_FILE_BYTES = 256 * 1024 * 1024
 MAX_LITERAL_CHARS = 1_000_000

@@ -11,12 +11,12 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from citykg.build.importer.completeness import complete_lines
-from citykg.build.importer.context import Context
-from citykg.build.profile_text import Line, Section
-from citykg.build.vocabulary import Scheme, normalise
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG
+from citykg.builder.importer.completeness import complete_lines
+from citykg.builder.importer.context import Context
+from citykg.builder.namespaces import CITYKG
+from citykg.builder.profile_text import Line, Section
+from citykg.builder.vocabulary import Scheme, normalise
+from citykg.contract.findings import Severity
 
 # Section key -> property, for the plain list sections (their schemes: SECTION_SCHEMES).
 LIST_SECTIONS = {

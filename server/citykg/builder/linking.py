@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from citykg import __version__
-from citykg.build.links import Links
-from citykg.build.profile_text import decode_lines, split_profile
+from citykg.builder.links import Links
+from citykg.builder.profile_text import decode_lines, split_profile
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 USER_AGENT = f"citykg/{__version__} (https://w3id.org/citykg/; linked-data publisher)"

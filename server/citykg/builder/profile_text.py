@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from citykg.findings import Finding, Severity
+from citykg.contract.findings import Finding, Severity
 
 _BULLET = re.compile(r"^[•·▪●◦]\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")

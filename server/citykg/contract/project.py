@@ -1,7 +1,9 @@
-"""A citykg project on disk: where the ontology, shapes, source data and releases live.
+"""A citykg project on disk: where the ontology, shapes, source data, releases and stores live.
 
 The project directory is the one given with ``--project``, else ``$CITYKG_PROJECT``, else the
-current directory. Nothing else in citykg reads the environment for paths.
+current directory. Releases and stores go to its ``var/`` (see :mod:`citykg.contract.layout`),
+or to the directory given with ``--var-dir``. Nothing else in citykg reads the environment for
+paths.
 """
 
 from __future__ import annotations
@@ -10,19 +12,21 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from citykg.contract import layout
+
 
 @dataclass(frozen=True)
 class Project:
-    """Paths of one project. ``build_dir`` holds releases and is never committed."""
+    """Paths of one project. ``var_dir`` holds releases and stores and is never committed."""
 
     root: Path
-    build_dir: Path
+    var_dir: Path
 
     @classmethod
-    def at(cls, root: str | Path | None = None, build_dir: str | Path | None = None) -> Project:
+    def at(cls, root: str | Path | None = None, var_dir: str | Path | None = None) -> Project:
         """The project at ``root`` (default: $CITYKG_PROJECT or the current directory)."""
         base = Path(root or os.environ.get("CITYKG_PROJECT") or ".").resolve()
-        return cls(base, Path(build_dir).resolve() if build_dir else base / "build")
+        return cls(base, Path(var_dir).resolve() if var_dir else base / layout.VAR_DIR)
 
     @property
     def ontology(self) -> Path:
@@ -54,9 +58,19 @@ class Project:
         return sorted(self.profiles_dir.glob("*.txt"))
 
     @property
+    def releases(self) -> Path:
+        """Where releases are written, one directory each."""
+        return self.var_dir / layout.RELEASES_DIR
+
+    @property
     def release(self) -> Path:
         """The current release (a symbolic link swapped atomically by each good build)."""
-        return self.build_dir / "current"
+        return self.var_dir / layout.CURRENT
+
+    @property
+    def stores(self) -> Path:
+        """Where the server keeps the on-disk stores it loads releases into."""
+        return self.var_dir / layout.STORES_DIR
 
     def relative(self, path: Path) -> str:
         """``path`` as shown in findings: relative to the project root when inside it."""

@@ -2,8 +2,8 @@
 
 Output is byte-identical for identical input: quads and triples are written sorted, gzip headers
 carry no time or name, and the only time stamp is the assembly's reproducible generation time.
-A release is written to a fresh directory under ``build/releases/`` and published by atomically
-replacing the ``build/current`` symbolic link, so a failed or killed build never touches the last
+A release is written to a fresh directory under ``var/releases/`` and published by atomically
+replacing the ``var/current`` symbolic link, so a failed or killed build never touches the last
 good release.
 """
 
@@ -27,60 +27,32 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
-from citykg.build.assemble import (
+from citykg.builder.assemble import (
     LINKS_GRAPH,
     SCRATCH_PREFIX,
     Assembly,
     write_lines,
     write_quads,
 )
-from citykg.build.rdf_input import to_oxigraph
-from citykg.build.report import REPORT_GRAPH, report_iri, validation_report
-from citykg.findings import findings_json
-from citykg.namespaces import (
-    CITYKG,
+from citykg.builder.namespaces import CITYKG, DQV, GRAPH, ORG, SCHEMA, SPDX
+from citykg.builder.rdf_input import to_oxigraph
+from citykg.builder.report import REPORT_GRAPH, report_iri, validation_report
+from citykg.contract import layout
+from citykg.contract.findings import findings_json
+from citykg.contract.iris import (
     DATASET_IRI,
     DEFAULT_BASE,
-    DQV,
-    GRAPH,
     ONTOLOGY_IRI,
-    ORG,
     PREFIXES,
-    SCHEMA,
     SPARQL_ENDPOINT_IRI,
-    SPDX,
     WIKIDATA_SPARQL,
 )
 
-NQUADS = "citykg.nq"
-VOID_FILE = "void.ttl"
-SHAPES_FILE = "shapes.ttl"
-FINDINGS_FILE = "findings.json"
-CITIES_FILE = "cities.json"
-GRAPHS_FILE = "graphs.json"
-SUMS_FILE = "SHA256SUMS"
 IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
 KEEP_RELEASES = 2
 SORT_MEMORY = "25%"  # of physical memory for sort(1)'s buffer; beyond it, it merges temp files
 STALE_STAGING_S = 3600
-
-
-@dataclass(frozen=True)
-class Dump:
-    """One downloadable dump: file name, syntax, media type, whether it keeps named graphs."""
-
-    name: str
-    syntax: ox.RdfFormat
-    media_type: str
-    quads: bool
-
-
-DUMPS = (
-    Dump("citykg.nq.gz", ox.RdfFormat.N_QUADS, "application/n-quads", True),
-    Dump("citykg.nt.gz", ox.RdfFormat.N_TRIPLES, "application/n-triples", False),
-    Dump("citykg.ttl.gz", ox.RdfFormat.TURTLE, "text/turtle", False),
-)
 
 
 @dataclass(frozen=True)
@@ -95,7 +67,7 @@ class Release:
     seconds: dict[str, float]
 
 
-def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE) -> Release:
+def write_release(assembly: Assembly, var_dir: Path, base: str = DEFAULT_BASE) -> Release:
     """Write the release and make it current. Raises OSError (e.g. disk full) untouched.
 
     The quads and triples are sorted and made unique by ``sort`` (C locale: byte order, which is
@@ -103,7 +75,7 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
     size of the dataset; the dumps are written from the sorted files. The validation report is
     a named graph of the N-Quads only: the N-Triples (the default graph) are the data.
     """
-    releases = build_dir / "releases"
+    releases = var_dir / layout.RELEASES_DIR
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=releases))
     try:
@@ -112,28 +84,28 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         )
         shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
         graph_sizes = _write_shared(assembly, shared_nq, shared_nt, {REPORT_GRAPH: report.graph})
-        nt = staging / "citykg.nt"
+        nt = staging / layout.DEFAULT_GRAPH.removesuffix(".gz")
         started = time.monotonic()
-        quads = _sort_unique([shared_nq, *assembly.nquads], staging / NQUADS)
-        _fsync(staging / NQUADS)
+        quads = _sort_unique([shared_nq, *assembly.nquads], staging / layout.NQUADS)
+        _fsync(staging / layout.NQUADS)
         for done in (shared_nq, *assembly.nquads):  # one sort at a time, inputs dropped after it:
             done.unlink()  # at 100 000 profiles each side is 13 GB of lines
         triples = _sort_unique([shared_nt, *assembly.ntriples], nt)
         sorted_at = time.monotonic()
         shared_nt.unlink()
         assembly.discard()
-        sums: dict[str, str] = {NQUADS: _sha256_file(staging / NQUADS)}
+        sums: dict[str, str] = {layout.NQUADS: _sha256_file(staging / layout.NQUADS)}
         sizes: dict[str, int] = {}
 
-        def write_dump(dump: Dump) -> None:
-            source = staging / (NQUADS if dump.quads else nt.name)
+        def write_dump(dump: layout.Dump) -> None:
+            source = staging / (layout.NQUADS if dump.quads else nt.name)
             with open(staging / dump.name, "wb") as raw:
                 with gzip.GzipFile(
                     filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
                 ) as out:
-                    if dump.syntax == ox.RdfFormat.TURTLE:
+                    if dump.format.rdf == ox.RdfFormat.TURTLE:
                         parsed = ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES)
-                        ox.serialize(parsed, output=out, format=dump.syntax, prefixes=PREFIXES)
+                        ox.serialize(parsed, output=out, format=dump.format.rdf, prefixes=PREFIXES)
                     else:
                         with open(source, "rb") as lines:
                             shutil.copyfileobj(lines, out, 1 << 20)
@@ -143,24 +115,24 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
             sizes[dump.name] = (staging / dump.name).stat().st_size
 
         with ThreadPoolExecutor(max_workers=2) as pool:  # zlib works outside the GIL
-            list(pool.map(write_dump, DUMPS))
+            list(pool.map(write_dump, layout.DUMPS))
         seconds = {"sort": sorted_at - started, "dumps": time.monotonic() - sorted_at}
         nt.unlink()
         named = Counts(quads, len(report.graph))
         void = void_description(assembly, triples, sums, sizes, base, named)
-        _write(staging / VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
+        _write(staging / layout.VOID, serialize_sorted(void, ox.RdfFormat.TURTLE))
         graph_sizes[str(GRAPH.dataset)] = len(void)  # the server loads it as this graph
-        _write(staging / GRAPHS_FILE, json.dumps(sorted(graph_sizes.items())).encode())
-        _write(staging / FINDINGS_FILE, findings_json(assembly.findings, report.nodes).encode())
+        _write(staging / layout.GRAPHS, json.dumps(sorted(graph_sizes.items())).encode())
+        _write(staging / layout.FINDINGS, findings_json(assembly.findings, report.nodes).encode())
         cities = json.dumps(assembly.cities, ensure_ascii=False, separators=(",", ":"))
-        _write(staging / CITIES_FILE, cities.encode())
+        _write(staging / layout.CITIES, cities.encode())
         shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
-        _write(staging / SHAPES_FILE, shapes)
-        for name in (VOID_FILE, SHAPES_FILE):
+        _write(staging / layout.SHAPES, shapes)
+        for name in (layout.VOID, layout.SHAPES):
             sums[name] = _sha256_file(staging / name)
         lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
-        _write(staging / SUMS_FILE, lines.encode())
-        final = releases / sums[NQUADS][:16]
+        _write(staging / layout.SUMS, lines.encode())
+        final = releases / sums[layout.NQUADS][:16]
         if final.exists():
             _refresh(final, staging)
         else:
@@ -169,7 +141,7 @@ def write_release(assembly: Assembly, build_dir: Path, base: str = DEFAULT_BASE)
         shutil.rmtree(staging, ignore_errors=True)
         assembly.discard()
         raise
-    _point_current(build_dir, final)
+    _point_current(var_dir, final)
     _prune(releases, keep={final.name})
     return Release(final, quads, triples, seconds)
 
@@ -293,7 +265,7 @@ def void_description(
     g.add((tpf, DCAT.servesDataset, dataset))
     g.add((tpf, DCTERMS.conformsTo, URIRef(TPF_SPEC)))
     issued = Literal(assembly.generated_at.isoformat(), datatype=XSD.dateTime)
-    for dump in DUMPS:
+    for dump in layout.DUMPS:
         url = URIRef(f"{base}dumps/{dump.name}")
         dist = URIRef(f"{base}dataset/distribution/{dump.name.replace('.', '-')}")
         checksum = URIRef(f"{dist}/checksum")
@@ -302,7 +274,7 @@ def void_description(
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + dump.media_type)))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + dump.format.media_type)))
         g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
         g.add((dist, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.issued, issued))
@@ -359,7 +331,7 @@ def _describe_named_graphs(g: Graph, dataset: URIRef, named: Counts, base: str) 
     g.add((graphs, VOID.subset, dataset))
     g.add((graphs, VOID.subset, report))
     g.add((graphs, VOID.sparqlEndpoint, URIRef(SPARQL_ENDPOINT_IRI)))
-    g.add((graphs, VOID.dataDump, URIRef(f"{base}dumps/{DUMPS[0].name}")))
+    g.add((graphs, VOID.dataDump, URIRef(f"{base}dumps/{layout.DUMPS[0].name}")))
     total = named.quads + len(g) + 1  # this triple is one of the description's
     g.add((graphs, VOID.triples, Literal(total, datatype=XSD.integer)))
 
@@ -390,7 +362,7 @@ def _refresh(release: Path, staging: Path) -> None:
 
 
 def _listed_sums(release: Path) -> dict[str, str]:
-    sums = release / SUMS_FILE
+    sums = release / layout.SUMS
     if not sums.exists():
         return {}
     return {
@@ -419,12 +391,12 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _point_current(build_dir: Path, release: Path) -> None:
-    """Atomically make ``build/current`` point at ``release``."""
-    link = build_dir / "current"
-    tmp = build_dir / f".current-{os.getpid()}"
+def _point_current(var_dir: Path, release: Path) -> None:
+    """Atomically make ``var/current`` point at ``release``."""
+    link = var_dir / layout.CURRENT
+    tmp = var_dir / f".current-{os.getpid()}"
     tmp.unlink(missing_ok=True)
-    tmp.symlink_to(release.relative_to(build_dir))
+    tmp.symlink_to(release.relative_to(var_dir))
     os.replace(tmp, link)
 
 

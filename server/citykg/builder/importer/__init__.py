@@ -23,23 +23,23 @@ from datetime import datetime
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from citykg.build.importer import activities, answers, completeness, header, sentences
-from citykg.build.importer.context import Context, Source, slug
-from citykg.build.importer.provenance import SOFTWARE, provenance
-from citykg.build.importer.spotlight import spotlight
-from citykg.build.importer.wave import decide_wave
-from citykg.build.importer.writer import LineFate, Outcome, Record, Triple
-from citykg.build.links import Links
-from citykg.build.profile_text import (
+from citykg.builder.importer import activities, answers, completeness, header, sentences
+from citykg.builder.importer.context import Context, Source, slug
+from citykg.builder.importer.provenance import SOFTWARE, provenance
+from citykg.builder.importer.spotlight import spotlight
+from citykg.builder.importer.wave import decide_wave
+from citykg.builder.importer.writer import LineFate, Outcome, Record, Triple
+from citykg.builder.links import Links
+from citykg.builder.namespaces import CITYKG, GRAPH, ID
+from citykg.builder.profile_text import (
     SECTION_SCHEMES,
     SENTENCE_SECTIONS,
     Line,
     decode_lines,
     split_profile,
 )
-from citykg.build.vocabulary import Vocabulary
-from citykg.findings import Finding, Severity
-from citykg.namespaces import CITYKG, GRAPH, ID
+from citykg.builder.vocabulary import Vocabulary
+from citykg.contract.findings import Finding, Severity
 
 __all__ = [
     "ENTITIES_GRAPH",

@@ -13,11 +13,11 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, QB, RDF, RDFS, XSD
 
-from citykg.build.importer.answers import partnerships, placement_sentence, split_list
-from citykg.build.importer.context import Context
-from citykg.build.profile_text import Line, Sentence
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG, ID
+from citykg.builder.importer.answers import partnerships, placement_sentence, split_list
+from citykg.builder.importer.context import Context
+from citykg.builder.namespaces import CITYKG, ID
+from citykg.builder.profile_text import Line, Sentence
+from citykg.contract.findings import Severity
 
 STATISTICS = URIRef(f"{ID}statistics")
 # Approach concept slug -> the indicator its survey-wide figure measures.

@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS, XSD
 
-from citykg.namespaces import CITYKG, GRAPH, ID, SCHEMA
+from citykg.builder.namespaces import CITYKG, GRAPH, ID, SCHEMA
 
 AGGREGATES_GRAPH = GRAPH.aggregates
 OPTION_COUNTS = URIRef(f"{ID}option-counts")

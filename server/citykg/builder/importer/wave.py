@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from citykg.build.importer.context import Context
-from citykg.build.profile_text import Line
-from citykg.findings import Severity
+from citykg.builder.importer.context import Context
+from citykg.builder.profile_text import Line
+from citykg.contract.findings import Severity
 
 WAVES = ("2018", "2020")
 # Sections that stand after the place of the note: a page that reaches one of them has gone past it.

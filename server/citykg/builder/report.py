@@ -31,10 +31,11 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
 from citykg import __version__
-from citykg.build.importer import Source
-from citykg.build.validation import read_result, result_findings
-from citykg.findings import Finding, Severity
-from citykg.namespaces import CITYKG, DEFAULT_BASE, REPORT_GRAPH, REPORT_IRI, SH, is_iri
+from citykg.builder.importer import Source
+from citykg.builder.namespaces import CITYKG, REPORT_GRAPH, SH
+from citykg.builder.validation import read_result, result_findings
+from citykg.contract.findings import Finding, Severity
+from citykg.contract.iris import DEFAULT_BASE, REPORT_IRI, is_iri
 
 __all__ = ["REPORT_GRAPH", "ValidationReport", "report_iri", "validation_report"]
 SEVERITIES = {Severity.ERROR: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}

@@ -8,11 +8,11 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from citykg.build.importer.completeness import complete_lines
-from citykg.build.importer.context import Context
-from citykg.build.profile_text import Line
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG, SCHEMA
+from citykg.builder.importer.completeness import complete_lines
+from citykg.builder.importer.context import Context
+from citykg.builder.namespaces import CITYKG, SCHEMA
+from citykg.builder.profile_text import Line
+from citykg.contract.findings import Severity
 
 _LAUNCH = re.compile(r"\b(?:Launched|Started|Created|Established) in (?P<year>\d{4})\b", re.I)
 _QUOTED = re.compile(r"[“\"](?P<name>[^”\"]{2,200})[”\"]")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from citykg.build.importer.context import Context
-from citykg.build.profile_text import HEADINGS, SECTION_SCHEMES, SENTENCE_SECTIONS, Line
-from citykg.build.vocabulary import normalise
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG
+from citykg.builder.importer.context import Context
+from citykg.builder.namespaces import CITYKG
+from citykg.builder.profile_text import HEADINGS, SECTION_SCHEMES, SENTENCE_SECTIONS, Line
+from citykg.builder.vocabulary import normalise
+from citykg.contract.findings import Severity
 
 PROSE = ("spotlight", "roles-prose", "placement")
 # Sections a complete profile has, and the sentences that stand for a section.

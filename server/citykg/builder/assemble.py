@@ -34,7 +34,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, RDFS
 from tqdm import tqdm
 
-from citykg.build.aggregates import (
+from citykg.builder.aggregates import (
     AGGREGATES_GRAPH,
     OptionCounts,
     RankCounts,
@@ -45,7 +45,7 @@ from citykg.build.aggregates import (
     option_counts,
     rank_counts,
 )
-from citykg.build.importer import (
+from citykg.builder.importer import (
     ENTITIES_GRAPH,
     MAX_PROFILE_BYTES,
     STATISTICS_GRAPH,
@@ -53,13 +53,14 @@ from citykg.build.importer import (
     Source,
     import_profile,
 )
-from citykg.build.links import Links, parse_links
-from citykg.build.rdf_input import InputError, read_rdf, to_oxigraph
-from citykg.build.validation import SourceLines, result_findings, validate_graph
-from citykg.build.vocabulary import Vocabulary
-from citykg.findings import Finding, Severity
-from citykg.namespaces import CITYKG, GRAPH, span_graph_name
-from citykg.project import Project
+from citykg.builder.links import Links, parse_links
+from citykg.builder.namespaces import CITYKG, GRAPH
+from citykg.builder.rdf_input import InputError, read_rdf, to_oxigraph
+from citykg.builder.validation import SourceLines, result_findings, validate_graph
+from citykg.builder.vocabulary import Vocabulary
+from citykg.contract.findings import Finding, Severity
+from citykg.contract.iris import span_graph_name
+from citykg.contract.project import Project
 
 ONTOLOGY_GRAPH = GRAPH.ontology
 CONCEPTS_GRAPH = GRAPH.concepts
@@ -197,8 +198,8 @@ def assemble(
 
     paths = list(project.profiles() if profile_paths is None else profile_paths)
     if write_graphs:
-        project.build_dir.mkdir(parents=True, exist_ok=True)
-        assembly.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=project.build_dir))
+        project.var_dir.mkdir(parents=True, exist_ok=True)
+        assembly.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=project.var_dir))
     _CONTEXT = dataclasses.replace(context, scratch=assembly.scratch)
     try:
         chunks = _run_chunks(paths)

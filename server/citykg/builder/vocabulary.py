@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from citykg.namespaces import concept_scheme
+from citykg.contract.iris import concept_scheme
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 

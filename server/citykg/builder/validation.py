@@ -2,7 +2,7 @@
 
 pyshacl always receives the shapes graph from shapes/ explicitly, so SHACL-SPARQL found in data is
 never executed. Each validation result becomes a :class:`Finding`; its line is looked up in the
-triples the importer read from each line (see citykg.build.importer), by focus node, path and
+triples the importer read from each line (see citykg.builder.importer), by focus node, path and
 value.
 """
 
@@ -18,9 +18,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from citykg.build.rdf_input import to_oxigraph, to_rdflib
-from citykg.findings import Finding, Severity
-from citykg.namespaces import SH
+from citykg.builder.namespaces import SH
+from citykg.builder.rdf_input import to_oxigraph, to_rdflib
+from citykg.contract.findings import Finding, Severity
 
 _SEVERITY = {SH.Violation: Severity.ERROR, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 _TARGETS = {  # the target predicates of SHACL §2.1.3, each as a SPARQL pattern binding ?this

@@ -11,9 +11,10 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from citykg.build.vocabulary import normalise
-from citykg.findings import Finding, Severity
-from citykg.namespaces import WD, is_iri
+from citykg.builder.namespaces import WD
+from citykg.builder.vocabulary import normalise
+from citykg.contract.findings import Finding, Severity
+from citykg.contract.iris import is_iri
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from rdflib.namespace import SKOS
 
-from citykg.build.rdf_input import read_rdf
-from citykg.build.vocabulary import Vocabulary
-from citykg.project import Project
+from citykg.builder.rdf_input import read_rdf
+from citykg.builder.vocabulary import Vocabulary
+from citykg.contract.project import Project
 
 COUNTRIES = [
     ("Germany", "DEU", "Q183"),

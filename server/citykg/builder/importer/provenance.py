@@ -10,10 +10,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from citykg import __version__
-from citykg.build.importer.context import Context
-from citykg.build.importer.wave import Wave
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG, ID, SCHEMA
+from citykg.builder.importer.context import Context
+from citykg.builder.importer.wave import Wave
+from citykg.builder.namespaces import CITYKG, ID, SCHEMA
+from citykg.contract.findings import Severity
 
 SOFTWARE = URIRef(f"{ID}software/citykg/{__version__}")
 

@@ -6,9 +6,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from citykg.build.importer import ProfileImport
-from citykg.build.importer.writer import Outcome
-from citykg.namespaces import DEFAULT_BASE, PREFIXES
+from citykg.builder.importer import ProfileImport
+from citykg.builder.importer.writer import Outcome
+from citykg.contract.iris import DEFAULT_BASE, PREFIXES
 
 _WIDTH = 100
 

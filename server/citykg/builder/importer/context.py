@@ -10,11 +10,12 @@ from urllib.parse import quote
 
 from rdflib import Graph, URIRef
 
-from citykg.build.importer.writer import Record
-from citykg.build.links import Links
-from citykg.build.profile_text import Line, ProfileText
-from citykg.build.vocabulary import Vocabulary
-from citykg.namespaces import DEFAULT_BASE, ID
+from citykg.builder.importer.writer import Record
+from citykg.builder.links import Links
+from citykg.builder.namespaces import ID
+from citykg.builder.profile_text import Line, ProfileText
+from citykg.builder.vocabulary import Vocabulary
+from citykg.contract.iris import DEFAULT_BASE
 
 
 @dataclass(frozen=True)

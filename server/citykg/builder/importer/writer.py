@@ -15,8 +15,8 @@ from enum import StrEnum
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from citykg.build.profile_text import Line
-from citykg.findings import Finding, Severity
+from citykg.builder.profile_text import Line
+from citykg.contract.findings import Finding, Severity
 
 
 class Outcome(StrEnum):

@@ -9,11 +9,11 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from citykg.build.importer.answers import answer, options, unknown_option
-from citykg.build.importer.context import Context
-from citykg.build.profile_text import Line, Section
-from citykg.findings import Severity
-from citykg.namespaces import CITYKG
+from citykg.builder.importer.answers import answer, options, unknown_option
+from citykg.builder.importer.context import Context
+from citykg.builder.namespaces import CITYKG
+from citykg.builder.profile_text import Line, Section
+from citykg.contract.findings import Severity
 
 _CHART_COUNT = re.compile(r"^\d+ cities$", re.IGNORECASE)
 _RANK = re.compile(r"^(?P<a>\d+)\.(?:\s*(?P<b>\d+))?$")

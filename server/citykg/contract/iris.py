@@ -1,0 +1,155 @@
+"""Every namespace and IRI pattern citykg uses, minted and recognised here only.
+
+Things live under ``{base}id/...``, the ontology at ``{base}ontology#Term``, the shapes at
+``{base}shapes#Shape``, named graphs under ``{base}graph/``. Values are plain strings; the build
+wing wraps the namespaces as rdflib terms (:mod:`citykg.builder.namespaces`).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+DEFAULT_BASE = "https://w3id.org/citykg/"
+
+
+class Namespace(str):
+    """An IRI prefix: ``NS.term`` and ``NS["term"]`` are the IRIs under it, as strings."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return str(self) + name
+
+    def __getitem__(self, name: str) -> str:  # type: ignore[override]
+        return str(self) + name
+
+
+CITYKG = Namespace(DEFAULT_BASE + "ontology#")
+SHAPES = Namespace(DEFAULT_BASE + "shapes#")
+ID = Namespace(DEFAULT_BASE + "id/")
+GRAPH = Namespace(DEFAULT_BASE + "graph/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+ONTOLOGY_IRI = DEFAULT_BASE + "ontology"
+DATASET_IRI = DEFAULT_BASE + "dataset"
+SPARQL_ENDPOINT_IRI = DEFAULT_BASE + "sparql"
+REPORT_GRAPH = GRAPH["validation-report"]  # a release's SHACL validation report, N-Quads only
+REPORT_IRI = DEFAULT_BASE + "id/validation-report"  # its sh:ValidationReport
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+# The graphs every release has besides the profile graphs.
+ONTOLOGY_GRAPH = GRAPH.ontology
+CONCEPTS_GRAPH = GRAPH.concepts
+DATASET_GRAPH = GRAPH.dataset
+AGGREGATES_GRAPH = GRAPH.aggregates
+
+PREFIXES: dict[str, str] = {
+    "citykg": CITYKG,
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dqv": DQV,
+    "org": ORG,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": SCHEMA,
+    "sh": SH,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "spdx": SPDX,
+    "void": "http://rdfs.org/ns/void#",
+    "wd": WD,
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+PROFILE_GRAPHS = f"{GRAPH}profile/"
+_LINES = "/line/"
+
+
+def sparql_prefixes(*names: str) -> str:
+    """``PREFIX`` lines for ``names`` (default: every prefix of :data:`PREFIXES`)."""
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in names or PREFIXES)
+
+
+def city(slug: str) -> str:
+    """IRI of the city with slug ``slug`` (``leipzig-deu``)."""
+    return f"{ID}city/{slug}"
+
+
+def country(code: str) -> str:
+    """IRI of the country with ISO 3166-1 alpha-3 code ``code``."""
+    return f"{ID}country/{code}"
+
+
+def profile(city_slug: str, year: int | str) -> str:
+    """IRI of a city's profile in the survey wave of ``year``."""
+    return f"{ID}profile/{city_slug}/{year}"
+
+
+def profile_graph(city_slug: str, year: int | str) -> str:
+    """The named graph holding what one profile states."""
+    return f"{PROFILE_GRAPHS}{city_slug}/{year}"
+
+
+def span_graph_name(graph: str, first: int, last: int) -> str:
+    """The provenance graph of the facts a profile graph read from lines ``first``-``last``:
+    ``{graph}/line/{first}`` or ``{graph}/line/{first}-{last}``."""
+    return f"{graph}{_LINES}{first}" if first == last else f"{graph}{_LINES}{first}-{last}"
+
+
+def is_line_graph(name: str) -> bool:
+    """Whether ``name`` is a provenance graph of source lines (see :func:`span_graph_name`):
+    outside the served default graph, and not listed in ``graphs.json``."""
+    return name.startswith(PROFILE_GRAPHS) and _LINES in name
+
+
+def is_profile_graph(name: str) -> bool:
+    """Whether ``name`` is the graph of one profile (not one of its source-line graphs)."""
+    return name.startswith(PROFILE_GRAPHS) and _LINES not in name
+
+
+def concept_scheme(scheme: str) -> str:
+    """IRI of the concept scheme with slug ``scheme``."""
+    return f"{ID}concept/{scheme}"
+
+
+def concept(scheme: str, slug: str) -> str:
+    """IRI of concept ``slug`` in scheme ``scheme``."""
+    return f"{ID}concept/{scheme}/{slug}"
+
+
+# What a path under ``{base}id/`` names, by its first segment and its number of segments.
+_ID_KINDS = {
+    ("city", 2): "city",
+    ("country", 2): "country",
+    ("profile", 3): "profile",
+    ("concept", 2): "scheme",
+    ("concept", 3): "concept",
+}
+
+
+def id_kind(iri: str) -> str | None:
+    """What an IRI under ``{base}id/`` names: ``city``, ``country``, ``profile``, ``scheme``,
+    ``concept``, or ``thing`` for any other node there; None outside ``id/``."""
+    if not iri.startswith(ID):
+        return None
+    parts = iri[len(ID) :].split("/")
+    return _ID_KINDS.get((parts[0], len(parts)), "thing")
+
+
+def is_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI (RFC 3987), as strictly as the store checks it."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True

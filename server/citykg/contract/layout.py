@@ -1,0 +1,46 @@
+"""The release layout: the directories of a project's ``var/`` and the files of one release.
+
+A project keeps its releases and stores in ``var/`` (never committed, never setuptools' ``build/``):
+``var/releases/{id}/`` one directory per release, ``var/current`` a symbolic link to the served
+one, ``var/stores/`` the on-disk Oxigraph stores the server loads a release into.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from citykg.contract.formats import BY_NAME, Format
+
+VAR_DIR = "var"
+RELEASES_DIR = "releases"
+CURRENT = "current"
+STORES_DIR = "stores"
+PROPOSALS = "wikidata-proposals.csv"  # `citykg link`'s review file
+
+NQUADS = "citykg.nq"  # every graph, named, sorted: the release's identity (its id is its hash)
+DEFAULT_GRAPH = "citykg.nt.gz"  # the default graph as served: the RDF merge of the data graphs
+VOID = "void.ttl"  # VoID and DCAT description, merged into the served default graph
+SHAPES = "shapes.ttl"
+FINDINGS = "findings.json"  # importer and validator findings, each with file and line
+CITIES = "cities.json"  # the home page's city list, sorted by name at build time
+GRAPHS = "graphs.json"  # every named graph with its triple count, counted by the build
+SUMS = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One downloadable dump: file name, RDF format, whether it keeps named graphs, whether it is
+    gzipped."""
+
+    name: str
+    format: Format
+    quads: bool
+    gzipped: bool = True
+
+
+# The dumps the release writer produces and /dumps/ publishes, in that order.
+DUMPS = (
+    Dump("citykg.nq.gz", BY_NAME["nquads"], True),
+    Dump(DEFAULT_GRAPH, BY_NAME["ntriples"], False),
+    Dump("citykg.ttl.gz", BY_NAME["turtle"], False),
+)
