@@ -11,60 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from citykg.contract import survey
 from citykg.contract.findings import Finding, Severity
 
 _BULLET = re.compile(r"^[•·▪●◦]\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 METADATA_KEYS = {"source", "survey-wave", "wave-basis", "retrieved", "synthetic"}
 
-# Section key -> heading pattern. Order is the order of a profile page (DOMAIN.md §0).
+# Section key -> heading pattern, in the order of a profile page.
 HEADINGS: dict[str, re.Pattern[str]] = {
-    key: re.compile(pattern, re.IGNORECASE)
-    for key, pattern in [
-        ("mayor", r"^Mayor$"),
-        ("population", r"^Population$"),
-        ("officer", r"^Lead Innovation Officer$"),
-        ("benefits", r"^Innovation is helping to:?$"),
-        ("success-factors", r"^Critical success factors:?$"),
-        ("spotlight", r"^Spotlight on innovation in .+$"),
-        ("vision", r"^Vision and approach to innovation capacity$"),
-        ("policy-areas", r"^Policy areas that .+ (?:is|are) focused on$"),
-        ("roles", r"^.+ utili[sz]es (?P<count>\d+) different innovation skills? or roles?$"),
-        ("roles-prose", r"^Innovation skills? or roles?$"),
-        ("terms", r"^Terms .+ most associates? with innovation$"),
-        ("activities", r"^.+['’]s? most common innovation activities$"),
-        ("funding", r"^How is innovation funded here\??$"),
-        ("funding-sources", r"^Top sources of funding$"),
-        ("funded-activities", r"^Activities being funded$"),
-        ("measurement", r"^How is innovation measured\??$"),
-        ("data-availability", r"^Data availability by policy area$"),
-        ("sufficient-data", r"^Sufficient data$"),
-        ("insufficient-data", r"^Insufficient data$"),
-    ]
+    s.key: re.compile(s.heading, re.IGNORECASE) for s in survey.SECTIONS
 }
 
-# Section key -> the concept scheme (answer list) its lines are options of.
-SECTION_SCHEMES = {
-    "benefits": "benefit",
-    "success-factors": "success-factor",
-    "policy-areas": "policy-area",
-    "terms": "innovation-term",
-    "funding-sources": "funding-source",
-    "sufficient-data": "policy-area",
-    "insufficient-data": "policy-area",
-    "roles": "innovation-role",
-    "activities": "innovation-activity",
-    "funded-activities": "funded-activity",
-}
-# Sections that hold only survey sentences, no list.
-SENTENCE_SECTIONS = ("vision", "funding", "measurement")
 
 # Chart captions printed under a list; they end the list and carry no fact. The roles chart is
 # followed by the placement answer, which has no heading of its own.
 CAPTIONS = re.compile(r"^(Policy areas|Innovation roles) by number of cities$", re.IGNORECASE)
 _ROLES_CAPTION = re.compile(r"^Innovation roles by number of cities$", re.IGNORECASE)
-# Sections whose lines are free text: never cut into survey sentences.
-PROSE_SECTIONS = {"spotlight", "roles-prose"}
 # A prose line under a counted roles list: a sentence, or more than six words (a role is a short
 # label). It is the placement answer, which follows the roles list when the page prints no chart
 # caption.
@@ -246,7 +209,7 @@ class _Splitter:
         if current is not None and current in profile.repeated:
             current.lines.append(line)
             return
-        prose = current is not None and current.key in PROSE_SECTIONS
+        prose = current is not None and current.key in survey.PROSE_SECTIONS
         sentences = [] if prose else _sentences(line)
         if sentences:
             profile.sentences.extend(sentences)

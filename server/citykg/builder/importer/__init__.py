@@ -32,13 +32,12 @@ from citykg.builder.importer.writer import LineFate, Outcome, Record, Triple
 from citykg.builder.links import Links
 from citykg.builder.namespaces import CITYKG, GRAPH, ID
 from citykg.builder.profile_text import (
-    SECTION_SCHEMES,
-    SENTENCE_SECTIONS,
     Line,
     decode_lines,
     split_profile,
 )
 from citykg.builder.vocabulary import Vocabulary
+from citykg.contract import survey
 from citykg.contract.findings import Finding, Severity
 
 __all__ = [
@@ -209,7 +208,7 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
     header.population(ctx)
     for key, prop in answers.LIST_SECTIONS.items():
         if key in ctx.profile.sections:
-            answers.options(ctx, ctx.profile.sections[key], SECTION_SCHEMES[key], prop)
+            answers.options(ctx, ctx.profile.sections[key], survey.SCHEMES[key], prop)
     spotlight(ctx)
     answers.roles(ctx)
     answers.placement_prose(ctx)
@@ -225,7 +224,7 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
             "not-understood",
             f"line not understood outside any section: {line.text[:80]!r}; not recorded",
         )
-    for key in SENTENCE_SECTIONS:
+    for key in survey.SENTENCE_SECTIONS:
         for line in ctx.profile.sections[key].lines if key in ctx.profile.sections else []:
             record.skip(
                 line,

@@ -13,6 +13,7 @@ from citykg.builder.importer.answers import answer, options, unknown_option
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import Line, Section
+from citykg.contract import survey
 from citykg.contract.findings import Severity
 
 _CHART_COUNT = re.compile(r"^\d+ cities$", re.IGNORECASE)
@@ -91,7 +92,8 @@ def funded_activities(ctx: Context) -> None:
     chart = next((i for i, x in enumerate(lines) if _CHART_COUNT.match(x.text)), None)
     own = lines if chart is None else lines[:chart]
     own_section = Section(section.key, section.heading, section.match, own)
-    options(ctx, own_section, "funded-activity", CITYKG.fundedActivity)
+    funded = survey.BY_KEY["funded-activities"]
+    options(ctx, own_section, funded.scheme, CITYKG[funded.property])
     if chart is None:
         return
     scheme = ctx.vocabulary.scheme("funded-activity")

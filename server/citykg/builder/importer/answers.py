@@ -16,18 +16,11 @@ from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import Line, Section
 from citykg.builder.vocabulary import Scheme, normalise
+from citykg.contract import survey
 from citykg.contract.findings import Severity
 
-# Section key -> property, for the plain list sections (their schemes: SECTION_SCHEMES).
-LIST_SECTIONS = {
-    "benefits": CITYKG.innovationHelpsTo,
-    "success-factors": CITYKG.criticalSuccessFactor,
-    "policy-areas": CITYKG.focusPolicyArea,
-    "terms": CITYKG.associatedTerm,
-    "funding-sources": CITYKG.fundingSource,
-    "sufficient-data": CITYKG.sufficientDataFor,
-    "insufficient-data": CITYKG.insufficientDataFor,
-}
+# Section key -> property, for the plain list sections.
+LIST_SECTIONS = {key: CITYKG[name] for key, name in survey.LIST_SECTIONS.items()}
 _NO_TEAM = re.compile(r"\bdoes not have a dedicated (?:innovation )?team\b", re.IGNORECASE)
 
 
@@ -108,7 +101,8 @@ def roles(ctx: Context) -> None:
     if section is not None:
         count = int(section.match.group("count"))
         ctx.record.fact(ctx.profile_iri, CITYKG.statedRoleCount, Literal(count), section.heading)
-        options(ctx, section, "innovation-role", CITYKG.innovationRole)
+        roles = survey.BY_KEY["roles"]
+        options(ctx, section, roles.scheme, CITYKG[roles.property])
     prose = ctx.profile.sections.get("roles-prose")
     if prose is None:
         return

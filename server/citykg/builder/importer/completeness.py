@@ -10,8 +10,9 @@ import re
 
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import HEADINGS, SECTION_SCHEMES, SENTENCE_SECTIONS, Line
+from citykg.builder.profile_text import HEADINGS, Line
 from citykg.builder.vocabulary import normalise
+from citykg.contract import survey
 from citykg.contract.findings import Severity
 
 PROSE = ("spotlight", "roles-prose", "placement")
@@ -36,13 +37,13 @@ def find_cut(ctx: Context) -> None:
         if not section.lines or section.lines[-1].number != last:
             continue
         line = section.lines[-1]
-        if key in SECTION_SCHEMES and not _complete_option(ctx, key, line):
+        if key in survey.SCHEMES and not _complete_option(ctx, key, line):
             ctx.cut = line
             section.lines.pop()
             _skip_fragment(ctx, line)
         elif key in PROSE and not _ENDED.search(line.text):
             ctx.cut = line
-        elif key in SENTENCE_SECTIONS and not _ENDED.search(line.text):
+        elif key in survey.SENTENCE_SECTIONS and not _ENDED.search(line.text):
             ctx.cut = line
             section.lines.pop()
             _skip_fragment(ctx, line)
@@ -67,7 +68,7 @@ def _complete_option(ctx: Context, key: str, line: Line) -> bool:
     """Whether the last line of an answer list stands whole: an option, a gloss, a number, or
     an unknown answer. It is cut when it begins an option's label without ending it, or names
     the city (as a heading does; an option never does)."""
-    scheme = ctx.vocabulary.scheme(SECTION_SCHEMES[key])
+    scheme = ctx.vocabulary.scheme(survey.SCHEMES[key])
     text = normalise(line.text)
     if scheme.match(line.text) is not None or _NUMBERS.match(line.text):
         return True
