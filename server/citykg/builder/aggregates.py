@@ -25,12 +25,13 @@ from collections.abc import Collection, Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, QB, RDF, RDFS, SKOS, XSD
 
-from citykg.builder.namespaces import CITYKG, GRAPH, ID, SCHEMA
+from citykg.builder.namespaces import CITYKG, SCHEMA
+from citykg.contract import iris
 
-AGGREGATES_GRAPH = GRAPH.aggregates
-OPTION_COUNTS = URIRef(f"{ID}option-counts")
-RANK_COUNTS = URIRef(f"{ID}rank-counts")
-ANSWER_OPTIONS = URIRef(f"{ID}concept/answer-option")
+AGGREGATES_GRAPH = URIRef(iris.AGGREGATES_GRAPH)
+OPTION_COUNTS = URIRef(iris.OPTION_COUNTS)
+RANK_COUNTS = URIRef(iris.RANK_COUNTS)
+ANSWER_OPTIONS = URIRef(iris.concept_scheme("answer-option"))  # a skos:Collection
 _NOT_COUNTED = {str(RDF), str(SKOS)}
 
 
@@ -129,9 +130,7 @@ def _data_set(
 def _tail(iri: URIRef) -> str:
     """The last part of a concept or property IRI, for readable observation IRIs."""
     text = str(iri)
-    if text.startswith(f"{ID}concept/"):
-        return text.removeprefix(f"{ID}concept/")
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return iris.concept_path(text) or text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def city_index(

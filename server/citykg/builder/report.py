@@ -31,20 +31,17 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
 from citykg import __version__
-from citykg.builder.importer import Source
 from citykg.builder.namespaces import CITYKG, REPORT_GRAPH, SH
 from citykg.builder.validation import read_result, result_findings
+from citykg.contract import iris
 from citykg.contract.findings import Finding, Severity
-from citykg.contract.iris import DEFAULT_BASE, REPORT_IRI, is_iri
 
-__all__ = ["REPORT_GRAPH", "ValidationReport", "report_iri", "validation_report"]
+__all__ = ["REPORT_GRAPH", "VALIDATION_REPORT", "ValidationReport", "validation_report"]
 SEVERITIES = {Severity.ERROR: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}
 _MAX_DEPTH = 16  # blank nodes nested deeper in the shapes than this are not copied
 
 
-def report_iri(base: str = DEFAULT_BASE) -> URIRef:
-    """The IRI of a release's sh:ValidationReport."""
-    return URIRef(base + REPORT_IRI.removeprefix(DEFAULT_BASE))
+VALIDATION_REPORT = URIRef(iris.REPORT_IRI)  # a release's sh:ValidationReport
 
 
 @dataclass
@@ -60,12 +57,11 @@ def validation_report(
     findings: Iterable[Finding],
     shapes: Graph,
     generated_at: datetime,
-    base: str = DEFAULT_BASE,
 ) -> ValidationReport:
     """The report graph of a build: its SHACL report graphs (pyshacl's, one per validation run)
     joined with its findings, which know the file and line of each result."""
     findings = sorted(set(findings), key=_order)
-    report = report_iri(base)
+    report = VALIDATION_REPORT
     out = ValidationReport(Graph())
     g = out.graph
     by_key: dict[tuple, list[Finding]] = {}
@@ -88,7 +84,7 @@ def validation_report(
             if description is None:
                 continue
             if finding is not None:
-                description += _location(finding, base)
+                description += _location(finding)
             iri = _name(f"{report}/result/", description)
             if iri not in placed:
                 placed.add(iri)
@@ -100,7 +96,7 @@ def validation_report(
         conforms = conforms and f.severity is not Severity.ERROR
         if f in out.nodes:
             continue
-        description = _finding(f, base)
+        description = _finding(f)
         iri = _name(f"{report}/finding/", description)
         g.add((report, CITYKG.finding, iri))
         g += _rename(description, iri)
@@ -112,8 +108,8 @@ def validation_report(
     g.add((report, PROV.generatedAtTime, stamp))
     g.add((report, PROV.wasGeneratedBy, activity))
     g.add((activity, RDF.type, PROV.Activity))
-    g.add((activity, PROV.used, URIRef(f"{base}shapes")))
-    g.add((activity, PROV.wasAssociatedWith, URIRef(f"{base}id/software/citykg/{__version__}")))
+    g.add((activity, PROV.used, URIRef(iris.SHAPES_IRI)))
+    g.add((activity, PROV.wasAssociatedWith, URIRef(iris.software(__version__))))
     g.add((activity, PROV.endedAtTime, stamp))
     return out
 
@@ -144,14 +140,14 @@ def _result(run: Graph, node: Node, copies: _ShapeCopies) -> Description | None:
     return out
 
 
-def _location(finding: Finding, base: str) -> Description:
-    out: Description = [(PROV.wasDerivedFrom, Source.from_path(finding.file, base).iri)]
+def _location(finding: Finding) -> Description:
+    out: Description = [(PROV.wasDerivedFrom, URIRef(iris.source(finding.file)))]
     if finding.line:
         out.append((CITYKG.sourceLine, Literal(finding.line, datatype=XSD.positiveInteger)))
     return out
 
 
-def _finding(finding: Finding, base: str) -> Description:
+def _finding(finding: Finding) -> Description:
     """A finding of the build that is no SHACL result of the report."""
     out: Description = [
         (RDF.type, CITYKG.Finding),
@@ -160,9 +156,9 @@ def _finding(finding: Finding, base: str) -> Description:
         (CITYKG.findingCode, Literal(finding.code)),
     ]
     for predicate, value in ((SH.focusNode, finding.focus), (SH.resultPath, finding.path)):
-        if value and is_iri(value):
+        if value and iris.is_iri(value):
             out.append((predicate, URIRef(value)))
-    return out + _location(finding, base)
+    return out + _location(finding)
 
 
 def _order(f: Finding) -> tuple:

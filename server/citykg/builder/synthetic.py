@@ -14,9 +14,10 @@ from pathlib import Path
 
 from rdflib.namespace import SKOS
 
+from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.rdf_input import read_rdf
-from citykg.builder.vocabulary import Vocabulary
 from citykg.contract.project import Project
+from citykg.contract.survey import SCHEMES
 
 COUNTRIES = [
     ("Germany", "DEU", "Q183"),
@@ -30,10 +31,10 @@ FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dario", "Eva", "Farid", "Greta", "Hugo",
 LAST_NAMES = ["Almeida", "Berg", "Costa", "Dimitriou", "Engel", "Fischer", "García", "Holm"]
 
 
-def labels(vocabulary: Vocabulary, scheme: str) -> list[str]:
+def labels(schemes: ConceptSchemes, scheme: str) -> list[str]:
     """The preferred labels of a scheme, in notation order where there is one."""
-    graph = vocabulary.graph
-    concepts = vocabulary.scheme(scheme).pref_label
+    graph = schemes.graph
+    concepts = schemes.scheme(scheme).pref_label
 
     def order(c) -> tuple:  # noqa: ANN001
         notation = graph.value(c, SKOS.notation)
@@ -42,28 +43,28 @@ def labels(vocabulary: Vocabulary, scheme: str) -> list[str]:
     return [concepts[c] for c in sorted(concepts, key=order)]
 
 
-def profile_text(index: int, vocabulary: Vocabulary, rng: random.Random) -> tuple[str, str, str]:
+def profile_text(index: int, schemes: ConceptSchemes, rng: random.Random) -> tuple[str, str, str]:
     """One synthetic profile: (file text, city name, country name)."""
     country, _, _ = COUNTRIES[index % len(COUNTRIES)]
     city = f"Synthcity {index:06d}"
     wave = rng.choice(["2018", "2020"])
 
     def pick(scheme: str, low: int, high: int) -> list[str]:
-        options = labels(vocabulary, scheme)
+        options = labels(schemes, scheme)
         return rng.sample(options, rng.randint(low, min(high, len(options))))
 
     def person() -> str:
         return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
-    areas = labels(vocabulary, "policy-area")[:18]
+    areas = labels(schemes, SCHEMES["sufficient-data"])[:18]
     sufficient = rng.sample(areas, rng.randint(5, 17))
     insufficient = [a for a in areas if a not in sufficient][: rng.randint(1, 4)]
-    roles = pick("innovation-role", 1, 5)
-    activities = labels(vocabulary, "innovation-activity")
+    roles = pick(SCHEMES["roles"], 1, 5)
+    activities = labels(schemes, SCHEMES["activities"])
     rng.shuffle(activities)
     funded = [
         a
-        for a in pick("funded-activity", 1, 3)
+        for a in pick(SCHEMES["funded-activities"], 1, 3)
         if a not in ("Launching or sustaining a project", "Training staff and building capacity")
     ]
     lines = [
@@ -86,10 +87,10 @@ def profile_text(index: int, vocabulary: Vocabulary, rng: random.Random) -> tupl
         person(),
         "",
         "Innovation is helping to:",
-        *[f"  • {x}" for x in pick("benefit", 1, 4)],
+        *[f"  • {x}" for x in pick(SCHEMES["benefits"], 1, 4)],
         "",
         "Critical success factors:",
-        *[f"  • {x}" for x in pick("success-factor", 1, 5)],
+        *[f"  • {x}" for x in pick(SCHEMES["success-factors"], 1, 5)],
         "",
         f"Spotlight on innovation in {city}",
         "",
@@ -105,7 +106,7 @@ def profile_text(index: int, vocabulary: Vocabulary, rng: random.Random) -> tupl
         "",
         f"Policy areas that {city} is focused on",
         "",
-        *pick("policy-area", 1, 4),
+        *pick(SCHEMES["policy-areas"], 1, 4),
         "Policy areas by number of cities",
         "",
         f"{city} utilizes {len(roles)} different innovation skills or roles",
@@ -117,7 +118,7 @@ def profile_text(index: int, vocabulary: Vocabulary, rng: random.Random) -> tupl
         "",
         f"Terms {city} most associates with innovation",
         "",
-        *pick("innovation-term", 1, 3),
+        *pick(SCHEMES["terms"], 1, 3),
         "",
         f"{city}'s most common innovation activities",
         "",
@@ -163,18 +164,19 @@ def profile_text(index: int, vocabulary: Vocabulary, rng: random.Random) -> tupl
 
 
 def write_project(root: Path, count: int, source: Project, seed: int = 1) -> Project:
-    """A project at ``root`` with ``count`` synthetic profiles and the source's vocabulary."""
+    """A project at ``root`` with ``count`` synthetic profiles and the source's ontology,
+    concept schemes and shapes."""
     root.mkdir(parents=True, exist_ok=True)
     for folder in ("ontology", "shapes"):
         shutil.copytree(source.root / folder, root / folder, dirs_exist_ok=True)
     profiles = root / "data" / "profiles"
     profiles.mkdir(parents=True, exist_ok=True)
-    vocabulary = Vocabulary(read_rdf(source.concepts, source.relative(source.concepts)))
+    schemes = ConceptSchemes(read_rdf(source.concepts, source.relative(source.concepts)))
     rng = random.Random(seed)
     rows = ["kind,name,country,iso3,wikidata,note"]
     rows += [f"country,{name},,{iso3},{qid}," for name, iso3, qid in COUNTRIES]
     for index in range(1, count + 1):
-        text, city, country = profile_text(index, vocabulary, rng)
+        text, city, country = profile_text(index, schemes, rng)
         (profiles / f"synth-{index:06d}.txt").write_text(text, encoding="utf-8")
         rows.append(f"city,{city},{country},,Q{1_000_000 + 37 * index},synthetic")
     (root / "data" / "wikidata-links.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -7,6 +7,8 @@ wing wraps the namespaces as rdflib terms (:mod:`citykg.builder.namespaces`).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pyoxigraph as ox
 
 DEFAULT_BASE = "https://w3id.org/citykg/"
@@ -51,6 +53,22 @@ ONTOLOGY_GRAPH = GRAPH.ontology
 CONCEPTS_GRAPH = GRAPH.concepts
 DATASET_GRAPH = GRAPH.dataset
 AGGREGATES_GRAPH = GRAPH.aggregates
+STATISTICS_GRAPH = GRAPH.statistics
+ENTITIES_GRAPH = GRAPH.entities  # cities, countries, people, posts, the importer
+LINKS_GRAPH = GRAPH.links
+
+SHAPES_IRI = DEFAULT_BASE + "shapes"
+STATISTICS = ID.statistics  # the data set of the survey-wide figures profiles quote
+OPTION_COUNTS = ID["option-counts"]  # the data set of profiles per answer option
+RANK_COUNTS = ID["rank-counts"]  # the data set of profiles per activity and rank
+FRAGMENTS_IRI = DEFAULT_BASE + "fragments"  # the Triple Pattern Fragments interface
+
+# The VoID/DCAT description of a release: the services, the Wikidata linkset, every named graph.
+SPARQL_SERVICE = DATASET_IRI + "/service/sparql"
+FRAGMENTS_SERVICE = DATASET_IRI + "/service/fragments"
+WIKIDATA_DATASET = DATASET_IRI + "/wikidata"
+WIKIDATA_LINKSET = DATASET_IRI + "/linkset/wikidata"
+NAMED_GRAPHS_DATASET = DATASET_IRI + "/named-graphs"
 
 PREFIXES: dict[str, str] = {
     "citykg": CITYKG,
@@ -90,6 +108,32 @@ def country(code: str) -> str:
     return f"{ID}country/{code}"
 
 
+def person(city_slug: str, name_slug: str) -> str:
+    """IRI of the person named ``name_slug`` in the administration of a city."""
+    return f"{ID}person/{city_slug}-{name_slug}"
+
+
+def software(version: str) -> str:
+    """IRI of citykg's importer at ``version``, the agent of every import."""
+    return f"{ID}software/citykg/{version}"
+
+
+def source(path: str) -> str:
+    """IRI of a source file, by its path relative to the project (``data/profiles/x.txt``)."""
+    relative = quote(path.removeprefix("data/").lstrip("/"), safe="/-._~")
+    return f"{DEFAULT_BASE}source/{relative}"
+
+
+def dump(name: str) -> str:
+    """URL of the release's dump file ``name``."""
+    return f"{DEFAULT_BASE}dumps/{name}"
+
+
+def distribution(name: str) -> str:
+    """IRI of the DCAT distribution of dump file ``name``."""
+    return f"{DATASET_IRI}/distribution/{name.replace('.', '-')}"
+
+
 def profile(city_slug: str, year: int | str) -> str:
     """IRI of a city's profile in the survey wave of ``year``."""
     return f"{ID}profile/{city_slug}/{year}"
@@ -125,6 +169,12 @@ def concept_scheme(scheme: str) -> str:
 def concept(scheme: str, slug: str) -> str:
     """IRI of concept ``slug`` in scheme ``scheme``."""
     return f"{ID}concept/{scheme}/{slug}"
+
+
+def concept_path(iri: str) -> str | None:
+    """``scheme/slug`` of a concept IRI (``scheme`` of a scheme's); None for any other IRI."""
+    prefix = f"{ID}concept/"
+    return iri.removeprefix(prefix) if iri.startswith(prefix) else None
 
 
 # What a path under ``{base}id/`` names, by its first segment and its number of segments.

@@ -3,7 +3,7 @@ A pure function.
 
 The profile graph holds only data. Every fact is also remembered with the span of source lines
 it was read from (``ProfileImport.spans``); the release writes each span as a provenance graph
-of its own (:func:`citykg.namespaces.span_graph_name`), outside the served default graph.
+of its own (:func:`citykg.contract.iris.span_graph_name`), outside the served default graph.
 Survey-wide figures quoted by the profile go to the statistics graph as RDF Data Cube
 observations; cities, countries, people and posts go to the entities graph, described once for
 all profiles.
@@ -23,21 +23,21 @@ from datetime import datetime
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
+from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.importer import activities, answers, completeness, header, sentences
 from citykg.builder.importer.context import Context, Source, slug
 from citykg.builder.importer.provenance import SOFTWARE, provenance
 from citykg.builder.importer.spotlight import spotlight
 from citykg.builder.importer.wave import decide_wave
 from citykg.builder.importer.writer import LineFate, Outcome, Record, Triple
-from citykg.builder.links import Links
-from citykg.builder.namespaces import CITYKG, GRAPH, ID
+from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import (
     Line,
     decode_lines,
     split_profile,
 )
-from citykg.builder.vocabulary import Vocabulary
-from citykg.contract import survey
+from citykg.builder.wikidata_links import WikidataLinks
+from citykg.contract import iris, survey
 from citykg.contract.findings import Finding, Severity
 
 __all__ = [
@@ -52,9 +52,9 @@ __all__ = [
     "import_profile",
 ]
 
-STATISTICS_GRAPH = GRAPH.statistics
+STATISTICS_GRAPH = URIRef(iris.STATISTICS_GRAPH)
 # Cities, countries, people, posts and the importer are described once here, not in each profile.
-ENTITIES_GRAPH = GRAPH.entities
+ENTITIES_GRAPH = URIRef(iris.ENTITIES_GRAPH)
 MAX_PROFILE_BYTES = 1_000_000  # a real profile is about 12 KB
 
 
@@ -94,8 +94,8 @@ class ProfileImport:
 def import_profile(
     data: bytes,
     source: Source,
-    vocabulary: Vocabulary,
-    links: Links,
+    schemes: ConceptSchemes,
+    links: WikidataLinks,
     generated_at: datetime,
     sha256: str,
     allow_synthetic: bool = False,
@@ -114,7 +114,7 @@ def import_profile(
         return result
     profile, split_findings = split_profile(lines, source.path)
     record = Record(source.path)
-    ctx = Context(profile, source, vocabulary, links, record)
+    ctx = Context(profile, source, schemes, links, record)
     _account_split(ctx, split_findings)
     synthetic = profile.metadata.get("synthetic")
     if synthetic is not None and not allow_synthetic:
@@ -189,8 +189,8 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
     country = ctx.links.country(country_line.text)
     code = country[0].lower() if country else slug(country_line.text)
     city_slug = f"{slug(city_line.text)}-{code}"
-    ctx.profile_iri = p = URIRef(f"{ID}profile/{city_slug}/{wave.year}")
-    graph_iri = URIRef(f"{GRAPH}profile/{city_slug}/{wave.year}")
+    ctx.profile_iri = p = URIRef(iris.profile(city_slug, wave.year))
+    graph_iri = URIRef(iris.profile_graph(city_slug, wave.year))
     city = header.city(ctx, city_line, country_line, city_slug, code)
     result.graph_iri, result.city, result.wave = graph_iri, city, wave.year
     result.city_name = city_line.text
@@ -199,7 +199,7 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
     record.structure(p, CITYKG.city, city)
     record.structure(p, RDFS.label, Literal(f"{city_line.text}, {wave.year} survey", lang="en"))
     record.structure(p, PROV.wasDerivedFrom, ctx.source.iri)
-    record.fact(p, CITYKG.surveyWave, ctx.vocabulary.concept("survey-wave", wave.year), wave.line)
+    record.fact(p, CITYKG.surveyWave, ctx.schemes.concept("survey-wave", wave.year), wave.line)
     synthetic = ctx.profile.metadata.get("synthetic")
     if synthetic is not None:
         record.fact(p, CITYKG.synthetic, Literal(True), synthetic)

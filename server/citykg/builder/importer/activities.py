@@ -25,7 +25,8 @@ def activities(ctx: Context) -> None:
     section = ctx.profile.sections.get("activities")
     if section is None:
         return
-    scheme = ctx.vocabulary.scheme("innovation-activity")
+    scheme_slug = survey.SCHEMES["activities"]
+    scheme = ctx.schemes.scheme(scheme_slug)
     record = ctx.record
     rank: tuple[int, Line] | None = None
     position = 0
@@ -49,7 +50,7 @@ def activities(ctx: Context) -> None:
             continue
         if rank is None:
             if position == 0:
-                answer(ctx, "innovation-activity", CITYKG.topActivity, line)
+                answer(ctx, scheme_slug, CITYKG.topActivity, line)
             else:
                 record.skip(
                     line,
@@ -96,7 +97,7 @@ def funded_activities(ctx: Context) -> None:
     options(ctx, own_section, funded.scheme, CITYKG[funded.property])
     if chart is None:
         return
-    scheme = ctx.vocabulary.scheme("funded-activity")
+    scheme = ctx.schemes.scheme(funded.scheme)
     rest = lines[chart:]
     end = next(
         (

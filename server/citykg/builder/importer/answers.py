@@ -11,11 +11,11 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from citykg.builder.concept_schemes import ConceptScheme, normalise
 from citykg.builder.importer.completeness import complete_lines
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import Line, Section
-from citykg.builder.vocabulary import Scheme, normalise
 from citykg.contract import survey
 from citykg.contract.findings import Severity
 
@@ -30,7 +30,7 @@ def answer(
     """Record the answer ``text`` (default: the whole line) to ``prop``: its option, or the text
     itself as an unlisted answer with a warning. Returns the option, if it is one."""
     text = line.text if text is None else text
-    scheme = ctx.vocabulary.scheme(scheme_slug)
+    scheme = ctx.schemes.scheme(scheme_slug)
     concept = scheme.match(text)
     if concept is not None:
         ctx.record.fact(ctx.profile_iri, prop, concept, line)
@@ -47,7 +47,9 @@ def answer(
     return None
 
 
-def unknown_option(ctx: Context, scheme: Scheme, text: str, line: Line, kept_as: str) -> None:
+def unknown_option(
+    ctx: Context, scheme: ConceptScheme, text: str, line: Line, kept_as: str
+) -> None:
     """The warning for an answer that names no option of ``scheme``, kept as ``kept_as``."""
     hint = scheme.suggest(text)
     hint = f" (did you mean {hint!r}?)" if hint else ""
@@ -61,7 +63,7 @@ def unknown_option(ctx: Context, scheme: Scheme, text: str, line: Line, kept_as:
 
 def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> None:
     """A list section: each line one answer."""
-    scheme = ctx.vocabulary.scheme(scheme_slug)
+    scheme = ctx.schemes.scheme(scheme_slug)
     seen: dict[str, Line] = {}
     for index, line in enumerate(section.lines):
         if scheme.is_scope_note(line.text):
@@ -83,7 +85,7 @@ def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> N
         answer(ctx, scheme_slug, prop, line)
 
 
-def _tooltip_title(section: Section, index: int, scheme: Scheme) -> bool:
+def _tooltip_title(section: Section, index: int, scheme: ConceptScheme) -> bool:
     """A repeated label directly followed by its gloss is a tooltip title: real pages print
     "Municipal budget" twice, as the label and as the title of its gloss."""
     lines = section.lines
@@ -126,14 +128,14 @@ def placement_prose(ctx: Context) -> None:
 def _no_team(ctx: Context, line: Line) -> None:
     """Prose saying the city has no dedicated team gives that placement option too."""
     if _NO_TEAM.search(line.text):
-        concept = ctx.vocabulary.concept("placement", "no-dedicated-team")
+        concept = ctx.schemes.concept("placement", "no-dedicated-team")
         ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)
 
 
 def placement_sentence(ctx: Context, where: str, text: str, line: Line) -> None:
     """The fixed placement sentence (``text``): verbatim, and its option if it names one."""
     ctx.record.text(ctx.profile_iri, CITYKG.placementStatement, text, line)
-    scheme = ctx.vocabulary.scheme("placement")
+    scheme = ctx.schemes.scheme("placement")
     concept = scheme.match(where)
     if concept is not None:
         ctx.record.fact(ctx.profile_iri, CITYKG.placement, concept, line)

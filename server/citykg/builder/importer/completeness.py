@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 
+from citykg.builder.concept_schemes import normalise
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import HEADINGS, Line
-from citykg.builder.vocabulary import normalise
 from citykg.contract import survey
 from citykg.contract.findings import Severity
 
-PROSE = ("spotlight", "roles-prose", "placement")
+PROSE = survey.PROSE_SECTIONS | {"placement"}  # free text: the placement answer is prose too
 # Sections a complete profile has, and the sentences that stand for a section.
 EXPECTED = [
     key
@@ -68,7 +68,7 @@ def _complete_option(ctx: Context, key: str, line: Line) -> bool:
     """Whether the last line of an answer list stands whole: an option, a gloss, a number, or
     an unknown answer. It is cut when it begins an option's label without ending it, or names
     the city (as a heading does; an option never does)."""
-    scheme = ctx.vocabulary.scheme(survey.SCHEMES[key])
+    scheme = ctx.schemes.scheme(survey.SCHEMES[key])
     text = normalise(line.text)
     if scheme.match(line.text) is not None or _NUMBERS.match(line.text):
         return True

@@ -1,21 +1,20 @@
-"""What every part of an import shares: the profile text, the vocabulary and links, the
-profile's identifiers and the writer."""
+"""What every part of an import shares: the profile text, the concept schemes and Wikidata
+links, the profile's identifiers and the writer."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from rdflib import Graph, URIRef
 
+from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.importer.writer import Record
-from citykg.builder.links import Links
 from citykg.builder.namespaces import ID
 from citykg.builder.profile_text import Line, ProfileText
-from citykg.builder.vocabulary import Vocabulary
-from citykg.contract.iris import DEFAULT_BASE
+from citykg.builder.wikidata_links import WikidataLinks
+from citykg.contract import iris
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,9 @@ class Source:
     iri: URIRef
 
     @classmethod
-    def from_path(cls, path: str, base: str = DEFAULT_BASE) -> Source:
+    def from_path(cls, path: str) -> Source:
         """A source named by its path relative to the project (``data/profiles/x.txt``)."""
-        relative = quote(path.removeprefix("data/").lstrip("/"), safe="/-._~")
-        return cls(path, URIRef(f"{base}source/{relative}"))
+        return cls(path, URIRef(iris.source(path)))
 
 
 @dataclass
@@ -38,8 +36,8 @@ class Context:
 
     profile: ProfileText
     source: Source
-    vocabulary: Vocabulary
-    links: Links
+    schemes: ConceptSchemes
+    links: WikidataLinks
     record: Record
     statistics: Graph = field(default_factory=Graph)
     entities: Graph = field(default_factory=Graph)

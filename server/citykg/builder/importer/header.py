@@ -8,14 +8,14 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
 from citykg.builder.importer.context import Context, slug
-from citykg.builder.namespaces import CITYKG, ID, ORG, SCHEMA
+from citykg.builder.namespaces import CITYKG, ORG, SCHEMA
 from citykg.builder.profile_text import Line
+from citykg.contract import iris
 from citykg.contract.findings import Severity
 
 _POPULATION = re.compile(r"^(?P<count>-?[\d][\d,.\s]*)\s*\((?P<year>\d{4})\)$")
 PLAUSIBLE_POPULATION = (1_000, 50_000_000)
 PLAUSIBLE_YEARS = (2010, 2021)
-HEADER_LABELS = {"mayor": "Mayor", "population": "Population", "officer": "Lead Innovation Officer"}
 
 
 def header(ctx: Context) -> tuple[Line, Line] | None:
@@ -55,7 +55,7 @@ def city(ctx: Context, city_line: Line, country_line: Line, city_slug: str, code
             f"country {country_name!r} is not in {ctx.links.file}; "
             f"its identifier uses {code!r} instead of an ISO code",
         )
-    city_iri, country_iri = URIRef(f"{ID}city/{city_slug}"), URIRef(f"{ID}country/{code}")
+    city_iri, country_iri = URIRef(iris.city(city_slug)), URIRef(iris.country(code))
     entities, record = ctx.entities, ctx.record
     entities.add((city_iri, RDF.type, SCHEMA.City))
     record.fact(city_iri, SCHEMA.name, Literal(name), city_line, into=entities)
@@ -116,7 +116,7 @@ def posts(ctx: Context, city_iri: URIRef, city_slug: str) -> None:
             continue
         post = URIRef(f"{city_iri}/post/{name}")
         holding = URIRef(f"{ctx.profile_iri}/holding/{name}")
-        person = URIRef(f"{ID}person/{city_slug}-{slug(line.text)}")
+        person = URIRef(iris.person(city_slug, slug(line.text)))
         entities = ctx.entities
         entities.add((city_iri, CITYKG.administration, administration))
         entities.add((administration, RDF.type, ORG.Organization))

@@ -12,10 +12,11 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 from citykg import __version__
 from citykg.builder.importer.context import Context
 from citykg.builder.importer.wave import Wave
-from citykg.builder.namespaces import CITYKG, ID, SCHEMA
+from citykg.builder.namespaces import CITYKG, SCHEMA
+from citykg.contract import iris
 from citykg.contract.findings import Severity
 
-SOFTWARE = URIRef(f"{ID}software/citykg/{__version__}")
+SOFTWARE = URIRef(iris.software(__version__))
 
 
 def provenance(
@@ -40,7 +41,7 @@ def provenance(
     record.structure(src, RDF.type, PROV.Entity)
     record.structure(src, CITYKG.sha256, Literal(sha256))
     record.structure(src, RDFS.label, Literal(ctx.source.path))
-    basis = ctx.vocabulary.concept("wave-basis", wave.basis)
+    basis = ctx.schemes.concept("wave-basis", wave.basis)
     record.fact(activity, CITYKG.waveBasis, basis, wave.line)
     note = ctx.profile.wave_note
     if note is not None:

@@ -15,11 +15,12 @@ from rdflib.namespace import PROV, QB, RDF, RDFS, XSD
 
 from citykg.builder.importer.answers import partnerships, placement_sentence, split_list
 from citykg.builder.importer.context import Context
-from citykg.builder.namespaces import CITYKG, ID
+from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import Line, Sentence
+from citykg.contract import iris
 from citykg.contract.findings import Severity
 
-STATISTICS = URIRef(f"{ID}statistics")
+STATISTICS = URIRef(iris.STATISTICS)
 # Approach concept slug -> the indicator its survey-wide figure measures.
 # "Unlike N% of cities, X does not …": the N% gave the opposite answer.
 OPPOSITES = {
@@ -51,7 +52,7 @@ def sentence(ctx: Context, found: Sentence) -> None:
     elif found.key == "staff-training":
         record.fact(p, CITYKG.fundsStaffTraining, Literal(not negative), line)
         if not negative:
-            training = ctx.vocabulary.concept(
+            training = ctx.schemes.concept(
                 "funded-activity", "training-staff-and-building-capacity"
             )
             record.fact(p, CITYKG.fundedActivity, training, line)
@@ -112,7 +113,7 @@ def approach(ctx: Context, how: str, text: str, line: Line) -> str | None:
             f"approach {how!r} is neither holistic nor specific; kept as text",
         )
         return None
-    concept = ctx.vocabulary.concept("approach", slug)
+    concept = ctx.schemes.concept("approach", slug)
     ctx.record.fact(ctx.profile_iri, CITYKG.approach, concept, line)
     return APPROACH_INDICATORS[slug]
 
@@ -134,17 +135,17 @@ def statistic(ctx: Context, indicator: str, figure: re.Match[str], line: Line) -
         return
     qualifier = "more-than" if share_text.startswith("morethan") else "about"
     obs = URIRef(f"{STATISTICS}/{indicator}/{coverage}")
-    stats, vocabulary = ctx.statistics, ctx.vocabulary
+    stats, schemes = ctx.statistics, ctx.schemes
     stats.add((STATISTICS, RDF.type, QB.DataSet))
     stats.add((STATISTICS, QB.structure, CITYKG.SurveyStatisticsStructure))
     label = Literal("Survey-wide figures quoted in the profiles", lang="en")
     stats.add((STATISTICS, RDFS.label, label))
     stats.add((obs, RDF.type, QB.Observation))
     stats.add((obs, QB.dataSet, STATISTICS))
-    stats.add((obs, CITYKG.indicator, vocabulary.concept("survey-indicator", indicator)))
-    stats.add((obs, CITYKG.surveyCoverage, vocabulary.concept("survey-coverage", coverage)))
+    stats.add((obs, CITYKG.indicator, schemes.concept("survey-indicator", indicator)))
+    stats.add((obs, CITYKG.surveyCoverage, schemes.concept("survey-coverage", coverage)))
     stats.add((obs, PROV.wasDerivedFrom, ctx.source.iri))
     value = Literal(share.normalize(), datatype=XSD.decimal)
     ctx.record.fact(obs, CITYKG.shareOfCities, value, line, into=stats)
-    bound = vocabulary.concept("share-qualifier", qualifier)
+    bound = schemes.concept("share-qualifier", qualifier)
     ctx.record.fact(obs, CITYKG.shareQualifier, bound, line, into=stats)

@@ -12,26 +12,14 @@ from dataclasses import dataclass
 
 from citykg.builder.importer.context import Context
 from citykg.builder.profile_text import Line
+from citykg.contract import survey
 from citykg.contract.findings import Severity
 
 WAVES = ("2018", "2020")
-# Sections that stand after the place of the note: a page that reaches one of them has gone past it.
-AFTER_NOTE = (
-    "vision",
-    "policy-areas",
-    "roles",
-    "roles-prose",
-    "placement",
-    "terms",
-    "activities",
-    "funding",
-    "funding-sources",
-    "funded-activities",
-    "measurement",
-    "data-availability",
-    "sufficient-data",
-    "insufficient-data",
-)
+# Sections that stand after the place of the note: a page that reaches one of them has gone past it
+# (the placement answer has no heading of its own; it follows the roles list).
+_KEYS = [section.key for section in survey.SECTIONS]
+AFTER_NOTE = (*_KEYS[_KEYS.index("spotlight") + 1 :], "placement")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Answer options of the survey, read from the SKOS concept schemes in ontology/.
+"""The SKOS concept schemes of ontology/: the survey's answer lists, its waves and wave bases.
 
-The importer asks a :class:`Vocabulary` which concept a line of a profile names. Matching is
+The importer asks the :class:`ConceptSchemes` which concept a line of a profile names. Matching is
 exact after normalisation (case, quotes, dashes, white space, trailing punctuation) against
 skos:prefLabel and skos:altLabel; near misses are only ever *suggested*, never accepted.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from citykg.contract.iris import concept_scheme
+from citykg.contract import iris
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -28,7 +28,7 @@ def normalise(label: str) -> str:
 
 
 @dataclass
-class Scheme:
+class ConceptScheme:
     """One concept scheme: its IRI, labels and scope notes."""
 
     iri: URIRef
@@ -50,16 +50,17 @@ class Scheme:
         return normalise(text) in self.scope_notes
 
 
-class Vocabulary:
-    """All concept schemes, by slug (``policy-area``, ``innovation-role``...)."""
+class ConceptSchemes:
+    """All concept schemes, by slug (``policy-area``, ``innovation-role``...), and the graph
+    they were read from."""
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self._schemes: dict[str, Scheme] = {}
+        self._schemes: dict[str, ConceptScheme] = {}
         for concept in graph.subjects(RDF.type, SKOS.Concept):
             for scheme_iri in graph.objects(concept, SKOS.inScheme):
                 slug = str(scheme_iri).rsplit("/", 1)[-1]
-                scheme = self._schemes.setdefault(slug, Scheme(URIRef(scheme_iri)))
+                scheme = self._schemes.setdefault(slug, ConceptScheme(URIRef(scheme_iri)))
                 for label in graph.objects(concept, SKOS.prefLabel):
                     scheme.pref_label[concept] = str(label)
                     scheme.by_label[normalise(label)] = concept
@@ -68,16 +69,16 @@ class Vocabulary:
                 for note in graph.objects(concept, SKOS.scopeNote):
                     scheme.scope_notes.add(normalise(note))
 
-    def scheme(self, slug: str) -> Scheme:
+    def scheme(self, slug: str) -> ConceptScheme:
         """The scheme with this slug; KeyError names it if the ontology lacks it."""
         try:
             return self._schemes[slug]
         except KeyError:
-            raise KeyError(f"concept scheme {concept_scheme(slug)} is not defined") from None
+            raise KeyError(f"concept scheme {iris.concept_scheme(slug)} is not defined") from None
 
     def concept(self, scheme: str, slug: str) -> URIRef:
         """A concept by scheme and slug, checked to exist."""
-        iri = URIRef(f"{concept_scheme(scheme)}/{slug}")
+        iri = URIRef(iris.concept(scheme, slug))
         if iri not in self.scheme(scheme).pref_label:
             raise KeyError(f"concept {iri} is not defined")
         return iri

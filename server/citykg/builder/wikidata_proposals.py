@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from citykg import __version__
-from citykg.builder.links import Links
 from citykg.builder.profile_text import decode_lines, split_profile
+from citykg.builder.wikidata_links import WikidataLinks
+from citykg.contract.iris import DEFAULT_BASE, WD, WDT
 
-WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-USER_AGENT = f"citykg/{__version__} (https://w3id.org/citykg/; linked-data publisher)"
-PREFIXES = """PREFIX wd: <http://www.wikidata.org/entity/>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+USER_AGENT = f"citykg/{__version__} ({DEFAULT_BASE}; linked-data publisher)"
+PREFIXES = f"""PREFIX wd: <{WD}>
+PREFIX wdt: <{WDT}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
@@ -63,7 +63,7 @@ def places_in_profiles(profiles: Iterable[tuple[str, bytes]]) -> list[tuple[str,
 
 
 def propose(
-    places: list[tuple[str, str]], links: Links, endpoint: str, timeout: float = 30.0
+    places: list[tuple[str, str]], links: WikidataLinks, endpoint: str, timeout: float = 30.0
 ) -> list[Proposal]:
     """Ask ``endpoint`` about every city and country that has no QID yet."""
     proposals = []

@@ -11,8 +11,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from citykg.builder.concept_schemes import normalise
 from citykg.builder.namespaces import WD
-from citykg.builder.vocabulary import normalise
 from citykg.contract.findings import Finding, Severity
 from citykg.contract.iris import is_iri
 
@@ -20,7 +20,7 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
 @dataclass(frozen=True)
-class Link:
+class WikidataLink:
     """One row: the Wikidata IRI (None when unverified), its source line and note."""
 
     wikidata: str | None
@@ -29,25 +29,25 @@ class Link:
 
 
 @dataclass
-class Links:
+class WikidataLinks:
     """Countries by name and cities by (name, country), as the link file states them."""
 
     file: str = "data/wikidata-links.csv"
-    countries: dict[str, tuple[str, Link]] = field(default_factory=dict)
-    cities: dict[tuple[str, str], Link] = field(default_factory=dict)
+    countries: dict[str, tuple[str, WikidataLink]] = field(default_factory=dict)
+    cities: dict[tuple[str, str], WikidataLink] = field(default_factory=dict)
 
-    def country(self, name: str) -> tuple[str, Link] | None:
+    def country(self, name: str) -> tuple[str, WikidataLink] | None:
         """(ISO 3166-1 alpha-3 code, link) of a country, by name."""
         return self.countries.get(normalise(name))
 
-    def city(self, name: str, country: str) -> Link | None:
+    def city(self, name: str, country: str) -> WikidataLink | None:
         """The link of a city, by name and country name."""
         return self.cities.get((normalise(name), normalise(country)))
 
 
-def parse_links(text: str, file: str) -> tuple[Links, list[Finding]]:
+def parse_links(text: str, file: str) -> tuple[WikidataLinks, list[Finding]]:
     """Read the link file; every row that cannot be used is a finding naming its line."""
-    links, findings = Links(file=file), []
+    links, findings = WikidataLinks(file=file), []
     reader = csv.DictReader(io.StringIO(text))
     missing = {"kind", "name", "country", "iso3", "wikidata"} - set(reader.fieldnames or [])
     if missing:
@@ -63,7 +63,7 @@ def parse_links(text: str, file: str) -> tuple[Links, list[Finding]]:
 
 
 def _read_row(
-    row: dict[str, str], line: int, file: str, links: Links, findings: list[Finding]
+    row: dict[str, str], line: int, file: str, links: WikidataLinks, findings: list[Finding]
 ) -> None:
     kind, name = (row["kind"] or "").strip(), (row["name"] or "").strip()
     wikidata = _wikidata_iri(row["wikidata"] or "")
@@ -71,7 +71,7 @@ def _read_row(
         msg = f"{wikidata!r} is neither a Wikidata QID nor an IRI; the row was not read"
         findings.append(Finding(file, line, Severity.ERROR, "links-iri", msg))
         return
-    link = Link(wikidata, line, (row.get("note") or "").strip())
+    link = WikidataLink(wikidata, line, (row.get("note") or "").strip())
     if not name:
         findings.append(Finding(file, line, Severity.WARNING, "links-row", "row has no name"))
     elif kind == "country":

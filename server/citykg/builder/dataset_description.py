@@ -1,0 +1,172 @@
+"""The VoID + DCAT 3 description of a release (``void.ttl``): the dataset, its dumps, SPARQL and
+Triple Pattern Fragments services, Wikidata linkset, validation report (W3C DQV quality
+metadata) and named graphs (https://www.w3.org/TR/void/, https://www.w3.org/TR/vocab-dcat-3/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+
+from citykg.builder.assemble import LINKS_GRAPH, Assembly
+from citykg.builder.namespaces import CITYKG, DQV, ORG, SCHEMA, SPDX
+from citykg.builder.report import REPORT_GRAPH, VALIDATION_REPORT
+from citykg.contract import iris, layout
+
+IANA = "https://www.iana.org/assignments/media-types/"
+TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
+
+
+@dataclass(frozen=True)
+class NamedGraphCounts:
+    """What the release holds beyond its default graph: the lines of its N-Quads (every named
+    graph) and the triples of the validation report graph."""
+
+    quads: int
+    report: int
+
+
+def void_description(
+    assembly: Assembly,
+    triples: int,
+    sums: dict[str, str],
+    sizes: dict[str, int],
+    named: NamedGraphCounts | None = None,
+) -> Graph:
+    """VoID + DCAT 3 description of the dataset, its dumps, endpoint and Wikidata linkset, and
+    (with ``named``) of the named graphs the endpoint serves and the validation report.
+
+    ``<dataset>`` is the data: its ``void:triples`` counts the default graph (the N-Triples dump).
+    The validation report graph is the dataset's DQV quality metadata, a ``void:Dataset`` with
+    its own count. ``<dataset/named-graphs>`` is every named graph the endpoint serves (those of
+    the N-Quads and this description, served as ``graph/dataset``): its ``void:triples`` is the
+    sum of their sizes, which is what counting over ``GRAPH ?g`` gives.
+    """
+    g = Graph()
+    dataset, wikidata = URIRef(iris.DATASET_IRI), URIRef(iris.WIKIDATA_DATASET)
+    linkset = URIRef(iris.WIKIDATA_LINKSET)
+    service = URIRef(iris.SPARQL_SERVICE)
+    tpf = URIRef(iris.FRAGMENTS_SERVICE)
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.title, Literal("citykg: city innovation capacity profiles", lang="en")))
+    g.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "The city profiles of the OECD/Bloomberg Philanthropies Survey on Innovation "
+                "Capacity in Cities (waves 2018 and 2020) as linked data, one named graph per "
+                "profile.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((dataset, DCTERMS.source, URIRef("https://www.cities-innovation-oecd.com/")))
+    g.add(
+        (
+            dataset,
+            DCTERMS.modified,
+            Literal(assembly.generated_at.date().isoformat(), datatype=XSD.date),
+        )
+    )
+    g.add((dataset, DCTERMS.conformsTo, URIRef(iris.ONTOLOGY_IRI)))
+    g.add((dataset, DCTERMS.conformsTo, URIRef(iris.SHAPES_IRI)))  # a release has no violation
+    g.add((dataset, VOID.uriSpace, Literal(iris.DEFAULT_BASE)))
+    g.add((dataset, VOID.sparqlEndpoint, URIRef(iris.SPARQL_ENDPOINT_IRI)))
+    g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    g.add((dataset, VOID.subset, linkset))
+    g.add((dataset, DCAT.landingPage, URIRef(iris.DEFAULT_BASE)))
+    g.add((dataset, DCAT.accessService, service))
+    for vocab in (
+        str(SCHEMA),
+        str(ORG),
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://purl.org/linked-data/cube#",
+        "http://www.w3.org/ns/prov#",
+        str(CITYKG),
+    ):
+        g.add((dataset, VOID.vocabulary, URIRef(vocab)))
+    for city in sorted({p.city for p in assembly.profiles if p.city is not None})[:5]:
+        g.add((dataset, VOID.exampleResource, city))
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, URIRef(iris.SPARQL_ENDPOINT_IRI)))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((dataset, DCAT.accessService, tpf))
+    g.add((tpf, RDF.type, DCAT.DataService))
+    g.add((tpf, DCAT.endpointURL, URIRef(iris.FRAGMENTS_IRI)))
+    g.add((tpf, DCAT.servesDataset, dataset))
+    g.add((tpf, DCTERMS.conformsTo, URIRef(TPF_SPEC)))
+    issued = Literal(assembly.generated_at.isoformat(), datatype=XSD.dateTime)
+    for dump in layout.DUMPS:
+        url = URIRef(iris.dump(dump.name))
+        dist = URIRef(iris.distribution(dump.name))
+        checksum = URIRef(f"{dist}/checksum")
+        g.add((dataset, VOID.dataDump, url))
+        g.add((dataset, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + dump.format.media_type)))
+        g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((dist, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.issued, issued))
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(sums[dump.name], datatype=XSD.hexBinary)))
+    links = assembly.graphs.get(LINKS_GRAPH, Graph())
+    g.add((linkset, RDF.type, VOID.Linkset))
+    g.add((linkset, VOID.linkPredicate, OWL.sameAs))
+    g.add((linkset, VOID.subjectsTarget, dataset))
+    g.add((linkset, VOID.objectsTarget, wikidata))
+    g.add(
+        (
+            linkset,
+            VOID.triples,
+            Literal(len(set(links.triples((None, OWL.sameAs, None)))), datatype=XSD.integer),
+        )
+    )
+    g.add((wikidata, RDF.type, VOID.Dataset))
+    g.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+    g.add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))
+    g.add((wikidata, VOID.sparqlEndpoint, URIRef(iris.WIKIDATA_SPARQL)))
+    g.add((wikidata, VOID.uriSpace, Literal("http://www.wikidata.org/entity/")))
+    if named is not None:
+        _describe_named_graphs(g, dataset, named)
+    return g
+
+
+def _describe_named_graphs(g: Graph, dataset: URIRef, named: NamedGraphCounts) -> None:
+    """The validation report as the dataset's quality metadata (W3C DQV), and every named graph
+    the endpoint serves as one VoID dataset; its count, added last, includes this description."""
+    report, graphs = REPORT_GRAPH, URIRef(iris.NAMED_GRAPHS_DATASET)
+    g.add((dataset, DQV.hasQualityMetadata, report))
+    g.add((report, RDF.type, DQV.QualityMetadata))
+    g.add((report, RDF.type, VOID.Dataset))
+    title = "citykg: the SHACL validation report of the release"
+    g.add((report, DCTERMS.title, Literal(title, lang="en")))
+    g.add((report, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/shacl/")))
+    g.add((report, VOID.rootResource, VALIDATION_REPORT))
+    g.add((report, VOID.sparqlEndpoint, URIRef(iris.SPARQL_ENDPOINT_IRI)))
+    g.add((report, VOID.triples, Literal(named.report, datatype=XSD.integer)))
+    g.add((dataset, DCTERMS.isPartOf, graphs))
+    g.add((graphs, RDF.type, VOID.Dataset))
+    g.add((graphs, DCTERMS.title, Literal("citykg: every named graph", lang="en")))
+    description = (
+        "Every named graph of the SPARQL endpoint: the data graphs (one per profile, and the "
+        "shared ones), whose merge with this description is the default graph; the provenance "
+        "graphs of the source lines; the validation report; and this description "
+        "(graph/dataset). void:triples is the sum of their sizes: a triple stated in two "
+        "graphs counts twice, as counting over GRAPH ?g does."
+    )
+    g.add((graphs, DCTERMS.description, Literal(description, lang="en")))
+    g.add((graphs, VOID.subset, dataset))
+    g.add((graphs, VOID.subset, report))
+    g.add((graphs, VOID.sparqlEndpoint, URIRef(iris.SPARQL_ENDPOINT_IRI)))
+    g.add((graphs, VOID.dataDump, URIRef(iris.dump(layout.DUMPS[0].name))))
+    total = named.quads + len(g) + 1  # this triple is one of the description's
+    g.add((graphs, VOID.triples, Literal(total, datatype=XSD.integer)))
