@@ -1,8 +1,7 @@
-"""A small in-process LRU cache of query answers and rendered documents, keyed on the release and
-the whole request.
+"""A small in-process LRU cache of query answers and rendered documents, keyed on the whole job.
 
-The data never changes within a release, so an answer stays right until the server serves
-another release; the key starts with the release id. Only answers up to MAX_ENTRY_BYTES are kept.
+The data never changes within a release and each engine serves one release, so an answer stays
+right for the life of its engine. Only answers up to MAX_ENTRY_BYTES are kept.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Server settings: defaults, then ``CITYKG_*`` environment variables, then a test mapping.
 
-Every setting is listed in SETTINGS with its default and meaning; the README documents each one
-(a test checks that). Only this module reads settings from the environment.
+Every setting is listed in SETTINGS with its default and meaning; docs/serving.md documents
+each one (a test checks that). Only this module reads settings from the environment.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from citykg.contract.iris import WIKIDATA_SPARQL
 from citykg.contract.project import Project
 from citykg.serve import allocator
 
@@ -49,7 +50,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "or a library path",
     ),
     "CITYKG_SERVICE_ALLOWLIST": (
-        "https://query.wikidata.org/sparql",
+        WIKIDATA_SPARQL,
         "SPARQL endpoints a query may call with SERVICE (space-separated IRIs)",
     ),
 }

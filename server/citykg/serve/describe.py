@@ -16,24 +16,23 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from citykg.contract.iris import (
+    DATASET_GRAPH,
     DATASET_IRI,
-    GRAPH,
+    ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
+    PREFIXES,
     REPORT_GRAPH,
     REPORT_IRI,
+    SCHEMA,
     is_line_graph,
 )
 from citykg.serve.store import Store
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-LABELS = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "https://schema.org/name",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-)
+RDF = PREFIXES["rdf"]
+LABELS = (PREFIXES["skos"] + "prefLabel", SCHEMA.name, PREFIXES["rdfs"] + "label")
 SKIP_INCOMING = {RDF + "subject", RDF + "object"}
-WHOLE_GRAPH = {ONTOLOGY_IRI: str(GRAPH.ontology), DATASET_IRI: str(GRAPH.dataset)}
-VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+WHOLE_GRAPH = {ONTOLOGY_IRI: str(ONTOLOGY_GRAPH), DATASET_IRI: str(DATASET_GRAPH)}
+VERSION_IRI = PREFIXES["owl"] + "versionIRI"
 MAX_INCOMING = 5000
 PART_DEPTH = 3
 
@@ -45,7 +44,7 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
     if is_line_graph(iri):  # a provenance graph, outside the default graph: all of it (small)
         return _graph(store, iri)
     if iri.startswith(ONTOLOGY_IRI + "/"):  # a version IRI: the ontology while it is current
-        return _graph(store, str(GRAPH.ontology)) if iri in ontology_versions(store) else []
+        return _graph(store, str(ONTOLOGY_GRAPH)) if iri in ontology_versions(store) else []
     out: dict[ox.Triple, None] = {}
     graph = str(REPORT_GRAPH) if iri == REPORT_IRI or iri.startswith(REPORT_IRI + "/") else None
     own = list(store.triples(subject=iri, graph=graph))
@@ -82,7 +81,7 @@ def ontology_versions(store: Store) -> list[str]:
     """The ``owl:versionIRI`` of the ontology the release holds (one, as a rule)."""
     return [
         t.object.value
-        for t in store.triples(ONTOLOGY_IRI, VERSION_IRI, graph=str(GRAPH.ontology))
+        for t in store.triples(ONTOLOGY_IRI, VERSION_IRI, graph=str(ONTOLOGY_GRAPH))
         if isinstance(t.object, ox.NamedNode)
     ]
 

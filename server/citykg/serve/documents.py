@@ -1,59 +1,49 @@
 """The documents of release resources rendered to bytes: RDF formats and HTML pages.
 
 Nothing here touches Flask's request state, so a document renders wherever the store is: in a
-query worker on the embedded default (pages then render on every core, bounded by the query
-time limit and stopped with their worker like a query), in the web process for a remote store.
-The web process negotiates the format, caches the bytes per release and adds the headers.
+query worker on the embedded engine (pages then render on every core, bounded by the query time
+limit and stopped with their worker like a query), in the web process for a remote store. The
+HTML page of an IRI is chosen by its kind in one table, :data:`PAGES`: a data function over the
+store and a template.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import jinja2
 import pyoxigraph as ox
 
 from citykg.contract.formats import BY_NAME, DOCUMENT, HTML, Format
-from citykg.contract.iris import DEFAULT_BASE, GRAPH, ONTOLOGY_IRI, PREFIXES, is_line_graph
-from citykg.serve import pages
+from citykg.contract.iris import (
+    DATASET_IRI,
+    DEFAULT_BASE,
+    ONTOLOGY_GRAPH,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    SHAPES_IRI,
+    id_kind,
+    is_line_graph,
+)
 from citykg.serve.describe import document
-from citykg.serve.links import link_for, safe_href
+from citykg.serve.engine.base import DocumentJob, NotFound
+from citykg.serve.links import link_for
 from citykg.serve.negotiation import serialize_graph
+from citykg.serve.pages import concepts, ontology, profile
+from citykg.serve.pages.select import query_link
 from citykg.serve.store import ReleaseInfo, Store
 
 OFFERS = (*DOCUMENT, HTML)
-TEMPLATES = Path(__file__).parent / "templates"
-SHAPES_IRI = DEFAULT_BASE + "shapes"
-DATASET_IRI = DEFAULT_BASE + "dataset"
-CITY_PAGE = re.compile(r"^id/(?:city/[^/]+|profile/[^/]+/[^/]+)$")
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
 ACCESS_PREDICATES = {
-    VOID + "sparqlEndpoint",
-    VOID + "dataDump",
-    DCAT + "downloadURL",
-    DCAT + "accessURL",
-    DCAT + "endpointURL",
+    PREFIXES["void"] + "sparqlEndpoint",
+    PREFIXES["void"] + "dataDump",
+    PREFIXES["dcat"] + "downloadURL",
+    PREFIXES["dcat"] + "accessURL",
+    PREFIXES["dcat"] + "endpointURL",
 }
-
-
-@dataclass(frozen=True)
-class DocumentJob:
-    """The document about ``iri`` (served at ``path``) in the format named ``format``, as seen
-    from ``host_url`` (the dataset description names this deployment's endpoint and dumps)."""
-
-    iri: str
-    path: str
-    format: str
-    host_url: str
-    gzip: bool = False
-
-
-class DocumentMissing(LookupError):
-    """Nothing is published at the IRI."""
+TITLES = ("#prefLabel", "/name", "#label", "/title")  # predicates a resource page's title is
 
 
 def alternates(path: str, fmt: Format) -> list[tuple[str, Format]]:
@@ -61,55 +51,64 @@ def alternates(path: str, fmt: Format) -> list[tuple[str, Format]]:
     return [(f"{path}.{f.extension}", f) for f in OFFERS if f is not fmt]
 
 
-def configure(env: jinja2.Environment, release: ReleaseInfo) -> None:
-    """What every template of the site may use: the ``href`` filter and the release."""
-    env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
-    env.globals["release"] = release
-
-
-class _DataEnvironment(jinja2.Environment):
-    """Templates over plain dicts (what :mod:`pages` returns): ``row.label`` looks the key up
-    first, where Jinja would first try, and fail, an attribute lookup (a third of a city page's
-    rendering time went to those failures)."""
-
-    def getattr(self, obj: object, attribute: str) -> object:
-        if type(obj) is dict and attribute in obj:
-            return obj[attribute]
-        return super().getattr(obj, attribute)
+def page_kind(iri: str) -> str:
+    """Which page shows ``iri``: ``ontology`` (also its version IRIs), the kind of an IRI under
+    ``id/`` (:func:`citykg.contract.iris.id_kind`), else ``resource``."""
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/"):
+        return "ontology"
+    return id_kind(iri) or "resource"
 
 
 class Documents:
-    """Renders the documents of one release from whichever store holds it."""
+    """Renders the documents of one release from whichever store holds it, with ``env``."""
 
-    def __init__(self, release: ReleaseInfo, vocabulary: pages.Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        release: ReleaseInfo,
+        env: jinja2.Environment,
+        vocabulary: profile.Vocabulary | None = None,
+    ) -> None:
         self.release = release
+        self._env = env
         self._vocabulary = vocabulary
-        self._env = _DataEnvironment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
-            autoescape=jinja2.select_autoescape(["html"]),
-        )
-        configure(self._env, release)
 
     def render(self, store: Store, job: DocumentJob) -> bytes:
-        """The document's bytes (not gzipped); DocumentMissing when nothing is published."""
+        """The document's bytes (not gzipped); NotFound when nothing is published."""
         fmt = BY_NAME[job.format]
-        if fmt is HTML and CITY_PAGE.match(job.path.lstrip("/")):
-            if next(store.triples(subject=job.iri), None) is None:
-                raise DocumentMissing(job.iri)
-            return self._city_page(store, job, alternates(job.path, fmt)).encode()
-        triples = self._triples(store, job.iri, job.host_url)
-        if not triples:
-            raise DocumentMissing(job.iri)
-        if fmt is HTML:
-            return self._html(store, job, triples, alternates(job.path, fmt)).encode()
-        return serialize_graph(triples, fmt, PREFIXES)
+        if fmt is not HTML:
+            return serialize_graph(self.triples(store, job), fmt, PREFIXES)
+        page = PAGES.get(page_kind(job.iri), PAGES["resource"])
+        context = page.data(self, store, job)
+        title = context.pop("title") or job.iri
+        return (
+            self._env.get_template(page.template)
+            .render(
+                title=title,
+                iri=job.iri,
+                path=job.path,
+                alternates=alternates(job.path, fmt),
+                **context,
+            )
+            .encode()
+        )
 
-    def _triples(self, store: Store, iri: str, host_url: str) -> list[ox.Triple]:
-        """The document about ``iri`` as triples (empty: nothing is published there)."""
-        if iri == SHAPES_IRI:
-            return self._shapes
-        triples = document(store, iri)
-        return _localise(triples, host_url) if iri == DATASET_IRI else triples
+    def triples(self, store: Store, job: DocumentJob) -> list[ox.Triple]:
+        """The document about the job's IRI as triples; NotFound when there are none."""
+        if job.iri == SHAPES_IRI:
+            triples = self._shapes
+        else:
+            triples = document(store, job.iri)
+            if job.iri == DATASET_IRI:
+                triples = _localise(triples, job.host_url)
+        if not triples:
+            raise NotFound(job.iri)
+        return triples
+
+    def vocabulary(self, store: Store) -> profile.Vocabulary:
+        """The release's labels and policy areas, read once."""
+        if self._vocabulary is None:
+            self._vocabulary = profile.vocabulary(store)
+        return self._vocabulary
 
     @cached_property
     def _shapes(self) -> list[ox.Triple]:
@@ -118,41 +117,57 @@ class Documents:
             return []
         return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)
 
-    def _page(self, template: str, title: str | None, **context: object) -> str:
-        return self._env.get_template(template).render(title=title or context["iri"], **context)
 
-    def _city_page(self, store: Store, job: DocumentJob, alts: list) -> str:
-        """A city's profiles (newest first), or one profile, as the profile reads."""
-        if self._vocabulary is None:
-            self._vocabulary = pages.vocabulary(store)
-        iri = job.iri
-        profiles = pages.city_profiles(store, iri) if job.path.startswith("/id/city/") else [iri]
-        data = [pages.profile(store, p, self.release, self._vocabulary) for p in profiles]
-        return self._page(
-            "city.html",
-            title=data[0]["name"] if data else iri,
-            profiles=data,
-            query_link=pages.query_link,
-            iri=iri,
-            path=job.path,
-            alternates=alts,
-        )
+@dataclass(frozen=True)
+class Page:
+    """An HTML page kind: its data (the template's context, ``title`` included; NotFound when
+    nothing is published) and its template."""
 
-    def _html(self, store: Store, job: DocumentJob, triples: list[ox.Triple], alts: list) -> str:
-        iri, path = job.iri, job.path
-        common = {"iri": iri, "path": path, "alternates": alts}
-        local = path.lstrip("/")
-        if local.startswith("id/concept/"):
-            if len(local.split("/")) == 3:
-                data = pages.scheme(store, iri)
-                return self._page("scheme.html", scheme=data, title=data.get("label"), **common)
-            data = pages.concept(store, iri)
-            return self._page("concept.html", concept=data, title=data.get("label"), **common)
-        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/"):  # or a version IRI
-            data = pages.ontology(store, str(GRAPH.ontology))
-            return self._page("ontology.html", ontology=data, title="Ontology", **common)
-        rows = _rows(triples, iri)
-        return self._page("resource.html", rows=rows, title=_label(triples, iri) or iri, **common)
+    data: Callable[[Documents, Store, DocumentJob], dict]
+    template: str
+
+
+def _profiles(documents: Documents, store: Store, job: DocumentJob) -> dict:
+    """A city's profiles (newest first), or one profile, as the profile reads."""
+    iri = job.iri
+    if next(store.triples(subject=iri), None) is None:
+        raise NotFound(iri)
+    vocab = documents.vocabulary(store)
+    iris = profile.city_profiles(store, iri) if id_kind(iri) == "city" else [iri]
+    data = [profile.profile(store, p, documents.release, vocab) for p in iris]
+    return {"title": data[0]["name"] if data else iri, "profiles": data, "query_link": query_link}
+
+
+def _scheme(documents: Documents, store: Store, job: DocumentJob) -> dict:
+    documents.triples(store, job)
+    data = concepts.scheme(store, job.iri)
+    return {"title": data.get("label"), "scheme": data}
+
+
+def _concept(documents: Documents, store: Store, job: DocumentJob) -> dict:
+    documents.triples(store, job)
+    data = concepts.concept(store, job.iri)
+    return {"title": data.get("label"), "concept": data}
+
+
+def _ontology(documents: Documents, store: Store, job: DocumentJob) -> dict:
+    documents.triples(store, job)
+    return {"title": "Ontology", "ontology": ontology.ontology(store, str(ONTOLOGY_GRAPH))}
+
+
+def _resource(documents: Documents, store: Store, job: DocumentJob) -> dict:
+    triples = documents.triples(store, job)
+    return {"title": _label(triples, job.iri), "rows": _rows(triples, job.iri)}
+
+
+PAGES = {
+    "city": Page(_profiles, "city.html"),
+    "profile": Page(_profiles, "city.html"),
+    "scheme": Page(_scheme, "scheme.html"),
+    "concept": Page(_concept, "concept.html"),
+    "ontology": Page(_ontology, "ontology.html"),
+    "resource": Page(_resource, "resource.html"),
+}
 
 
 def _localise(triples: list[ox.Triple], host_url: str) -> list[ox.Triple]:
@@ -184,7 +199,7 @@ def _rows(triples: list[ox.Triple], iri: str) -> dict[str, list]:
         for t in triples
         if t.object == subject
     ]
-    whole = iri.endswith(("/shapes", "/dataset")) or is_line_graph(iri)
+    whole = iri in (SHAPES_IRI, DATASET_IRI) or is_line_graph(iri)
     parts: dict[ox.NamedNode | ox.BlankNode, list] = {}
     for t in triples:
         own = isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(iri + "/")
@@ -201,8 +216,6 @@ def _rows(triples: list[ox.Triple], iri: str) -> dict[str, list]:
 
 def _label(triples: list[ox.Triple], iri: str) -> str | None:
     for t in triples:
-        if t.subject.value == iri and t.predicate.value.endswith(
-            ("#prefLabel", "/name", "#label", "/title")
-        ):
+        if t.subject.value == iri and t.predicate.value.endswith(TITLES):
             return t.object.value
     return None

@@ -21,12 +21,15 @@ import re
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from citykg.contract.formats import BY_NAME, HTML, Format
-from citykg.serve.http import HttpError, choose, represent
+from citykg.contract.iris import DEFAULT_BASE, PREFIXES
+from citykg.serve.errors import HttpError
+from citykg.serve.http import choose, represent
 from citykg.serve.links import link_for
 from citykg.serve.negotiation import serialize_graph
+from citykg.serve.services import services
 
 bp = Blueprint("fragments", __name__)
 
@@ -34,9 +37,8 @@ PAGE_SIZE = 100
 MAX_PAGE = 100_000
 COUNT_LIMIT = 100_000
 HYDRA = "http://www.w3.org/ns/hydra/core#"
-VOID = "http://rdfs.org/ns/void#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 FOAF_PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
+VOID, RDF, XSD = PREFIXES["void"], PREFIXES["rdf"], PREFIXES["xsd"]
 OFFERS = (*(BY_NAME[n] for n in ("trig", "nquads", "turtle", "ntriples", "jsonld")), HTML)
 _LITERAL = re.compile(r'^"(?P<value>.*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^(?P<dt>\S+))?$', re.S)
 
@@ -47,9 +49,8 @@ def fragment() -> Response:
     pattern = {key: _term(request.args.get(key), key) for key in ("subject", "predicate", "object")}
     page = _page(request.args.get("page"))
     fmt = choose(OFFERS)
-    store = current_app.config["fragment_store"]
     s, p, o = pattern["subject"], pattern["predicate"], pattern["object"]
-    matches = store.triples(s.value if s else None, p.value if p else None, o)
+    matches = services().engine.triples(s.value if s else None, p.value if p else None, o)
     triples, total = [], 0
     start = (page - 1) * PAGE_SIZE
     for total, triple in enumerate(matches, start=1):
@@ -60,7 +61,7 @@ def fragment() -> Response:
     url = _url(pattern, page)
     controls = _controls(url, pattern, page, total, len(triples))
     if fmt is HTML:
-        base = current_app.config["base_iri"]
+        base = DEFAULT_BASE
         body = render_template(
             "fragments.html",
             title="Triple pattern fragment",
@@ -143,7 +144,7 @@ def _explicit(term: ox.NamedNode | ox.Literal) -> str:
         return term.value
     if term.language:
         return f'"{term.value}"@{term.language}'
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    if term.datatype.value != XSD + "string":
         return f'"{term.value}"^^{term.datatype.value}'
     return f'"{term.value}"'
 
@@ -177,4 +178,4 @@ def _page(value: str | None) -> int:
 
 
 def _integer(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))

@@ -1,5 +1,5 @@
 """HTTP mechanics shared by every route: representations with validators and alternates,
-errors, CORS, gzip.
+CORS, gzip (errors: :mod:`citykg.serve.errors`).
 
 Conditional requests follow RFC 9110 §13 (ETag per representation, Last-Modified from the release,
 304 on a matching If-None-Match / If-Modified-Since); CORS follows the WHATWG Fetch standard
@@ -8,18 +8,19 @@ Conditional requests follow RFC 9110 §13 (ETag per representation, Last-Modifie
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 
-from flask import Flask, Request, Response, current_app, render_template, request
+from flask import Flask, Request, Response, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.http import parse_accept_header
 from werkzeug.utils import cached_property
 
-from citykg.contract.formats import HTML, TEXT, Format
+from citykg.contract.formats import Format
 from citykg.serve.encoding import gzipped
+from citykg.serve.errors import HttpError
 from citykg.serve.negotiation import NegotiationError, negotiate
+from citykg.serve.services import services
 
 COMPRESSIBLE = (
     "text/",
@@ -85,14 +86,6 @@ def _unquote(text: str) -> str:
     return "".join(parts).encode("latin-1").decode("utf-8", "werkzeug.url_quote")
 
 
-class HttpError(Exception):
-    """A client error with a short message."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
-
 def choose(offers: tuple[Format, ...], accept: str | None = None) -> Format:
     """The negotiated format, or HttpError 406 naming what is available."""
     try:
@@ -114,7 +107,7 @@ def represent(
 ) -> Response:
     """A 200 response carrying one representation of a release resource, with validators."""
     response = Response(body, content_type=fmt.content_type)
-    release = current_app.config["release"]
+    release = services().release
     response.set_etag(f"{release.id}-{fmt.name}")
     response.last_modified = release.modified
     response.cache_control.public = True
@@ -130,55 +123,10 @@ def represent(
     return response
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A short error: an HTML page for browsers, plain text for everyone else."""
-    wants_html = False
-    with contextlib.suppress(NegotiationError):
-        wants_html = negotiate(request.headers.get("Accept"), (TEXT, HTML)) is HTML
-    if wants_html and request.method != "HEAD":
-        body = render_template("error.html", status=status, message=message)
-        response = Response(body, status=status, content_type=HTML.content_type)
-    else:
-        response = Response(message.rstrip() + "\n", status=status, content_type=TEXT.content_type)
-    response.vary.add("Accept")
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
-    return response
-
-
-def shorten(text: str, length: int = 200) -> str:
-    """``text`` cut to ``length`` characters for an error message."""
-    return text if len(text) <= length else text[:length] + "…"
-
-
 def install(app: Flask) -> None:
-    """Register the request class, the error handlers and the after-request steps (CORS, gzip)
-    on ``app``."""
+    """Register the request class and the after-request steps (CORS, gzip, conditional
+    requests) on ``app``."""
     app.request_class = CitykgRequest
-
-    @app.errorhandler(HttpError)
-    def _http_error(exc: HttpError) -> Response:
-        return error_response(exc.status, exc.message, exc.headers)
-
-    @app.errorhandler(404)
-    def _not_found(_exc: Exception) -> Response:
-        return error_response(404, f"nothing is published at {shorten(request.path)}")
-
-    @app.errorhandler(405)
-    def _method(exc: Exception) -> Response:
-        allowed = ", ".join(getattr(exc, "valid_methods", None) or ["GET", "HEAD", "OPTIONS"])
-        return error_response(
-            405, f"method {request.method} is not allowed here", {"Allow": allowed}
-        )
-
-    @app.errorhandler(413)
-    def _too_large(_exc: Exception) -> Response:
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
-        return error_response(413, f"the request body is too large: at most {limit} bytes")
-
-    @app.errorhandler(500)
-    def _internal(_exc: Exception) -> Response:
-        return error_response(500, "internal error; it has been logged")
 
     @app.after_request
     def _after(response: Response) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from citykg.serve.http import HttpError
+from citykg.serve.errors import HttpError
 
 
 def check_size(query: str, config: Mapping[str, Any]) -> None:

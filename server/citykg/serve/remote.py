@@ -32,7 +32,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +67,8 @@ class RemoteStore:
     def query(
         self,
         sparql: str,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
         """See :meth:`citykg.serve.store.Store.query`."""
         params: list[tuple[str, str]] = [("query", sparql)]

@@ -9,14 +9,18 @@ IRI dereferences on localhost too.
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, Response, current_app, request
 
 from citykg.contract.formats import Format
-from citykg.contract.iris import ONTOLOGY_IRI, is_iri
+from citykg.contract.iris import DATASET_IRI, DEFAULT_BASE, ONTOLOGY_IRI, is_iri
 from citykg.serve.describe import ontology_versions
-from citykg.serve.documents import OFFERS, DocumentJob, alternates
-from citykg.serve.executor import Answer, ExecutorError, run_here
-from citykg.serve.http import HttpError, accepts_gzip, choose, mark_gzipped, represent, shorten
+from citykg.serve.documents import OFFERS, alternates
+from citykg.serve.engine.base import Answer, DocumentJob, NotFound, QueryTimeout
+from citykg.serve.errors import HttpError, shorten
+from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
+from citykg.serve.services import services
 
 bp = Blueprint("resources", __name__)
 
@@ -35,8 +39,7 @@ EXTENSIONS = {f.extension: f for f in OFFERS}
 def resource(_rest: str = "", ext: str | None = None) -> Response:
     """The document about the IRI this path stands for, in the negotiated or named format."""
     path, fmt = split_extension(request.path)
-    base = current_app.config["base_iri"]
-    iri = base + path.lstrip("/")
+    iri = DEFAULT_BASE + path.lstrip("/")
     if not is_iri(iri):
         raise HttpError(404, f"nothing is published at {shorten(iri)}")
     return respond_document(iri, path, fmt)
@@ -48,26 +51,21 @@ def ontology_version(_version: str) -> Response:
     extension): the ontology's document while that version is the release's; else 404 naming
     the version that is."""
     path, fmt = split_extension(request.path)
-    iri = current_app.config["base_iri"] + path.lstrip("/")
-    try:
-        if not is_iri(iri):
-            raise HttpError(404, "")
-        return respond_document(iri, path, fmt)
-    except HttpError as exc:
-        if exc.status != 404:
-            raise
-        versions = ontology_versions(current_app.config["store"])
-        version = shorten(path.rpartition("/")[2])
-        current = f"the current one is {versions[0]}, also at " if versions else "see "
-        message = f"no version {version} of the ontology is published here; {current}{ONTOLOGY_IRI}"
-        raise HttpError(404, message) from None
+    iri = DEFAULT_BASE + path.lstrip("/")
+    if is_iri(iri):
+        with contextlib.suppress(NotFound):
+            return respond_document(iri, path, fmt)
+    versions = services().engine.read(ontology_versions)
+    version = shorten(path.rpartition("/")[2])
+    current = f"the current one is {versions[0]}, also at " if versions else "see "
+    message = f"no version {version} of the ontology is published here; {current}{ONTOLOGY_IRI}"
+    raise HttpError(404, message)
 
 
 @bp.route("/.well-known/void", methods=["GET"])
 def void() -> Response:
     """The VoID + DCAT description of the dataset (VoID §6.2, RFC 8615)."""
-    base = current_app.config["base_iri"]
-    return respond_document(base + "dataset", "/dataset", None, content_location=False)
+    return respond_document(DATASET_IRI, "/dataset", None, content_location=False)
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
@@ -90,43 +88,26 @@ def respond_document(
     except HttpError:
         _render(iri, path, OFFERS[0], gzip=False)  # 404 rather than 406 when there is nothing
         raise
-    cache = current_app.config["document_cache"]
-    gzip = accepts_gzip(request)
-    key = (current_app.config["release"].id, request.host_url, iri, path, fmt.name, gzip)
-    cached = cache.get(key)
-    if cached is None:
-        answer = _render(iri, path, fmt, gzip)
-        cached = (answer.body, answer.gzipped)
-        cache.put(key, cached, len(answer.body))
-    body, is_gzipped = cached
+    answer = _render(iri, path, fmt, accepts_gzip(request))
     location = f"{path}.{fmt.extension}" if negotiated and content_location else None
     response = represent(
-        body,
+        answer.body,
         fmt,
         negotiated=negotiated,
         alternates=alternates(path, fmt),
         content_location=location,
     )
-    return mark_gzipped(response) if is_gzipped else response
+    return mark_gzipped(response) if answer.gzipped else response
 
 
 def _render(iri: str, path: str, fmt: Format, gzip: bool) -> Answer:
-    """The document rendered by a query worker (by this process for a remote store, or when
-    long queries hold every worker: pages stay up while the endpoint is saturated)."""
-    config = current_app.config
+    """The document, from the engine's cache or rendered by it (within the query time limit)."""
     job = DocumentJob(iri, path, fmt.name, request.host_url, gzip)
-    limit = config["CITYKG_QUERY_TIMEOUT"]
+    limit = current_app.config["CITYKG_QUERY_TIMEOUT"]
     try:
-        try:
-            return config["executor"].run(job, limit)
-        except ExecutorError as exc:
-            if not exc.busy:
-                raise
-            return run_here(config["store"], job, config["documents"])
-    except ExecutorError as exc:
-        if exc.status == 404:
-            raise HttpError(404, f"nothing is published at {shorten(iri)}") from None
-        if exc.timed_out:
-            message = f"the document took longer than {limit:g} s and was stopped"
-            raise HttpError(503, message) from None
-        raise HttpError(exc.status, str(exc)) from None
+        return services().engine.document(job, limit)
+    except NotFound:
+        raise NotFound(f"nothing is published at {shorten(iri)}") from None
+    except QueryTimeout:
+        message = f"the document took longer than {limit:g} s and was stopped"
+        raise QueryTimeout(message) from None

@@ -20,7 +20,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-TRUNCATED = "https://w3id.org/citykg/ontology#TruncatedResult"
+from citykg.contract.iris import CITYKG
+
+TRUNCATED = CITYKG.TruncatedResult
 
 
 def capped(rows: Iterable, cap: int) -> tuple[list, bool]:

@@ -17,26 +17,36 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
 
-from citykg.contract.formats import FORMATS, GRAPH, HTML, format_iri
-from citykg.contract.iris import CITYKG, DATASET_IRI, PROFILE_GRAPHS, REPORT_GRAPH, is_line_graph
+from citykg.contract.formats import FORMATS, GRAPH, HTML, W3C_FORMATS, format_iri
+from citykg.contract.iris import (
+    CITYKG,
+    DATASET_IRI,
+    PREFIXES,
+    PROFILE_GRAPHS,
+    REPORT_GRAPH,
+    is_line_graph,
+)
 from citykg.contract.layout import GRAPHS
-from citykg.serve.http import HttpError, choose, represent
+from citykg.contract.layout import VOID as VOID_FILE
+from citykg.serve.engine.base import Engine
+from citykg.serve.errors import HttpError
+from citykg.serve.http import choose, represent
 from citykg.serve.negotiation import by_request_name, serialize_graph
 from citykg.serve.queryview import examples
-from citykg.serve.store import VOID as VOID_FILE
-from citykg.serve.store import release_json
+from citykg.serve.services import services
+from citykg.serve.store import Store, release_json
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+VOID = PREFIXES["void"]
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+RDFS_COMMENT = ox.NamedNode(PREFIXES["rdfs"] + "comment")
 VOID_TRIPLES = ox.NamedNode(VOID + "triples")
 MAX_LISTED_GRAPHS = 1000
 ALLOWED_SERVICE = f"{CITYKG}allowedService"
-PREFIXES = {
+WRITTEN_PREFIXES = {  # the prefixes the description is written with
     "sd": SD,
     "void": VOID,
-    "formats": "http://www.w3.org/ns/formats/",
+    "formats": W3C_FORMATS,
     "citykg": str(CITYKG),
 }
 
@@ -53,7 +63,9 @@ DEFAULT_GRAPH_NOTE = (
     + str(REPORT_GRAPH)
     + ">. Where a value came from: PREFIX citykg: <"
     + str(CITYKG)
-    + "> PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?graph ?first ?last ?source WHERE "
+    + "> PREFIX prov: <"
+    + PREFIXES["prov"]
+    + "> SELECT ?graph ?first ?last ?source WHERE "
     "{ GRAPH ?graph { <S> <P> <O> . ?graph citykg:firstLine ?first ; citykg:lastLine ?last ; "
     "prov:wasDerivedFrom ?source } }"
 )
@@ -87,9 +99,7 @@ def description(
         ),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
-        ox.Triple(
-            dataset, ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(DATASET_IRI)
-        ),
+        ox.Triple(dataset, ox.NamedNode(PREFIXES["dcterms"] + "source"), ox.NamedNode(DATASET_IRI)),
         ox.Triple(dataset, sd("defaultGraph"), default),
         ox.Triple(default, RDF_TYPE, sd("Graph")),
         ox.Triple(default, RDFS_COMMENT, ox.Literal(DEFAULT_GRAPH_NOTE, language="en")),
@@ -140,10 +150,13 @@ def respond(endpoint: str, format_name: str | None) -> Response:
             "query.html", query="", table=None, examples=examples(), downloads=[]
         )
         return represent(body.encode(), HTML)
-    services = current_app.config["CITYKG_SERVICE_ALLOWLIST"]
-    release = current_app.config["release"].path
-    triples = description(endpoint, _graph_sizes(), services, default_graph_size(release))
-    body = serialize_graph(triples, fmt, PREFIXES)
+    allowed = current_app.config["CITYKG_SERVICE_ALLOWLIST"]
+    release = services().release.path
+    sizes = release_json(release, GRAPHS)
+    if sizes is None:
+        sizes = _counted(services().engine)
+    triples = description(endpoint, sizes, allowed, default_graph_size(release))
+    body = serialize_graph(triples, fmt, WRITTEN_PREFIXES)
     return represent(body, fmt)
 
 
@@ -162,24 +175,20 @@ def default_graph_size(release: Path) -> int | None:
     return int(data[0]) + len(set(void)) if data else None
 
 
-def _graph_sizes() -> list[tuple[str, int]] | list[list]:
-    """Each named graph with its triple count, as (name, count) pairs: as the build counted
-    them, else (a release built before it did) counted in the store once per release and
-    process."""
-    counted = release_json(current_app.config["release"].path, GRAPHS)
-    if counted is not None:
-        return counted
-    cache = current_app.config.setdefault("graph_sizes", {})
-    release = current_app.config["release"].id
-    if release not in cache:
-        store = current_app.config["store"]
-        rows = store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-            default_graphs=[],
-            named_graphs=[g for g in store.named_graphs() if not is_line_graph(g)],
-        )
-        cache[release] = [(row["g"].value, int(row["n"].value)) for row in rows]
-    return cache[release]
+@functools.lru_cache(maxsize=8)
+def _counted(engine: Engine) -> list[tuple[str, int]]:
+    """Each named graph with its triple count, counted in the store once per engine: for a
+    release built before the build counted them (``graphs.json``)."""
+    return engine.read(_count_graphs)
 
 
-_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+def _count_graphs(store: Store) -> list[tuple[str, int]]:
+    rows = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        default_graphs=[],
+        named_graphs=[g for g in store.named_graphs() if not is_line_graph(g)],
+    )
+    return [(row["g"].value, int(row["n"].value)) for row in rows]
+
+
+_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")

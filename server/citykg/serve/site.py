@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file
 
 from citykg.contract.formats import BY_EXTENSION, GZIP, HTML, TEXT
 from citykg.contract.layout import CITIES, DUMPS, NQUADS, SUMS, VOID
-from citykg.serve import pages
-from citykg.serve.http import HttpError, represent, shorten
+from citykg.serve.errors import HttpError, shorten
+from citykg.serve.http import represent
+from citykg.serve.pages import index as index_page
+from citykg.serve.services import services
 from citykg.serve.store import release_json
 
 bp = Blueprint("site", __name__)
@@ -38,7 +40,7 @@ def index() -> Response:
         first=start + 1,
         page=number,
         last=last,
-        schemes=pages.schemes(current_app.config["store"]),
+        schemes=services().engine.read(index_page.schemes),
     )
     return represent(body.encode(), HTML, negotiated=False)
 
@@ -55,7 +57,7 @@ def dump(name: str) -> Response:
     """One dump file, with Content-Length, Range and conditional requests."""
     if name not in DUMP_FILES:
         raise HttpError(404, f"no dump named {name[:100]!r}; see /dumps/")
-    path = current_app.config["release"].path / name
+    path = services().release.path / name
     if not path.is_file():
         raise HttpError(404, f"{name} is not in this release")
     response = send_file(
@@ -73,8 +75,8 @@ def dump(name: str) -> Response:
 
 def _cities() -> list[dict]:
     """The release's city list, sorted at build time (queried live for an older release)."""
-    index = release_json(current_app.config["release"].path, CITIES)
-    return pages.cities(current_app.config["store"]) if index is None else index
+    listed = release_json(services().release.path, CITIES)
+    return services().engine.read(index_page.cities) if listed is None else listed
 
 
 def _page_number(asked: str | None, last: int) -> int:
@@ -87,7 +89,7 @@ def _page_number(asked: str | None, last: int) -> int:
 
 
 def _dumps() -> list[dict]:
-    release = current_app.config["release"]
+    release = services().release
     sums = {}
     sums_file = release.path / SUMS
     if sums_file.exists():

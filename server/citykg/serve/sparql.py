@@ -13,12 +13,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from citykg.contract.formats import BY_NAME, GRAPH, HTML, RESULTS, Format
+from citykg.contract.iris import DEFAULT_BASE
 from citykg.serve import guard, limits, observability, service_description
-from citykg.serve.executor import Answer, ExecutorError, Job
-from citykg.serve.http import HttpError, choose, gzip_accepted, mark_gzipped
+from citykg.serve.engine.base import Answer, EngineError, QueryJob, QueryTimeout
+from citykg.serve.errors import HttpError, status_of
+from citykg.serve.http import choose, gzip_accepted, mark_gzipped
 from citykg.serve.negotiation import by_request_name
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
 from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
+from citykg.serve.services import services
 
 bp = Blueprint("sparql", __name__)
 
@@ -70,7 +73,7 @@ def query_page() -> Response:
 def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     """Check, run and send a query in the negotiated format (or ``fmt``)."""
     config = current_app.config
-    metrics = config["metrics"]
+    engine, metrics = services().engine, services().metrics
     try:
         limits.check_size(req.query, config)
     except HttpError:
@@ -80,7 +83,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         guard.check(
             req.query,
             config["CITYKG_SERVICE_ALLOWLIST"],
-            config["graphs"],
+            engine.graph_names(),
             config["CITYKG_MAX_QUERY_DEPTH"],
         )
     except guard.QueryRefused as exc:
@@ -93,31 +96,23 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     cap = min(config["CITYKG_MAX_ROWS"], MAX_HTML_ROWS) if html else config["CITYKG_MAX_ROWS"]
     timeout = limits.timeout(req.extra.get("timeout"), config)
     gzip = not html and gzip_accepted(request.headers.get("Accept-Encoding"))
-    job = Job(
-        req.query, req.default_graphs, req.named_graphs, results_fmt.name, graph_fmt.name, cap, gzip
+    job = QueryJob(
+        req.query,
+        None if req.default_graphs is None else tuple(req.default_graphs),
+        None if req.named_graphs is None else tuple(req.named_graphs),
+        results_fmt.name,
+        graph_fmt.name,
+        cap,
+        gzip,
     )
-    key = (
-        config["release"].id,
-        job.query,
-        tuple(job.default_graphs or ()),
-        None if job.named_graphs is None else tuple(job.named_graphs),
-        job.default_graphs is None,
-        job.results_format,
-        job.graph_format,
-        job.cap,
-        job.gzip,
-    )
-    result = config["answer_cache"].get(key)
-    cached = result is not None
-    if not cached:
-        try:
-            result = config["executor"].run(job, timeout)
-        except ExecutorError as exc:
-            if exc.timed_out:
-                metrics.count("timeout")
-            observability.note_query(req.query, timed_out=exc.timed_out, status=exc.status)
-            raise HttpError(exc.status, str(exc)) from None
-        config["answer_cache"].put(key, result, len(result.body))
+    try:
+        result = engine.query(job, timeout)
+    except EngineError as exc:
+        timed_out = isinstance(exc, QueryTimeout)
+        if timed_out:
+            metrics.count("timeout")
+        observability.note_query(req.query, timed_out=timed_out, status=status_of(exc))
+        raise
     if result.truncated:
         metrics.count("truncated")
     observability.note_query(
@@ -125,7 +120,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         rows=result.rows,
         truncated=result.truncated,
         timed_out=False,
-        cache="hit" if cached else "miss",
+        cache="hit" if result.cached else "miss",
     )
     if html:
         return _page(req.query, _table(result), result.truncated)
@@ -133,7 +128,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     response = _response(result.body, sent)
     if result.gzipped:
         mark_gzipped(response)
-    response.headers[CACHE_HEADER] = "hit" if cached else "miss"
+    response.headers[CACHE_HEADER] = "hit" if result.cached else "miss"
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
     return response
@@ -161,7 +156,7 @@ def _fallback(offers: tuple[Format, ...]) -> Format:
 
 
 def _table(result: Answer) -> Table:
-    base = current_app.config["base_iri"]
+    base = DEFAULT_BASE
     if result.kind == "results":
         parsed = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
     else:

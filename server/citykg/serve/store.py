@@ -1,4 +1,5 @@
-"""The query engine behind one small interface; views never know which engine they talk to.
+"""The stores a release is read from, behind one small interface (:class:`Store`), and the
+release itself (:class:`ReleaseInfo`).
 
 :class:`EmbeddedStore` is the default: an on-disk Oxigraph store (pyoxigraph) made once per release
 and opened read-only, so a restart opens it in about a second, several processes can share it,
@@ -22,7 +23,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,8 +89,8 @@ class Store(Protocol):
     def query(
         self,
         sparql: str,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         """Run a query. Without a protocol dataset (both None) the default graph is the store's
         default graph (the data) and ``GRAPH`` reaches every named graph; with one, the default
@@ -165,8 +166,8 @@ class EmbeddedStore:
     def query(
         self,
         sparql: str,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         """See :meth:`Store.query`."""
         if default_graphs is None and named_graphs is None:

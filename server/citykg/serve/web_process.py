@@ -15,7 +15,7 @@ import threading
 from flask import Flask
 
 from citykg.serve import create_app
-from citykg.serve.executor import exit_with_parent
+from citykg.serve.engine.process import exit_with_parent
 
 
 def app() -> Flask:

@@ -1,0 +1,88 @@
+"""One job run against a store, in whichever process holds it: a query answered and serialised
+(stopping at the row cap), or a document rendered; gzipped when the job asks. Failures come
+back as typed :class:`~citykg.serve.engine.base.EngineError` values, so that a worker can send
+them over its pipe."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import pyoxigraph as ox
+
+from citykg.contract.formats import BY_NAME
+from citykg.serve import results
+from citykg.serve.documents import Documents
+from citykg.serve.encoding import gzipped
+from citykg.serve.engine.base import (
+    Answer,
+    BadQuery,
+    DocumentJob,
+    EngineError,
+    EngineFailure,
+    EngineUnavailable,
+    NotFound,
+    QueryJob,
+)
+from citykg.serve.negotiation import serialize_graph
+from citykg.serve.remote import RemoteStoreError
+from citykg.serve.store import Store
+
+LOG = logging.getLogger("citykg.engine")
+COMMENTED = ("turtle", "ntriples", "nquads", "trig")  # graph formats a truncation note fits in
+
+
+def run_here(store: Store, job: QueryJob | DocumentJob, documents: Documents) -> Answer:
+    """Answer ``job`` in this process (no time limit of its own), or raise its EngineError."""
+    outcome = execute(store, job, documents)
+    if isinstance(outcome, EngineError):
+        raise outcome
+    return outcome
+
+
+def execute(
+    store: Store, job: QueryJob | DocumentJob, documents: Documents
+) -> Answer | EngineError:
+    """The answer to ``job``, or the error that stopped it."""
+    if isinstance(job, DocumentJob):
+        outcome = _render(store, job, documents)
+    else:
+        outcome = _answer(store, job)
+    body = gzipped(outcome.body) if isinstance(outcome, Answer) and job.gzip else None
+    if body is not None:
+        outcome = dataclasses.replace(outcome, body=body, gzipped=True)
+    return outcome
+
+
+def _render(store: Store, job: DocumentJob, documents: Documents) -> Answer | EngineError:
+    try:
+        return Answer(documents.render(store, job), "document", 0, False)
+    except NotFound as exc:
+        return exc
+    except RemoteStoreError as exc:
+        return EngineUnavailable(f"the store is not available: {exc}")
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        LOG.exception("rendering %s failed", job.iri)
+        return EngineFailure(f"the document could not be rendered: {exc}")
+
+
+def _answer(store: Store, job: QueryJob) -> Answer | EngineError:
+    try:
+        result = store.query(job.query, job.default_graphs, job.named_graphs)
+        syntax = BY_NAME[job.results_format].results
+        if isinstance(result, ox.QueryBoolean):
+            return Answer(results.write_boolean(syntax, bool(result)), "results", 1, False)
+        if isinstance(result, ox.QuerySolutions):
+            body, rows, truncated = results.write_solutions(result, syntax, job.cap)
+            return Answer(body, "results", rows, truncated)
+        triples, truncated = results.capped(result, job.cap)
+        body = serialize_graph(triples, BY_NAME[job.graph_format])
+        if truncated and job.graph_format in COMMENTED:
+            body += f"# citykg: result truncated at {job.cap} triples\n".encode()
+        return Answer(body, "graph", len(triples), truncated)
+    except SyntaxError as exc:
+        return BadQuery(f"SPARQL syntax error: {exc}")
+    except RemoteStoreError as exc:
+        return EngineUnavailable(f"the store is not available: {exc}")
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
+        return BadQuery(f"query evaluation failed: {exc}")

@@ -1,0 +1,79 @@
+"""The remote engine: a SPARQL 1.1 store over HTTP (``CITYKG_STORE_URL``).
+
+Each query is one HTTP request bounded by the query's time limit. The remote store keeps
+computing a query the client gave up on unless it has a time limit of its own: set one there
+(Fuseki ``arq:queryTimeout``, Virtuoso ``MaxQueryExecutionTime``, QLever ``timeout``, Oxigraph
+server ``--timeout-s``). Documents render in this process, from the store's answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Iterator
+from typing import TypeVar
+
+import jinja2
+import pyoxigraph as ox
+
+from citykg.serve.documents import Documents
+from citykg.serve.engine.base import Answer, DocumentJob, Engine, EngineStatus, QueryJob
+from citykg.serve.engine.execute import run_here
+from citykg.serve.pages.profile import vocabulary
+from citykg.serve.remote import RemoteStore
+from citykg.serve.store import GraphNames, ReleaseInfo, Store
+
+T = TypeVar("T")
+
+
+class RemoteEngine(Engine):
+    """The store whose query endpoint is ``query_url`` (``union_parameter``: see
+    :mod:`citykg.serve.remote`), holding ``release``."""
+
+    def __init__(
+        self,
+        release: ReleaseInfo,
+        env: jinja2.Environment,
+        *,
+        query_url: str,
+        union_parameter: str | None,
+        answer_cache: int,
+        document_cache: int,
+    ) -> None:
+        super().__init__(answer_cache, document_cache)
+        self._query_url, self._union_parameter = query_url, union_parameter
+        self._store = RemoteStore(query_url, union_parameter)
+        self._graphs = GraphNames(self._store)
+        self.documents = Documents(release, env, vocabulary(self._store))
+
+    def _bounded(self, timeout_s: float) -> RemoteStore:
+        return RemoteStore(self._query_url, self._union_parameter, timeout_s)
+
+    def _run(self, job: QueryJob, timeout_s: float) -> Answer:
+        return run_here(self._bounded(timeout_s), job, self.documents)
+
+    def _render(self, job: DocumentJob, timeout_s: float) -> Answer:
+        return run_here(self._bounded(timeout_s), job, self.documents)
+
+    def triples(
+        self, subject: str | None, predicate: str | None, obj: ox.NamedNode | ox.Literal | None
+    ) -> Iterator[ox.Triple]:
+        """See :meth:`Engine.triples`."""
+        return self._store.triples(subject, predicate, obj)
+
+    def graph_names(self) -> Container[str]:
+        """See :meth:`Engine.graph_names`."""
+        return self._graphs
+
+    def read(self, data: Callable[[Store], T]) -> T:
+        """See :meth:`Engine.read`."""
+        return data(self._store)
+
+    def status(self) -> EngineStatus:
+        """See :meth:`Engine.status`: no local workers; the remote store answers."""
+        try:
+            ok = bool(self._store.query("ASK {}"))
+        except OSError:
+            ok = False
+        return EngineStatus(ok, self._store.location, {}, {})
+
+    def close(self) -> None:
+        """Nothing to stop."""
