@@ -44,6 +44,7 @@ def store(tmp_path_factory) -> ox.Store:
     return loaded
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_a_city_in_two_waves_is_described_once(tmp_path):
     """Leipzig in 2018 and 2020: the city, its country and its mayor are described once (in
     graph/entities), so a join over the union of the graphs gives one row per profile."""

@@ -11,10 +11,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from citykg.builder.assemble import assemble
+from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.importer import Source, import_profile
-from citykg.builder.links import parse_links
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.vocabulary import Vocabulary
+from citykg.builder.wikidata_links import parse_links
 from citykg.contract.findings import Severity
 
 from support.project import ROOT, leipzig_text, make_project
@@ -25,7 +25,7 @@ WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def vocabulary():
-    return Vocabulary(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
+    return ConceptSchemes(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
 
 
 @pytest.fixture(scope="module")

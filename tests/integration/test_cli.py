@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
@@ -75,6 +76,7 @@ def test_serve_refuses_a_bad_setting_with_its_name(release, monkeypatch, capsys)
     assert "CITYKG_QUERY_WORKERS must be a number, not 'four'" in capsys.readouterr().err
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_serve_that_cannot_start_says_why_in_one_line(release):
     """A remote store nobody answers at: the web process cannot start; no stack trace."""
     env = {**os.environ, "CITYKG_STORE_URL": f"http://127.0.0.1:{free_port()}/sparql"}
@@ -115,6 +117,7 @@ def test_explain_a_missing_file(capsys):
     assert "no-such.txt: no such file" in capsys.readouterr().err
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_a_malformed_source_date_epoch_stops_the_build(tmp_path, monkeypatch, capsys):
     """Reproducible-builds spec: a malformed SOURCE_DATE_EPOCH is an error, not ignored."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.7e9")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from citykg.serve.store import load_in_memory
+from citykg.serve.services import services
 
 from support.app import app_for
 
@@ -93,7 +93,7 @@ def test_paging_is_stable_when_a_process_switches_to_its_memory_copy(release, tm
             total = int(controls.value(URIRef(url), URIRef(HYDRA + "totalItems")))
             seen |= set(data)
             if page == 1:
-                app.config["store"] = load_in_memory(release, tmp_path / "lock")
+                services(app).engine.move_to_memory()
             if controls.value(URIRef(url), URIRef(HYDRA + "next")) is None:
                 break
             page += 1
@@ -117,7 +117,9 @@ def test_explicit_representation_of_objects(app, client, obj, sparql):
     data, _, _ = fragment(client, object=obj)
     expected = {
         (str(r["s"].value), str(r["p"].value))
-        for r in app.config["store"].query(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {sparql} }}")
+        for r in services(app).engine.read(
+            lambda store: store.query(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {sparql} }}")
+        )
     }
     assert {(str(s), str(p)) for s, p, _ in data} == expected
 

@@ -196,6 +196,7 @@ def test_blank_node_cycles_are_not_mistaken_for_depth(tmp_path):
         read_rdf(path, "deep.ttl")
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_validate_fetches_nothing_named_in_the_data(tmp_path, canary):
     """owl:imports, SHACL-SPARQL shapes with SERVICE and remote @context in a validated file:
     citykg validates against its own shapes and the canary hears nothing."""
@@ -230,6 +231,7 @@ def _mount_tmpfs(target: Path, size: str) -> bool:
     return result.returncode == 0
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_a_full_disk_during_a_build_is_reported_and_the_release_kept(good_project, tmp_path):
     """The build directory on a small tmpfs, filled up before the second build."""
     disk = tmp_path / "disk"

@@ -272,7 +272,7 @@ def test_no_funded_activity_counts(sparql):
     assert labels(sparql, "citykg:fundedActivity").isdisjoint(chart_only)
 
 
-# The one query that finds where any value came from (README, Data model): the provenance graph
+# The one query that finds where any value came from (docs/data-model.md): the provenance graph
 # holding the triple names the source file and the lines it was read from.
 WHERE_FROM = """
     SELECT ?file ?first ?last WHERE {{

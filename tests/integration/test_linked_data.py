@@ -16,7 +16,8 @@ from rdflib.namespace import OWL
 
 from citykg.builder.assemble import assemble
 from citykg.builder.release import write_release
-from citykg.serve import pages
+from citykg.serve.pages import concepts
+from citykg.serve.services import services
 
 from support.app import app_for
 from support.project import leipzig_text, make_project
@@ -310,8 +311,9 @@ def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
     """With the document cache, a page seen once is answered without rendering it again;
     without it, it is rendered every time."""
     with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=size, QUEUE_WAIT=0.1) as app:
-        app.config["executor"].close()  # no worker left: pages render here, where they are counted
-        documents, rendered = app.config["documents"], []
+        engine = services(app).engine
+        engine.pool.close()  # no worker left: pages render here, where they are counted
+        documents, rendered = engine.documents, []
         render = documents.render
         documents.render = lambda store, job: rendered.append(job.format) or render(store, job)
         client = app.test_client()
@@ -325,11 +327,15 @@ def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
         assert sorted(rendered) == (["html", "turtle"] if size else ["html"] * 2 + ["turtle"] * 2)
 
 
+def _not_here(store, job):
+    raise AssertionError(f"{job.iri} was rendered in the web process")
+
+
 def test_documents_and_pages_are_rendered_by_the_query_workers(release, tmp_path):
-    """The web process only passes bytes on: with its own store gone, every document and page
-    still answers with the profile's facts (a worker rendered it)."""
+    """The web process only passes bytes on: with its own renderer gone, every document and
+    page still answers with the profile's facts (a worker rendered it)."""
     with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0) as app:
-        app.config["store"] = None
+        services(app).engine.documents.render = _not_here
         client = app.test_client()
         page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
         assert page.status_code == 200 and b"Burkhard Jung" in page.data
@@ -395,8 +401,8 @@ def test_concept_page_lists_the_profiles_that_chose_it(client, sparql):
     assert '<a href="/id/city/leipzig-deu">Leipzig</a> (2020)' in section
     ranks = html[html.index("<h2>Ranks given</h2>") :].split("</section>")[0]
     assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td></tr>", ranks) == [("1", "1")]
-    store = client.application.config["store"]
-    groups = pages.concept(store, str(row["c"]))["groups"]
+    engine = services(client.application).engine
+    groups = engine.read(lambda store: concepts.concept(store, str(row["c"])))["groups"]
     [link] = [g["all"] for g in groups if g["property"] == "activity"]
     query = urllib.parse.unquote(link.removeprefix("/query?query="))
     answer = client.get("/sparql", query_string={"query": query, "format": "json"}).get_json()

@@ -8,7 +8,8 @@ import logging
 import re
 import time
 
-from citykg.serve.observability import Metrics
+from citykg.serve.metrics import Metrics
+from citykg.serve.services import services
 
 from support.app import app_for
 
@@ -30,14 +31,14 @@ def test_health(client, app):
         response = client.get("/health")
         assert response.status_code == 200
         body = response.get_json()
-        assert body["status"] == "ok" and body["release"] == app.config["release"].id
+        assert body["status"] == "ok" and body["release"] == services(app).release.id
         workers = body["query_workers"]
-        assert sum(workers.values()) == app.config["executor"].size
-        loaded = workers.get("memory") == app.config["executor"].size
+        assert sum(workers.values()) == services(app).engine.pool.size
+        loaded = workers.get("memory") == services(app).engine.pool.size
         if (loaded and body["store"] == "memory") or time.monotonic() > deadline:
             break
         time.sleep(0.2)
-    assert workers == {"memory": app.config["executor"].size, "busy": 0}
+    assert workers == {"memory": services(app).engine.pool.size, "busy": 0}
     assert body["store"] == "memory"
     city = client.get("/id/city/leipzig-deu", headers={"Accept": "text/turtle"})
     assert city.status_code == 200 and b"Leipzig" in city.data

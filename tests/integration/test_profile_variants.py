@@ -16,12 +16,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from citykg.builder.assemble import assemble
+from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.importer import Outcome, Source, import_profile
-from citykg.builder.links import parse_links
 from citykg.builder.namespaces import CITYKG, ID, SCHEMA
 from citykg.builder.release import write_release
 from citykg.builder.synthetic import write_project
-from citykg.builder.vocabulary import Vocabulary
+from citykg.builder.wikidata_links import parse_links
 from citykg.contract.project import Project
 
 from support.app import app_for
@@ -35,7 +35,7 @@ SAFETY_NET = "line not understood: "
 
 @pytest.fixture(scope="module")
 def run():
-    vocabulary = Vocabulary(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
+    vocabulary = ConceptSchemes(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
     links = parse_links((ROOT / "data" / "wikidata-links.csv").read_text(), "links.csv")[0]
 
     def run(path: Path):
@@ -285,7 +285,7 @@ def test_unknown_partner_kept_as_text(run):
 
 def test_every_line_of_synthetic_profiles_is_accounted_for(tmp_path):
     """The synthetic profiles use every answer list and every sentence shape."""
-    vocabulary = Vocabulary(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
+    vocabulary = ConceptSchemes(Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl"))
     project = write_project(tmp_path / "synth", 30, Project.at(ROOT), seed=3)
     links = parse_links(project.links.read_text(encoding="utf-8"), "links.csv")[0]
     for path in project.profiles():

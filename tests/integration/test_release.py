@@ -146,6 +146,7 @@ def _build(project, *extra) -> tuple[int, str]:
     return citykg_cli("build", "--project", str(project.root), *extra)
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_same_input_gives_byte_identical_output(tmp_path):
     project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
     outputs = []
@@ -158,6 +159,7 @@ def test_same_input_gives_byte_identical_output(tmp_path):
     assert set(outputs[0]) >= {NQUADS, SUMS_FILE, VOID_FILE, *(d.name for d in DUMPS)}
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_failed_build_keeps_the_last_good_release(tmp_path):
     project = make_project(tmp_path, {"leipzig-deu-2020.txt": leipzig_text()})
     status, log = _build(project)
@@ -188,6 +190,7 @@ def test_build_prints_findings_and_summary(tmp_path, capsys):
     assert all(float(step.rpartition(" ")[2]) >= 0 for step in steps)
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_progress_bar_with_many_profiles(tmp_path, monkeypatch):
     """On a terminal, a build of 20 or more profiles shows a progress bar."""
     import pty
@@ -211,6 +214,7 @@ def test_progress_bar_with_many_profiles(tmp_path, monkeypatch):
     assert "profiles: 100%" in text and "20/20" in text
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
     """SIGKILL during the release write: `current` still points at the intact last release."""
     import signal
@@ -257,6 +261,7 @@ def test_a_build_killed_while_writing_leaves_the_last_good_release(tmp_path):
     assert current.resolve() != good
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_a_rebuild_of_the_same_data_brings_its_release_up_to_date(tmp_path):
     """A release written by an older citykg (here: without its city list, with a stale
     findings file) gets what a new build of the same data writes, in the same directory."""
@@ -273,6 +278,7 @@ def test_a_rebuild_of_the_same_data_brings_its_release_up_to_date(tmp_path):
     assert [p.name for p in (project.var_dir / "releases").iterdir()] == [release.name]
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
     """`SOURCE_DATE_EPOCH=... citykg build`: that time, and no other, is the profile graphs'
     prov:generatedAtTime, the validation report's, the dumps' dct:issued and (as a date) the

@@ -20,6 +20,7 @@ from werkzeug.test import EnvironBuilder
 from citykg.contract.formats import GRAPH, RESULTS
 from citykg.serve import service_description
 from citykg.serve.http import CitykgRequest
+from citykg.serve.services import services
 
 from support.project import PREFIXES
 
@@ -59,12 +60,12 @@ def rows_of(result: ox.QuerySolutions) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def expected_rows(app):
-    return rows_of(app.config["store"].query(SELECT))
+    return services(app).engine.read(lambda store: rows_of(store.query(SELECT)))
 
 
 @pytest.fixture(scope="module")
 def expected_graph(app):
-    triples = list(app.config["store"].query(CONSTRUCT))
+    triples = services(app).engine.read(lambda store: list(store.query(CONSTRUCT)))
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
@@ -198,7 +199,7 @@ def test_service_description_states_the_default_graph(client, sparql):
           void:triples ?n }""")
     [stored] = sparql.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     void = ox.Store()
-    void.load(path=str(client.application.config["release"].path / "void.ttl"), format=TURTLE)
+    void.load(path=str(services(client.application).release.path / "void.ttl"), format=TURTLE)
     assert int(size) == stored["n"] + len(void) > 1000  # the data and the VoID, disjoint
     [comment] = [str(c) for c in sd.objects(default, RDFS.comment)]
     assert "RDF merge of the data graphs" in comment
@@ -404,7 +405,7 @@ def test_browser_gets_html_results_from_the_endpoint(client):
 
 def test_graph_names_are_looked_up_when_asked(app):
     """FROM may name only the dataset's graphs; their names are asked of the store one by one."""
-    names = app.config["graphs"]
+    names = services(app).engine.graph_names()
     assert "https://w3id.org/citykg/graph/concepts" in names
     assert "https://w3id.org/citykg/graph/profile/leipzig-deu/2020" in names
     assert "https://w3id.org/citykg/graph/nope" not in names

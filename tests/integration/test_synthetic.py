@@ -6,15 +6,17 @@ import json
 import re
 
 import pyoxigraph as ox
+import pytest
 
-from citykg.builder import assemble as assemble_module
+from citykg.builder import profile_chunks
 from citykg.builder.assemble import assemble
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.release import write_release
 from citykg.builder.synthetic import write_project
 from citykg.cli import main
 from citykg.contract.project import Project
-from citykg.serve import pages, site
+from citykg.serve import site
+from citykg.serve.pages.index import cities
 from citykg.serve.store import EmbeddedStore, load_release
 
 from support.app import app_for
@@ -39,6 +41,7 @@ def test_synthetic_profiles_import_cleanly_and_are_marked(tmp_path):
     assert not list(project.var_dir.iterdir())
 
 
+@pytest.mark.system  # runs the build in two processes
 def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
     """Profiles imported and validated in chunks by a process pool give the release, findings
     included, that one chunk in this process gives; shared cities and countries are reported
@@ -46,9 +49,9 @@ def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
     project = write_project(tmp_path / "synth", 24, Project.at(ROOT))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     single = write_release(assemble(project, allow_synthetic=True), tmp_path / "single")
-    monkeypatch.setattr(assemble_module, "MIN_CHUNK", 3)
-    monkeypatch.setattr(assemble_module, "CHUNK", 5)
-    monkeypatch.setattr(assemble_module, "PROCESSES", 2)
+    monkeypatch.setattr(profile_chunks, "MIN_CHUNK", 3)
+    monkeypatch.setattr(profile_chunks, "CHUNK", 5)
+    monkeypatch.setattr(profile_chunks, "PROCESSES", 2)
     assembly = assemble(project, allow_synthetic=True)
     assert len(assembly.nquads) == 5
     chunked = write_release(assembly, tmp_path / "chunked")
@@ -58,6 +61,7 @@ def test_chunks_on_two_processes_make_the_same_release(tmp_path, monkeypatch):
     assert not any(p.name.startswith(".assembly-") for p in project.var_dir.iterdir())
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_synthetic_profiles_are_refused_in_a_release_build(tmp_path, capsys):
     project = write_project(tmp_path / "synth", 3, Project.at(ROOT))
     assert main(["build", "--project", str(project.root)]) == 1
@@ -81,7 +85,7 @@ def test_the_home_page_lists_every_city_by_name_a_page_at_a_time(tmp_path, monke
     index = json.loads((release / "cities.json").read_text(encoding="utf-8"))
     store = ox.Store()
     load_release(store, release)
-    live = pages.cities(EmbeddedStore(store))
+    live = cities(EmbeddedStore(store))
     assert [(r["city"], r["name"], r["country"]) for r in index] == [
         (r["city"], r["name"], r["country"]) for r in live
     ]

@@ -11,6 +11,7 @@ def app_for(release: Path, store_dir: Path, **settings: object):
     """An app serving ``release`` with ``settings`` (CITYKG_ names without the prefix); its query
     workers are stopped afterwards."""
     from citykg.serve import create_app
+    from citykg.serve.services import services
 
     app = create_app(
         {
@@ -22,4 +23,4 @@ def app_for(release: Path, store_dir: Path, **settings: object):
     try:
         yield app
     finally:
-        app.config["executor"].close()
+        services(app).engine.close()

@@ -69,7 +69,7 @@ def running(command: list[str], ready_url: str, env: dict[str, str] | None = Non
                 try:
                     if requests.get(ready_url, timeout=2).ok:
                         break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
                     process.kill()

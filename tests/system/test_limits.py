@@ -21,7 +21,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from citykg.serve.executor import QueryExecutor
+from citykg.serve.engine.workers import WorkerPool
+from citykg.serve.services import services
 
 from support.app import app_for
 from support.processes import citykg_serve, free_port, running
@@ -51,7 +52,8 @@ def small(release, tmp_path_factory):
 
 def test_timeout_really_stops_the_query(small):
     client = small.test_client()
-    pids_before = {w.process.pid for w in list(small.config["executor"]._idle.queue)}
+    pool = services(small).engine.pool
+    pids_before = {w.process.pid for w in list(pool._idle.queue)}
     start = time.monotonic()
     response = client.get("/sparql", query_string={"query": CARTESIAN, "timeout": "1"})
     elapsed = time.monotonic() - start
@@ -59,9 +61,9 @@ def test_timeout_really_stops_the_query(small):
     assert "ran longer than its 1 s limit and was stopped" in response.get_data(as_text=True)
     assert 0.9 < elapsed < 3
     deadline = time.monotonic() + 30
-    while small.config["executor"]._idle.qsize() < 2 and time.monotonic() < deadline:
+    while pool._idle.qsize() < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
-    pids_after = {w.process.pid for w in list(small.config["executor"]._idle.queue)}
+    pids_after = {w.process.pid for w in list(pool._idle.queue)}
     stopped = pids_before - pids_after
     assert len(stopped) == 1
     for pid in stopped:
@@ -135,7 +137,7 @@ def test_size_and_depth_caps_come_before_the_engine(small):
 
 def test_a_killed_worker_fails_only_its_request(small):
     client = small.test_client()
-    executor = small.config["executor"]
+    pool = services(small).engine.pool
     result: dict = {}
 
     def runaway() -> None:
@@ -143,13 +145,13 @@ def test_a_killed_worker_fails_only_its_request(small):
             "/sparql", query_string={"query": CARTESIAN, "timeout": "5"}
         )
 
-    idle_before = {w.process.pid for w in list(executor._idle.queue)}
+    idle_before = {w.process.pid for w in list(pool._idle.queue)}
     thread = threading.Thread(target=runaway)
     thread.start()
     deadline = time.monotonic() + 5
-    while executor._idle.qsize() == len(idle_before) and time.monotonic() < deadline:
+    while pool._idle.qsize() == len(idle_before) and time.monotonic() < deadline:
         time.sleep(0.05)
-    busy = idle_before - {w.process.pid for w in list(executor._idle.queue)}
+    busy = idle_before - {w.process.pid for w in list(pool._idle.queue)}
     assert len(busy) == 1
     os.kill(busy.pop(), signal.SIGKILL)
     thread.join(timeout=10)
@@ -166,7 +168,7 @@ def test_a_worker_that_exits_before_it_is_ready_is_a_start_failure():
     process.start()
     child.close()
     with pytest.raises(RuntimeError, match="did not start"):
-        QueryExecutor._ready(process, parent)
+        WorkerPool._ready(process, parent)
     process.join(timeout=5)
     assert process.exitcode is not None
 
@@ -256,8 +258,8 @@ def _wait_for(condition, seconds: float = 30) -> bool:
 
 
 def test_a_killed_web_worker_is_replaced_and_fails_only_its_requests(release, tmp_path):
-    """gunicorn with two web workers, as the README deploys it: SIGKILL the one running a slow
-    query. Its in-flight request fails; the master starts a new worker; the killed worker's
+    """gunicorn with two web workers, as docs/operations.md deploys it: SIGKILL the one running a
+    slow query. Its in-flight request fails; the master starts a new worker; the killed worker's
     query process exits with it; a steady client sees at most one failure; then all is well."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -340,7 +342,7 @@ def test_pages_answer_while_long_queries_hold_every_worker(release, tmp_path):
         )
         runaway.start()
         deadline = time.monotonic() + 5
-        while app.config["executor"]._idle.qsize() and time.monotonic() < deadline:
+        while services(app).engine.pool._idle.qsize() and time.monotonic() < deadline:
             time.sleep(0.02)
         start = time.monotonic()
         page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
