@@ -5,38 +5,43 @@
 
 A script, not a test: it prints figures and ratios measured in one run on this machine. It makes
 N synthetic profiles (``citykg synth``), builds them (``citykg build --synthetic``, timed), then
-serves the same release with each system in turn on 127.0.0.1 and drives it with
-``../shared/bench/load.py`` (mix mode, 4 clients, the query mix in tests/bench/queries: the
-shared mix's shapes in citykg's vocabulary). Cold: citykg has no response cache. ``engine`` is
-the engine's own limit: the same queries run in a fresh process on pyoxigraph, 2 threads,
-results serialised as the server would, with the malloc citykg's query workers get (both report
-it as ``malloc``). ``mix-floor`` and ``pages-floor`` are the same clients against Granian
-answering at once: the most any server can reach with them here. Every system's CPU time
-per request is counted from /proc. With ``--rounds R`` every system is run R times, the order
-rotated each round (as ../shared/bench/BASELINE.md does; the machine is shared and one run varies
-by 10-40 %), and each figure is the run with the median throughput. Needs the test extras
-(httpx; rdflib-endpoint and uvicorn for that system): ``pip install '.[test]' rdflib-endpoint
-uvicorn``. Every server is stopped at the end.
+serves the same release with each system in turn on 127.0.0.1 and drives it with ``load.py``
+beside this script (mix mode: 4 client processes, the 8 queries of tests/bench/queries, each
+client cycling through them). Before the mix, each server answers every query once and the
+size of each answer is recorded (``answers``): systems compared must give the same answers.
+Cold: citykg has no response cache. ``engine`` is the engine's own limit: the same queries run
+in a fresh process on pyoxigraph, 2 threads, results serialised as the server would, with the
+malloc citykg's query workers get (both report it as ``malloc``). ``mix-floor`` and
+``pages-floor`` are the same clients against Granian answering at once: the most any server
+can reach with them here. Every system's CPU time per request is counted from /proc. With
+``--rounds R`` every system is run R times, the order rotated each round (the machine is shared
+and one run varies by 10-40 %), and each figure is the run with the median throughput. Needs
+the test extras (``pip install '.[test]'``: Oxigraph server; rdflib-endpoint and uvicorn for
+that system: ``pip install rdflib-endpoint uvicorn``). Every server is stopped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import functools
 import gzip
 import json
 import multiprocessing
 import os
+import platform
 import signal
-import statistics
+import socket
 import subprocess
 import sys
 import threading
 import time
+from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import load
 import pyoxigraph as ox
 import requests
 
@@ -44,29 +49,29 @@ from citykg.serve import allocator
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-LOAD = ROOT.parent / "shared" / "bench" / "load.py"
+LOAD = HERE / "load.py"
 QUERIES = HERE / "queries"
 BIN = Path(sys.executable).parent
+CLIENTS = 4  # load.py's client processes
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("count", type=int)
     parser.add_argument("-d", "--duration", type=float, default=20.0)
-    parser.add_argument(
-        "--systems", default="citykg,oxigraph,oxigraph-memory,rdflib-endpoint,engine"
-    )
+    parser.add_argument("--systems", default="citykg,oxigraph,oxigraph-memory,engine,mix-floor")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/citykg-bench"))
     parser.add_argument("--out", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     project = args.workdir / f"synth{args.count}"
-    figures: dict = {"count": args.count}
-    release = project / "build" / "current"
+    figures: dict = {"count": args.count, **setting(args)}
+    release = project / "var" / "current"
     if not release.exists():
         run([BIN / "citykg", "synth", str(args.count), str(project), "--project", str(ROOT)])
         start = time.monotonic()
         build = [BIN / "citykg", "build", "--synthetic", "-q", "--project", project]
+        build += ["--var-dir", project / "var"]
         printed = subprocess.run([str(c) for c in build], check=True, capture_output=True)
         figures["build_s"] = round(time.monotonic() - start, 1)
         figures["build_s_per_1000"] = round(figures["build_s"] * 1000 / args.count, 1)
@@ -92,10 +97,38 @@ def main() -> int:
     return 0
 
 
+def setting(args: argparse.Namespace) -> dict:
+    """When, where and with what the figures were measured."""
+    versions = {"python": platform.python_version()}
+    for package in ("citykg", "pyoxigraph", "oxigraph", "granian", "rdflib-endpoint"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    changed = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": commit.stdout.strip() or None,
+        "uncommitted_changes": bool(changed.stdout.strip()),
+        "cpus": os.cpu_count(),
+        "duration_s": args.duration,
+        "rounds": args.rounds,
+        "clients": CLIENTS,
+        "versions": versions,
+    }
+
+
 def median_run(runs: list[dict]) -> dict:
     """The run with the median throughput (the lower middle one of an even number)."""
     ordered = sorted(runs, key=lambda r: r.get("req_s") or 0)
     return ordered[(len(ordered) - 1) // 2]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def run(command: list) -> None:
@@ -103,11 +136,18 @@ def run(command: list) -> None:
 
 
 def serve_and_load(
-    command: list, url: str, env: dict | None, args: argparse.Namespace, drive=None, prepare=None
+    command: list,
+    url: str,
+    env: dict | None,
+    args: argparse.Namespace,
+    drive=None,
+    prepare=None,
+    answers: bool = True,
 ) -> dict:
     """Start a server, time its start (ready: answers; settled: memory no longer growing, e.g.
     citykg's query workers have loaded the release into memory), run ``prepare`` (e.g. load
-    data into it), drive it with load.py (or ``drive``) while counting its CPU time, read its
+    data into it), record the size of its answer to each query of the mix (``answers``, only
+    for the mix), drive it with the mix (or ``drive``) while counting its CPU time, read its
     RSS, stop it."""
     start = time.monotonic()
     process = subprocess.Popen(
@@ -130,14 +170,18 @@ def serve_and_load(
         ready = time.monotonic() - start
         settled = settle(process.pid, url, args.release) - start
         prepared = prepare() if prepare else {}
-        used = cpu_s(process.pid)
-        figures = (drive or drive_mix)(url, args)
-        used = cpu_s(process.pid) - used
+        drive = drive or drive_mix
+        if answers and drive is drive_mix:
+            prepared["answers"] = answer_sizes(url)
+        used, busy = cpu_s(process.pid), machine_busy_s()
+        figures = drive(url, args)
+        used, busy = cpu_s(process.pid) - used, machine_busy_s() - busy
         return {
             "ready_s": round(ready, 2),
             "settled_s": round(settled, 1),
             "rss_mb": rss_mb(process.pid),
             "server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args),
+            **busy_cores(busy, used + (figures.get("client_cpu_s") or 0), args.duration),
             **prepared,
             **figures,
             **worker_malloc(url),
@@ -151,28 +195,26 @@ def serve_and_load(
 
 
 def drive_mix(url: str, args: argparse.Namespace) -> dict:
-    """The query mix with ../shared/bench/load.py: 4 clients for the duration."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(LOAD),
-            url,
-            "--queries",
-            str(QUERIES),
-            "-c",
-            "4",
-            "-d",
-            str(args.duration),
-            "--mode",
-            "mix",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=args.duration + 120,
-        check=True,
+    """The query mix: 4 client processes of load.py for the duration."""
+    load = run_load(url, "--mode", "mix", "--queries", QUERIES, "-d", args.duration)
+    return {"client_cpu_s": load["client_cpu_s"], **summary(load)}
+
+
+def answer_sizes(url: str) -> dict[str, int | None]:
+    """The size of the answer to each query of the mix, asked once (rows; triples for q4)."""
+    load = run_load(url, "--mode", "check", "--queries", QUERIES)
+    return {query: answer["size"] for query, answer in load["check"].items()}
+
+
+def run_load(url: str, *options: object) -> dict:
+    """The figures of a run of load.py (4 clients) against ``url``."""
+    command = [sys.executable, LOAD, url, "-c", CLIENTS, *options]
+    done = subprocess.run(
+        [str(c) for c in command], capture_output=True, text=True, timeout=900, check=False
     )
-    load = json.loads(out.stdout)
-    return {"client_cpu_s": load.get("client_cpu_s"), **summary(load)}
+    if done.returncode != 0:
+        raise RuntimeError(f"load.py failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout)
 
 
 def worker_malloc(url: str) -> dict:
@@ -222,47 +264,22 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def city_pages(url: str, args: argparse.Namespace, warm: bool = False) -> dict:
-    """4 clients, each a process of its own (as 4 users are; threads of one Python process
-    would queue on its GIL and add that to the latencies), fetching random city pages for the
-    duration, HTML and Turtle in turn. ``warm``: every page is fetched once before (so that
-    the measured requests all find it in the document cache)."""
-    import multiprocessing
-
+    """load.py's page mode: 4 client processes fetching random city pages for the duration,
+    HTML or Turtle. ``warm``: every page is fetched once before (so that the measured requests
+    all find it in the document cache)."""
     base = url.removesuffix("/sparql")
     is_city = (RDF_TYPE, ox.NamedNode("https://schema.org/City"))
-    cities = [
-        quad.subject.value.split("/id/", 1)[1]
-        for quad in ox.parse(path=str(args.release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
-        if (quad.predicate, quad.object) == is_city
-    ]
-    with requests.Session() as session:
-        for city in cities if warm else ():
-            for accept in PAGE_TYPES:
-                session.get(f"{base}/id/{city}", headers={"Accept": accept}).raise_for_status()
-    stop = time.time() + args.duration
-    context = multiprocessing.get_context("fork")
-    with context.Pool(4) as pool:
-        outcomes = pool.starmap(page_client, [(k, base, cities, stop) for k in range(4)])
-    latencies = {t: [ms for outcome in outcomes for ms in outcome[t]] for t in PAGE_TYPES}
-    return {"client_cpu_s": round(sum(o["cpu_s"] for o in outcomes), 2)} | percentiles(
-        latencies, args.duration
-    )
-
-
-def page_client(k: int, base: str, cities: list[str], stop: float) -> dict:
-    """One client of city_pages: latencies (ms) per media type and the CPU it used."""
-    import random
-
-    session, rng, i = requests.Session(), random.Random(k), k
-    latencies: dict = {t: [] for t in PAGE_TYPES}
-    while time.time() < stop:
-        accept = PAGE_TYPES[i % 2]
-        started = time.perf_counter()
-        response = session.get(f"{base}/id/{rng.choice(cities)}", headers={"Accept": accept})
-        response.raise_for_status()
-        latencies[accept].append((time.perf_counter() - started) * 1000)
-        i += 1
-    return {**latencies, "cpu_s": time.process_time()}
+    listing = args.workdir / f"pages{args.count}.txt"
+    if not listing.exists():
+        cities = [
+            "/id/" + quad.subject.value.split("/id/", 1)[1]
+            for quad in ox.parse(path=str(args.release / "citykg.nq"), format=ox.RdfFormat.N_QUADS)
+            if (quad.predicate, quad.object) == is_city
+        ]
+        listing.write_text("".join(f"{path}\n" for path in cities))
+    options = ["--mode", "pages", "--pages", listing, "--accept", ",".join(PAGE_TYPES)]
+    load = run_load(base, *options, "-d", args.duration, *(["--warm"] if warm else []))
+    return {"client_cpu_s": load["client_cpu_s"], **summary(load)}
 
 
 def summary(load: dict) -> dict:
@@ -271,8 +288,8 @@ def summary(load: dict) -> dict:
         "req_s": totals["req_s"],
         "errors": totals["errors"],
         "cut": totals["cut"],
-        "p50_ms": {q: v["p50_ms"] for q, v in queries.items()},
-        "p99_ms": {q: v["p99_ms"] for q, v in queries.items()},
+        "p50_ms": {q: v["p50_ms"] for q, v in queries.items() if v["ok"]},
+        "p99_ms": {q: v["p99_ms"] for q, v in queries.items() if v["ok"]},
     }
 
 
@@ -316,6 +333,24 @@ def cpu_s(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (not idle, not waiting for I/O) since boot:
+    its difference over a run, less the server's and the clients' CPU, is what other processes
+    took meanwhile (the machine is shared)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def busy_cores(busy_s: float, measured_s: float, duration: float) -> dict:
+    """How many cores the machine kept busy during a run, and how many of them went to other
+    processes than the ones measured (the server and the clients)."""
+    return {
+        "machine_busy_cores": round(busy_s / duration, 2),
+        "other_processes_cores": round(max(0.0, busy_s - measured_s) / duration, 2),
+    }
+
+
 def cpu_ms_per_request(cpu_seconds: float, figures: dict, args: argparse.Namespace) -> float | None:
     """CPU milliseconds per request answered during a run of ``args.duration`` seconds."""
     done = (figures.get("req_s") or 0) * args.duration
@@ -324,13 +359,13 @@ def cpu_ms_per_request(cpu_seconds: float, figures: dict, args: argparse.Namespa
 
 def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
     """citykg serve, cold by default (its answer cache off)."""
-    port = 18103 if cache else 18100
+    port = free_port()
     command = [
         BIN / "citykg",
         "serve",
         "--project",
         str(ROOT),
-        "--build-dir",
+        "--var-dir",
         str(release.parents[1]),
         "--port",
         str(port),
@@ -342,9 +377,9 @@ def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict
 def citykg_pages(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
     """City pages (HTML and Turtle) under 4 concurrent clients; cold by default (every page
     rendered from the store), with ``cache`` from the per-release document cache once seen."""
-    port = 18106 if cache else 18104
+    port = free_port()
     command = [BIN / "citykg", "serve", "--project", str(ROOT)]
-    command += ["--build-dir", str(release.parents[1]), "--port", str(port)]
+    command += ["--var-dir", str(release.parents[1]), "--port", str(port)]
     env = None if cache else {"CITYKG_DOCUMENT_CACHE": "0"}
     drive = functools.partial(city_pages, warm=cache)
     return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args, drive)
@@ -372,11 +407,12 @@ def floor(args: argparse.Namespace, size: int, drive) -> dict:
     request at once with ``size`` bytes: what this machine and client allow when the server
     does no work (no server can do better here)."""
     (args.workdir / "floor_app.py").write_text(FLOOR_APP)
-    port = 18107
+    port = free_port()
     command = [BIN / "granian", "--interface", "wsgi", "--port", str(port)]
     command += ["--working-dir", str(args.workdir), "--blocking-threads", "8", "floor_app:app"]
     url = f"http://127.0.0.1:{port}/sparql"
-    return serve_and_load(command, url, {"FLOOR_BYTES": str(size)}, args, drive)
+    env = {"FLOOR_BYTES": str(size)}
+    return serve_and_load(command, url, env, args, drive, answers=False)
 
 
 def pages_floor(release: Path, args: argparse.Namespace) -> dict:
@@ -391,7 +427,7 @@ def mix_floor(release: Path, args: argparse.Namespace) -> dict:
 
 def oxigraph_memory(release: Path, args: argparse.Namespace) -> dict:
     """Oxigraph server with an in-memory store, the release POSTed to it before the run."""
-    port = 18105
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
 
     def load() -> dict:
@@ -420,15 +456,14 @@ def citykg_warm(release: Path, args: argparse.Namespace) -> dict:
 
 
 def oxigraph(release: Path, args: argparse.Namespace, mode: str = "serve") -> dict:
-    """Oxigraph server on its on-disk store, started as ../shared/bench/BASELINE.md did
-    (``oxigraph serve --location D`` after ``oxigraph optimize``); ``mode`` may name
-    ``serve-read-only`` instead."""
+    """Oxigraph server on its on-disk store: ``oxigraph load`` and ``oxigraph optimize`` once,
+    then ``oxigraph serve --location D`` (``mode`` may name ``serve-read-only`` instead)."""
     location = args.workdir / f"oxigraph-default-graph{args.count}"
     if not location.exists():  # the named graphs and the default graph, as citykg serves them
         files = ["--file", release / "citykg.nq", "--file", release / "citykg.nt.gz"]
         run([BIN / "oxigraph", "load", "--location", location, *files])
         run([BIN / "oxigraph", "optimize", "--location", location])
-    port = 18101
+    port = free_port()
     return serve_and_load(
         [
             BIN / "oxigraph",
@@ -453,7 +488,7 @@ def rdflib_endpoint(release: Path, args: argparse.Namespace) -> dict:
     nt = args.workdir / f"synth{args.count}.nt"
     if not nt.exists():
         nt.write_bytes(gzip.decompress((release / "citykg.nt.gz").read_bytes()))
-    port = 18102
+    port = free_port()
     return serve_and_load(
         [BIN / "rdflib-endpoint", "serve", "--host", "127.0.0.1", "--port", str(port), nt],
         f"http://127.0.0.1:{port}/",
@@ -505,13 +540,14 @@ def engine_run(conn: Connection, release: Path, duration: float) -> None:
             latencies[name].append((time.perf_counter() - start) * 1000)
             i += 1
 
-    used = time.process_time()
+    used, busy = time.process_time(), machine_busy_s()
     figures = run_threads(loop, 2, latencies, args.duration)
-    used = time.process_time() - used
+    used, busy = time.process_time() - used, machine_busy_s() - busy
     malloc = allocator.in_use()
     conn.send(
         {
             "server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args),
+            **busy_cores(busy, used, args.duration),
             **figures,
             "malloc": malloc,
         }
@@ -529,14 +565,13 @@ def run_threads(target, count: int, latencies: dict[str, list[float]], duration:
 
 
 def percentiles(latencies: dict[str, list[float]], duration: float) -> dict:
-    """Throughput over ``duration`` and p50/p99 per key of ``latencies``."""
+    """Throughput over ``duration`` and p50/p99 per key of ``latencies`` (as load.py counts)."""
     done = sum(len(v) for v in latencies.values())
+    ordered = {q: sorted(v) for q, v in latencies.items() if v}
     return {
         "req_s": round(done / duration, 2),
-        "p50_ms": {q: round(statistics.median(v), 1) for q, v in latencies.items() if v},
-        "p99_ms": {
-            q: round(sorted(v)[int(len(v) * 0.99) - 1], 1) for q, v in latencies.items() if v
-        },
+        "p50_ms": {q: load.percentile(v, 50) for q, v in ordered.items()},
+        "p99_ms": {q: load.percentile(v, 99) for q, v in ordered.items()},
     }
 
 
@@ -556,8 +591,10 @@ SYSTEMS = {
 
 
 def print_table(figures: dict) -> None:
+    """The figures as a Markdown table; the ratios are citykg's figure over the system's (req/s:
+    above 1, citykg answers more; CPU per request and RSS: below 1, citykg uses less), the
+    page systems' against ``citykg-pages``, the others' against ``citykg``."""
     systems = figures["systems"]
-    base = systems.get("citykg", {}).get("req_s") or 0
     print(f"\nN = {figures['count']} cities, {figures['quads']} quads")
     if "build_s" in figures:
         print(
@@ -565,18 +602,23 @@ def print_table(figures: dict) -> None:
             f"; steps (s): {figures['build_steps_s']}"
         )
     print(
-        "| system | req/s | citykg ÷ system | server CPU ms/req | ready (s) | settled (s) "
-        "| RSS (MB) | runs |"
+        "| system | req/s | citykg ÷ system | server CPU ms/req | citykg ÷ system | RSS (MB) "
+        "| citykg ÷ system | ready (s) | settled (s) | errors | req/s per round |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, r in systems.items():
-        ratio = f"{base / r['req_s']:.2f}" if base and r.get("req_s") else "-"
         each = " / ".join(str(x) for x in figures["req_s_per_round"][name])
-        print(
-            f"| {name} | {r.get('req_s')} | {ratio} | {r.get('server_cpu_ms_per_req', '-')} | "
-            f"{r.get('ready_s', '-')} | "
-            f"{r.get('settled_s', '-')} | {r.get('rss_mb', '-')} | {each} |"
-        )
+        own = systems.get("citykg-pages" if "pages" in name else "citykg", {})
+        cells = [name]
+        for key in ("req_s", "server_cpu_ms_per_req", "rss_mb"):
+            cells += [r.get(key, "-"), ratio(own.get(key), r.get(key))]
+        cells += [r.get("ready_s", "-"), r.get("settled_s", "-"), r.get("errors", "-"), each]
+        print("| " + " | ".join(str(c) for c in cells) + " |")
+
+
+def ratio(mine: float | None, theirs: float | None) -> str:
+    """``mine / theirs`` to two places, or ``-`` when either is missing."""
+    return f"{mine / theirs:.2f}" if mine and theirs else "-"
 
 
 if __name__ == "__main__":

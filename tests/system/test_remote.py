@@ -1,12 +1,11 @@
 """citykg in front of a remote SPARQL 1.1 store: a real Oxigraph server process, the release
-published into it with the Graph Store Protocol, then the same checks as the embedded default.
+published into it with the Graph Store Protocol, then the same checks as the embedded default
+(the conformance checks of tests/support/conformance among them).
 The store is asked for no union default graph: publish gives it a real default graph, the data."""
 
 from __future__ import annotations
 
 import gzip
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,11 +15,12 @@ import requests
 
 from citykg.cli import main
 
+from support.conformance import LINKED_DATA, PROTOCOL, SITE, Endpoint, Resource, Site
 from support.processes import citykg_serve, free_port, running
 from support.project import ROOT
 
-CHECKERS = ROOT.parent / "shared" / "conformance"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+CITY = Resource("city", "/id/city/leipzig-deu", "https://w3id.org/citykg/id/city/leipzig-deu")
 
 
 @pytest.fixture(scope="module")
@@ -163,25 +163,35 @@ def test_pages_and_documents_work_on_the_remote_store(fronted):
     assert turtle.status_code == 200 and "insufficientDataFor" in turtle.text
 
 
-@pytest.mark.skipif(not CHECKERS.is_dir(), reason=f"{CHECKERS} not found")
-def test_conformance_on_the_remote_store(fronted, tmp_path):
-    out = tmp_path / "endpoint.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(CHECKERS / "check_endpoint.py"),
-            "--endpoint",
-            f"{fronted}/sparql",
-            "--json",
-            str(out),
-        ],
-        capture_output=True,
-        timeout=600,
-        check=False,
-    )
-    report = json.loads(out.read_text())
-    failed = [r for r in report["results"] if r["result"] != "pass"]
-    assert failed == [], failed
+@pytest.fixture(scope="module")
+def remote_endpoint(fronted):
+    """The query endpoint of citykg in front of the remote store."""
+    return Endpoint(f"{fronted}/sparql")
+
+
+@pytest.fixture(scope="module")
+def remote_site(fronted):
+    """citykg in front of the remote store, as a linked-data client sees it."""
+    return Site(fronted)
+
+
+@pytest.mark.parametrize("check", PROTOCOL.values(), ids=PROTOCOL.keys())
+def test_protocol_on_the_remote_store(remote_endpoint, check):
+    """The SPARQL 1.1 Protocol checks the embedded store passes (test_protocol_conformance.py),
+    here with every query answered by the remote store: its updates refused by citykg too."""
+    check(remote_endpoint)
+
+
+@pytest.mark.parametrize("check", LINKED_DATA.values(), ids=LINKED_DATA.keys())
+def test_linked_data_on_the_remote_store(remote_site, check):
+    """The linked-data checks (test_linked_data_conformance.py) of a city, its documents
+    rendered from the remote store."""
+    check(remote_site, CITY)
+
+
+@pytest.mark.parametrize("check", SITE.values(), ids=SITE.keys())
+def test_site_on_the_remote_store(remote_site, check):
+    check(remote_site)
 
 
 def test_publish_reports_an_unreachable_store(release, capsys):
