@@ -18,10 +18,10 @@ from rdflib.namespace import DCTERMS, VOID
 
 from citykg.builder.namespaces import REPORT_GRAPH
 from citykg.cli import main
-from citykg.contract.layout import DUMPS, NQUADS
-from citykg.contract.layout import SHAPES as SHAPES_FILE
-from citykg.contract.layout import SUMS as SUMS_FILE
-from citykg.contract.layout import VOID as VOID_FILE
+from citykg.contract.layout import DUMPS, NQUADS_FILE
+from citykg.contract.layout import SHAPES_FILE as SHAPES_FILE
+from citykg.contract.layout import SUMS_FILE as SUMS_FILE
+from citykg.contract.layout import VOID_FILE as VOID_FILE
 
 from support.processes import citykg_cli
 from support.project import PREFIXES, ROOT, leipzig_text, make_project
@@ -30,7 +30,7 @@ from support.project import PREFIXES, ROOT, leipzig_text, make_project
 @pytest.fixture(scope="module")
 def release_dataset(release):
     dataset = Dataset()
-    dataset.parse(release / NQUADS, format="nquads")
+    dataset.parse(release / NQUADS_FILE, format="nquads")
     return dataset
 
 
@@ -82,7 +82,7 @@ def test_named_graphs(release_dataset):
 def test_checksums(release):
     lines = (release / SUMS_FILE).read_text().splitlines()
     sums = dict(reversed(line.split("  ")) for line in lines)
-    assert set(sums) == {NQUADS, VOID_FILE, SHAPES_FILE, *(d.name for d in DUMPS)}
+    assert set(sums) == {NQUADS_FILE, VOID_FILE, SHAPES_FILE, *(d.name for d in DUMPS)}
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
 
@@ -139,7 +139,7 @@ def test_void_and_dcat(release):
 
 
 def test_no_blank_nodes(release):
-    assert "_:" not in (release / NQUADS).read_text()
+    assert "_:" not in (release / NQUADS_FILE).read_text()
 
 
 def _build(project, *extra) -> tuple[int, str]:
@@ -156,7 +156,7 @@ def test_same_input_gives_byte_identical_output(tmp_path):
         release = tmp_path / var_dir / "current"
         outputs.append({p.name: p.read_bytes() for p in sorted(release.iterdir())})
     assert outputs[0] == outputs[1]
-    assert set(outputs[0]) >= {NQUADS, SUMS_FILE, VOID_FILE, *(d.name for d in DUMPS)}
+    assert set(outputs[0]) >= {NQUADS_FILE, SUMS_FILE, VOID_FILE, *(d.name for d in DUMPS)}
 
 
 @pytest.mark.system  # runs citykg as a process
@@ -292,14 +292,14 @@ def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
     stamp = '"2023-11-14T22:13:20+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
     times = {
         line.split(" ")[0]: line.split(" ", 2)[2].rsplit(" ", 2)[0]
-        for line in (release / NQUADS).read_text().splitlines()
+        for line in (release / NQUADS_FILE).read_text().splitlines()
         if " <http://www.w3.org/ns/prov#generatedAtTime> " in line
     }
     assert times == {
         "<https://w3id.org/citykg/graph/profile/leipzig-deu/2020>": stamp,
         "<https://w3id.org/citykg/id/validation-report>": stamp,
     }
-    assert "2023-11-14T22:13:20" in (release / NQUADS).read_text().split("endedAtTime")[1]
+    assert "2023-11-14T22:13:20" in (release / NQUADS_FILE).read_text().split("endedAtTime")[1]
     void = Graph().parse(release / VOID_FILE)
     dataset = URIRef("https://w3id.org/citykg/dataset")
     assert [str(d) for d in void.objects(dataset, DCTERMS.modified)] == ["2023-11-14"]
@@ -315,7 +315,7 @@ def test_void_counts_the_default_graph_and_the_named_graphs(release):
     void = Graph().parse(release / VOID_FILE)
     base = "https://w3id.org/citykg/"
     dataset, named = URIRef(base + "dataset"), URIRef(base + "dataset/named-graphs")
-    nquads = (release / NQUADS).read_text().splitlines()
+    nquads = (release / NQUADS_FILE).read_text().splitlines()
     nt = gzip.decompress((release / "citykg.nt.gz").read_bytes()).decode().splitlines()
     assert int(void.value(dataset, VOID.triples)) == len(nt)
     assert int(void.value(named, VOID.triples)) == len(nquads) + len(void)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.contract.layout import DEFAULT_GRAPH, NQUADS
+from citykg.contract.layout import DEFAULT_GRAPH_FILE, NQUADS_FILE
 from citykg.contract.project import Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +87,7 @@ def load_as_served(release: Path) -> ox.Store:
     """A release in an in-memory store as the endpoint serves it: its named graphs, and the
     data (the N-Triples dump) as the default graph."""
     store = ox.Store()
-    store.load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
-    with gzip.open(release / DEFAULT_GRAPH) as default_graph:
+    store.load(path=str(release / NQUADS_FILE), format=ox.RdfFormat.N_QUADS)
+    with gzip.open(release / DEFAULT_GRAPH_FILE) as default_graph:
         store.load(input=default_graph, format=ox.RdfFormat.N_TRIPLES)
     return store

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from citykg.contract.formats import BY_NAME, DOCUMENT, GRAPH, HTML, RESULTS
+from citykg.contract.formats import BY_NAME, DOCUMENT_FORMATS, GRAPH_FORMATS, HTML, RESULT_FORMATS
 from citykg.serve.negotiation import NegotiationError, by_request_name, negotiate, parse_accept
 
-SELECT_OFFERS = (*RESULTS, HTML)
-GRAPH_OFFERS = (*GRAPH, HTML)
+SELECT_OFFERS = (*RESULT_FORMATS, HTML)
+GRAPH_OFFERS = (*GRAPH_FORMATS, HTML)
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 
 
@@ -48,11 +48,11 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;
             "jsonld",
         ),
         ("TEXT/TURTLE", GRAPH_OFFERS, "turtle"),
-        (BROWSER, (*DOCUMENT, HTML), "html"),
+        (BROWSER, (*DOCUMENT_FORMATS, HTML), "html"),
         (BROWSER, SELECT_OFFERS, "html"),
         ("application/n-triples, */*;q=0", GRAPH_OFFERS, "ntriples"),
         ("text/turtle;q=0, */*", GRAPH_OFFERS, "jsonld"),
-        ("text/html;q=0.5, text/turtle;q=0.5", (*DOCUMENT, HTML), "turtle"),
+        ("text/html;q=0.5, text/turtle;q=0.5", (*DOCUMENT_FORMATS, HTML), "turtle"),
         ("text/turtle;q=1.0000, application/ld+json;q=0.8", GRAPH_OFFERS, "jsonld"),
         ("text/turtle;q=abc, application/ld+json", GRAPH_OFFERS, "jsonld"),
         ("garbage, text/turtle", GRAPH_OFFERS, "turtle"),

@@ -59,7 +59,7 @@ class ConceptSchemes:
         self._schemes: dict[str, ConceptScheme] = {}
         for concept in graph.subjects(RDF.type, SKOS.Concept):
             for scheme_iri in graph.objects(concept, SKOS.inScheme):
-                slug = str(scheme_iri).rsplit("/", 1)[-1]
+                slug = iris.concept_path(str(scheme_iri)) or str(scheme_iri)
                 scheme = self._schemes.setdefault(slug, ConceptScheme(URIRef(scheme_iri)))
                 for label in graph.objects(concept, SKOS.prefLabel):
                     scheme.pref_label[concept] = str(label)

@@ -83,9 +83,9 @@ def void_description(
     for vocab in (
         str(SCHEMA),
         str(ORG),
-        "http://www.w3.org/2004/02/skos/core#",
-        "http://purl.org/linked-data/cube#",
-        "http://www.w3.org/ns/prov#",
+        iris.PREFIXES["skos"],
+        iris.PREFIXES["qb"],
+        iris.PREFIXES["prov"],
         str(CITYKG),
     ):
         g.add((dataset, VOID.vocabulary, URIRef(vocab)))
@@ -134,7 +134,7 @@ def void_description(
     g.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
     g.add((wikidata, FOAF.homepage, URIRef("https://www.wikidata.org/")))
     g.add((wikidata, VOID.sparqlEndpoint, URIRef(iris.WIKIDATA_SPARQL)))
-    g.add((wikidata, VOID.uriSpace, Literal("http://www.wikidata.org/entity/")))
+    g.add((wikidata, VOID.uriSpace, Literal(iris.WD)))
     if named is not None:
         _describe_named_graphs(g, dataset, named)
     return g

@@ -29,7 +29,7 @@ from citykg.builder.rdf_input import to_oxigraph
 from citykg.builder.rdf_output import oxigraph_triples, write_lines
 from citykg.builder.validation import SourceLines, result_findings, validate_graph
 from citykg.contract.findings import Finding
-from citykg.contract.iris import span_graph_name
+from citykg.contract.iris import PREFIXES, span_graph_name
 
 PROGRESS_FROM = 20
 CHUNK = 1000  # profiles per import + validation run (pyshacl re-reads its shapes on every run)
@@ -187,7 +187,7 @@ _TYPE = ox.NamedNode(str(RDF.type))
 _SOURCE_LINES = ox.NamedNode(str(CITYKG.SourceLines))
 _FIRST, _LAST = ox.NamedNode(str(CITYKG.firstLine)), ox.NamedNode(str(CITYKG.lastLine))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-_POSITIVE_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#positiveInteger")
+_POSITIVE_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "positiveInteger")
 
 
 def _provenance_quads(result: ProfileImport) -> list[ox.Quad]:

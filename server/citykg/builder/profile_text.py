@@ -20,7 +20,7 @@ METADATA_KEYS = {"source", "survey-wave", "wave-basis", "retrieved", "synthetic"
 
 # Section key -> heading pattern, in the order of a profile page.
 HEADINGS: dict[str, re.Pattern[str]] = {
-    s.key: re.compile(s.heading, re.IGNORECASE) for s in survey.SECTIONS
+    s.key: re.compile(s.heading, re.IGNORECASE) for s in survey.SECTIONS if s.heading
 }
 
 

@@ -66,17 +66,17 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         )
         shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
         graph_sizes = _write_shared(assembly, shared_nq, shared_nt, {REPORT_GRAPH: report.graph})
-        nt = staging / layout.DEFAULT_GRAPH.removesuffix(".gz")
+        nt = staging / layout.DEFAULT_GRAPH_FILE.removesuffix(".gz")
         started = time.monotonic()
-        quads = _sort_unique([shared_nq, *assembly.nquads], staging / layout.NQUADS)
-        _fsync(staging / layout.NQUADS)
+        quads = _sort_unique([shared_nq, *assembly.nquads], staging / layout.NQUADS_FILE)
+        _fsync(staging / layout.NQUADS_FILE)
         for done in (shared_nq, *assembly.nquads):  # one sort at a time, inputs dropped after it:
             done.unlink()  # at 100 000 profiles each side is 13 GB of lines
         triples = _sort_unique([shared_nt, *assembly.ntriples], nt)
         sorted_at = time.monotonic()
         shared_nt.unlink()
         assembly.discard()
-        sums: dict[str, str] = {layout.NQUADS: _sha256_file(staging / layout.NQUADS)}
+        sums: dict[str, str] = {layout.NQUADS_FILE: _sha256_file(staging / layout.NQUADS_FILE)}
         sizes: dict[str, int] = {}
         with ThreadPoolExecutor(max_workers=2) as pool:  # zlib works outside the GIL
             written = pool.map(lambda dump: _write_dump(staging, dump, nt), layout.DUMPS)
@@ -86,19 +86,21 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         nt.unlink()
         named = NamedGraphCounts(quads, len(report.graph))
         void = void_description(assembly, triples, sums, sizes, named)
-        _write(staging / layout.VOID, serialize_sorted(void, ox.RdfFormat.TURTLE))
+        _write(staging / layout.VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         graph_sizes[DATASET_GRAPH] = len(void)  # the server loads it as this graph
-        _write(staging / layout.GRAPHS, json.dumps(sorted(graph_sizes.items())).encode())
-        _write(staging / layout.FINDINGS, findings_json(assembly.findings, report.nodes).encode())
+        _write(staging / layout.GRAPHS_FILE, json.dumps(sorted(graph_sizes.items())).encode())
+        _write(
+            staging / layout.FINDINGS_FILE, findings_json(assembly.findings, report.nodes).encode()
+        )
         cities = json.dumps(assembly.cities, ensure_ascii=False, separators=(",", ":"))
-        _write(staging / layout.CITIES, cities.encode())
+        _write(staging / layout.CITIES_FILE, cities.encode())
         shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
-        _write(staging / layout.SHAPES, shapes)
-        for name in (layout.VOID, layout.SHAPES):
+        _write(staging / layout.SHAPES_FILE, shapes)
+        for name in (layout.VOID_FILE, layout.SHAPES_FILE):
             sums[name] = _sha256_file(staging / name)
         lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
-        _write(staging / layout.SUMS, lines.encode())
-        final = releases / sums[layout.NQUADS][:16]
+        _write(staging / layout.SUMS_FILE, lines.encode())
+        final = releases / sums[layout.NQUADS_FILE][:16]
         install(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -141,7 +143,7 @@ def _sort_unique(inputs: list[Path], output: Path) -> int:
 
 def _write_dump(staging: Path, dump: layout.Dump, ntriples: Path) -> tuple[str, int]:
     """One gzipped dump, from the sorted N-Quads or N-Triples: its SHA-256 and size."""
-    source = staging / layout.NQUADS if dump.quads else ntriples
+    source = staging / layout.NQUADS_FILE if dump.quads else ntriples
     path = staging / dump.name
     with open(path, "wb") as raw:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out:

@@ -38,7 +38,7 @@ def install(staging: Path, final: Path) -> None:
 
 
 def _listed_sums(release: Path) -> dict[str, str]:
-    sums = release / layout.SUMS
+    sums = release / layout.SUMS_FILE
     if not sums.exists():
         return {}
     return {

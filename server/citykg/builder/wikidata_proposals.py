@@ -23,11 +23,12 @@ from citykg import __version__
 from citykg.builder.profile_text import decode_lines, split_profile
 from citykg.builder.wikidata_links import WikidataLinks
 from citykg.contract.iris import DEFAULT_BASE, WD, WDT
+from citykg.contract.iris import PREFIXES as IRI_PREFIXES
 
 USER_AGENT = f"citykg/{__version__} ({DEFAULT_BASE}; linked-data publisher)"
 PREFIXES = f"""PREFIX wd: <{WD}>
 PREFIX wdt: <{WDT}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rdfs: <{IRI_PREFIXES["rdfs"]}>
 """
 
 

@@ -25,7 +25,7 @@ def build_release(project: Project, quiet: bool, synthetic: bool) -> int:
     kept = (
         f"the last good release {previous} is still current"
         if previous
-        else ("no release was written")
+        else "no release was written"
     )
     started = time.monotonic()
     try:

@@ -114,10 +114,10 @@ TEXT = Format("text", "text/plain", "text")  # short error messages only
 BY_NAME = {f.name: f for f in FORMATS}
 BY_EXTENSION = {f.extension: f for f in FORMATS if f.extension}
 HTML = BY_NAME["html"]
-RESULTS = tuple(f for f in FORMATS if f.kind == "results")
-GRAPH = tuple(f for f in FORMATS if f.kind == "graph")
+RESULT_FORMATS = tuple(f for f in FORMATS if f.kind == "results")
+GRAPH_FORMATS = tuple(f for f in FORMATS if f.kind == "graph")
 # Formats of a linked-data document (one graph): the four the linked-data contract names first.
-DOCUMENT = tuple(BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples"))
+DOCUMENT_FORMATS = tuple(BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples"))
 GZIP = "application/gzip"
 
 

@@ -156,11 +156,6 @@ def is_line_graph(name: str) -> bool:
     return name.startswith(PROFILE_GRAPHS) and _LINES in name
 
 
-def is_profile_graph(name: str) -> bool:
-    """Whether ``name`` is the graph of one profile (not one of its source-line graphs)."""
-    return name.startswith(PROFILE_GRAPHS) and _LINES not in name
-
-
 def concept_scheme(scheme: str) -> str:
     """IRI of the concept scheme with slug ``scheme``."""
     return f"{ID}concept/{scheme}"

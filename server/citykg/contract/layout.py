@@ -17,14 +17,14 @@ CURRENT = "current"
 STORES_DIR = "stores"
 PROPOSALS = "wikidata-proposals.csv"  # `citykg link`'s review file
 
-NQUADS = "citykg.nq"  # every graph, named, sorted: the release's identity (its id is its hash)
-DEFAULT_GRAPH = "citykg.nt.gz"  # the default graph as served: the RDF merge of the data graphs
-VOID = "void.ttl"  # VoID and DCAT description, merged into the served default graph
-SHAPES = "shapes.ttl"
-FINDINGS = "findings.json"  # importer and validator findings, each with file and line
-CITIES = "cities.json"  # the home page's city list, sorted by name at build time
-GRAPHS = "graphs.json"  # every named graph with its triple count, counted by the build
-SUMS = "SHA256SUMS"
+NQUADS_FILE = "citykg.nq"  # every graph, named, sorted: the release's identity (its id is its hash)
+DEFAULT_GRAPH_FILE = "citykg.nt.gz"  # the default graph as served: the RDF merge of the data graphs
+VOID_FILE = "void.ttl"  # VoID and DCAT description, merged into the served default graph
+SHAPES_FILE = "shapes.ttl"
+FINDINGS_FILE = "findings.json"  # importer and validator findings, each with file and line
+CITIES_FILE = "cities.json"  # the home page's city list, sorted by name at build time
+GRAPHS_FILE = "graphs.json"  # every named graph with its triple count, counted by the build
+SUMS_FILE = "SHA256SUMS"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,6 @@ class Dump:
 # The dumps the release writer produces and /dumps/ publishes, in that order.
 DUMPS = (
     Dump("citykg.nq.gz", BY_NAME["nquads"], True),
-    Dump(DEFAULT_GRAPH, BY_NAME["ntriples"], False),
+    Dump(DEFAULT_GRAPH_FILE, BY_NAME["ntriples"], False),
     Dump("citykg.ttl.gz", BY_NAME["turtle"], False),
 )

@@ -15,16 +15,18 @@ class SurveySection:
     ``kind``: ``header`` (a labelled value), ``list`` (options of ``scheme``, one a line),
     ``counted-list`` (a list whose heading says how many), ``charted-list`` (the city's options,
     then a chart of every city's), ``ranked`` (the ranked activities), ``prose`` (free text kept
-    verbatim), ``sentences`` (the survey's fixed sentences), ``group`` (a heading over other
-    sections). ``heading`` is a regular expression
-    matched case-insensitively against a whole line; ``property`` the local name in the citykg
-    ontology of the answers' property."""
+    verbatim), ``statement`` (a free-text answer printed without a heading of its own),
+    ``sentences`` (the survey's fixed sentences), ``group`` (a heading over other sections).
+    ``heading`` is a regular expression matched case-insensitively against a whole line (None for
+    a section printed without one); ``property`` the local name in the citykg ontology of the
+    answers' property; ``required``: a complete page has the section."""
 
     key: str
-    heading: str
+    heading: str | None
     kind: str
     scheme: str | None = None
     property: str | None = None
+    required: bool = True
 
 
 SECTIONS: tuple[SurveySection, ...] = (
@@ -42,7 +44,9 @@ SECTIONS: tuple[SurveySection, ...] = (
         "criticalSuccessFactor",
     ),
     SurveySection("spotlight", r"^Spotlight on innovation in .+$", "prose"),
-    SurveySection("vision", r"^Vision and approach to innovation capacity$", "sentences"),
+    SurveySection(
+        "vision", r"^Vision and approach to innovation capacity$", "sentences", required=False
+    ),
     SurveySection(
         "policy-areas",
         r"^Policy areas that .+ (?:is|are) focused on$",
@@ -57,7 +61,9 @@ SECTIONS: tuple[SurveySection, ...] = (
         "innovation-role",
         "innovationRole",
     ),
-    SurveySection("roles-prose", r"^Innovation skills? or roles?$", "prose"),
+    SurveySection("roles-prose", r"^Innovation skills? or roles?$", "prose", required=False),
+    # The placement answer follows the roles list (after its chart caption, if any).
+    SurveySection("placement", None, "statement", required=False),
     SurveySection(
         "terms",
         r"^Terms .+ most associates? with innovation$",
@@ -83,13 +89,23 @@ SECTIONS: tuple[SurveySection, ...] = (
         "funded-activity",
         "fundedActivity",
     ),
-    SurveySection("measurement", r"^How is innovation measured\??$", "sentences"),
+    SurveySection("measurement", r"^How is innovation measured\??$", "sentences", required=False),
     SurveySection("data-availability", r"^Data availability by policy area$", "group"),
     SurveySection(
-        "sufficient-data", r"^Sufficient data$", "list", "policy-area", "sufficientDataFor"
+        "sufficient-data",
+        r"^Sufficient data$",
+        "list",
+        "policy-area",
+        "sufficientDataFor",
+        required=False,
     ),
     SurveySection(
-        "insufficient-data", r"^Insufficient data$", "list", "policy-area", "insufficientDataFor"
+        "insufficient-data",
+        r"^Insufficient data$",
+        "list",
+        "policy-area",
+        "insufficientDataFor",
+        required=False,
     ),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
@@ -99,5 +115,7 @@ SCHEMES = {s.key: s.scheme for s in SECTIONS if s.scheme}
 SENTENCE_SECTIONS = tuple(s.key for s in SECTIONS if s.kind == "sentences")
 # Sections whose lines are free text: never cut into survey sentences.
 PROSE_SECTIONS = frozenset(s.key for s in SECTIONS if s.kind == "prose")
+# Sections of free text, whose last line ends like a sentence on a page that is not cut.
+FREE_TEXT_SECTIONS = frozenset(s.key for s in SECTIONS if s.kind in ("prose", "statement"))
 # Plain list sections: each line one option, given with the section's property.
 LIST_SECTIONS = {s.key: s.property for s in SECTIONS if s.kind == "list"}

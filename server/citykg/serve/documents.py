@@ -16,7 +16,7 @@ from functools import cached_property
 import jinja2
 import pyoxigraph as ox
 
-from citykg.contract.formats import BY_NAME, DOCUMENT, HTML, Format
+from citykg.contract.formats import BY_NAME, DOCUMENT_FORMATS, HTML, Format
 from citykg.contract.iris import (
     DATASET_IRI,
     DEFAULT_BASE,
@@ -27,6 +27,7 @@ from citykg.contract.iris import (
     id_kind,
     is_line_graph,
 )
+from citykg.contract.layout import SHAPES_FILE
 from citykg.serve.describe import document
 from citykg.serve.engine.base import DocumentJob, NotFound
 from citykg.serve.links import link_for
@@ -35,7 +36,7 @@ from citykg.serve.pages import concepts, ontology, profile
 from citykg.serve.pages.select import query_link
 from citykg.serve.store import ReleaseInfo, Store
 
-OFFERS = (*DOCUMENT, HTML)
+OFFERS = (*DOCUMENT_FORMATS, HTML)
 ACCESS_PREDICATES = {
     PREFIXES["void"] + "sparqlEndpoint",
     PREFIXES["void"] + "dataDump",
@@ -112,7 +113,7 @@ class Documents:
 
     @cached_property
     def _shapes(self) -> list[ox.Triple]:
-        path = self.release.path / "shapes.ttl"
+        path = self.release.path / SHAPES_FILE
         if not path.exists():
             return []
         return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)

@@ -39,8 +39,8 @@ class HttpError(Exception):
 
 
 def status_of(exc: EngineError) -> int:
-    """The HTTP status answering ``exc``."""
-    return ENGINE_STATUS[type(exc)]
+    """The HTTP status answering ``exc`` (that of its nearest class in the table)."""
+    return next((ENGINE_STATUS[c] for c in type(exc).__mro__ if c in ENGINE_STATUS), 500)
 
 
 def shorten(text: str, length: int = 200) -> str:

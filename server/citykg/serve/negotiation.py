@@ -3,8 +3,7 @@
 Negotiation follows RFC 9110 §12.5.1 (https://www.rfc-editor.org/rfc/rfc9110#section-12.5.1):
 each offered format takes the quality of the most specific media range that matches it
 (``type/subtype;params`` > ``type/subtype`` > ``type/*`` > ``*/*``); ``q=0`` means "not
-acceptable"; ties go to the server's order of preference. Format IRIs are the W3C's "Unique URIs
-for File Formats" (http://www.w3.org/ns/formats/).
+acceptable"; ties go to the server's order of preference.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -46,18 +47,19 @@ def examples() -> tuple[Example, ...]:
     return tuple(found)
 
 
-def result_table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, base: str) -> Table:
-    """Turn any query result into rows of links/literals, at most MAX_HTML_ROWS."""
+def result_table(
+    result: ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple], base: str
+) -> Table:
+    """Turn any query result (solutions, a boolean, or triples) into rows of links/literals, at
+    most MAX_HTML_ROWS."""
     if isinstance(result, ox.QueryBoolean):
         return Table([], [], boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        columns, rows_in = (
-            ["subject", "predicate", "object"],
-            ((t.subject, t.predicate, t.object) for t in result),
-        )
-    else:
+    if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         rows_in = ((row[v] for v in result.variables) for row in result)
+    else:
+        columns = ["subject", "predicate", "object"]
+        rows_in = ((t.subject, t.predicate, t.object) for t in result)
     table = Table(columns, [])
     for row in rows_in:
         if len(table.rows) >= MAX_HTML_ROWS:

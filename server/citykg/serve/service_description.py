@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Response, current_app, render_template
 
-from citykg.contract.formats import FORMATS, GRAPH, HTML, W3C_FORMATS, format_iri
+from citykg.contract.formats import FORMATS, GRAPH_FORMATS, HTML, W3C_FORMATS, format_iri
 from citykg.contract.iris import (
     CITYKG,
     DATASET_IRI,
@@ -26,14 +26,13 @@ from citykg.contract.iris import (
     REPORT_GRAPH,
     is_line_graph,
 )
-from citykg.contract.layout import GRAPHS
-from citykg.contract.layout import VOID as VOID_FILE
-from citykg.serve.engine.base import Engine
+from citykg.contract.layout import GRAPHS_FILE
+from citykg.contract.layout import VOID_FILE as VOID_FILE
 from citykg.serve.errors import HttpError
 from citykg.serve.http import choose, represent
 from citykg.serve.negotiation import by_request_name, serialize_graph
 from citykg.serve.queryview import examples
-from citykg.serve.services import services
+from citykg.serve.services import Services, services
 from citykg.serve.store import Store, release_json
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -141,7 +140,7 @@ def description(
 
 def respond(endpoint: str, format_name: str | None) -> Response:
     """The service description in the negotiated RDF format, or the query page for browsers."""
-    offers = (*GRAPH, HTML)
+    offers = (*GRAPH_FORMATS, HTML)
     fmt = by_request_name(format_name, offers) if format_name else choose(offers)
     if fmt is None:
         raise HttpError(400, "format must be one of: " + ", ".join(f.name for f in offers))
@@ -152,9 +151,9 @@ def respond(endpoint: str, format_name: str | None) -> Response:
         return represent(body.encode(), HTML)
     allowed = current_app.config["CITYKG_SERVICE_ALLOWLIST"]
     release = services().release.path
-    sizes = release_json(release, GRAPHS)
+    sizes = release_json(release, GRAPHS_FILE)
     if sizes is None:
-        sizes = _counted(services().engine)
+        sizes = _counted(services())
     triples = description(endpoint, sizes, allowed, default_graph_size(release))
     body = serialize_graph(triples, fmt, WRITTEN_PREFIXES)
     return represent(body, fmt)
@@ -175,11 +174,16 @@ def default_graph_size(release: Path) -> int | None:
     return int(data[0]) + len(set(void)) if data else None
 
 
-@functools.lru_cache(maxsize=8)
-def _counted(engine: Engine) -> list[tuple[str, int]]:
-    """Each named graph with its triple count, counted in the store once per engine: for a
+_COUNTED: dict[str, list[tuple[str, int]]] = {}  # by release id
+
+
+def _counted(served: Services) -> list[tuple[str, int]]:
+    """Each named graph with its triple count, counted in the store once per release: for a
     release built before the build counted them (``graphs.json``)."""
-    return engine.read(_count_graphs)
+    release = served.release.id
+    if release not in _COUNTED:
+        _COUNTED[release] = served.engine.read(_count_graphs)
+    return _COUNTED[release]
 
 
 def _count_graphs(store: Store) -> list[tuple[str, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, send_file
 
 from citykg.contract.formats import BY_EXTENSION, GZIP, HTML, TEXT
-from citykg.contract.layout import CITIES, DUMPS, NQUADS, SUMS, VOID
+from citykg.contract.layout import CITIES_FILE, DUMPS, NQUADS_FILE, SUMS_FILE, VOID_FILE
 from citykg.serve.errors import HttpError, shorten
 from citykg.serve.http import represent
 from citykg.serve.pages import index as index_page
@@ -14,12 +14,13 @@ from citykg.serve.store import release_json
 
 bp = Blueprint("site", __name__)
 
-# The files of a release published under /dumps/, with their media types.
+# The files of a release published under /dumps/, with their media types (Werkzeug adds the
+# charset of text/* types).
 DUMP_FILES = {
     **{dump.name: GZIP for dump in DUMPS},
-    NQUADS: BY_EXTENSION["nq"].content_type,
-    VOID: BY_EXTENSION["ttl"].content_type,
-    SUMS: TEXT.content_type,
+    NQUADS_FILE: BY_EXTENSION["nq"].media_type,
+    VOID_FILE: BY_EXTENSION["ttl"].media_type,
+    SUMS_FILE: TEXT.media_type,
 }
 CITIES_PER_PAGE = 500
 
@@ -75,7 +76,7 @@ def dump(name: str) -> Response:
 
 def _cities() -> list[dict]:
     """The release's city list, sorted at build time (queried live for an older release)."""
-    listed = release_json(services().release.path, CITIES)
+    listed = release_json(services().release.path, CITIES_FILE)
     return services().engine.read(index_page.cities) if listed is None else listed
 
 
@@ -91,7 +92,7 @@ def _page_number(asked: str | None, last: int) -> int:
 def _dumps() -> list[dict]:
     release = services().release
     sums = {}
-    sums_file = release.path / SUMS
+    sums_file = release.path / SUMS_FILE
     if sums_file.exists():
         for line in sums_file.read_text().splitlines():
             digest, _, name = line.partition("  ")

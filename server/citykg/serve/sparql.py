@@ -12,7 +12,7 @@ from urllib.parse import unquote_to_bytes
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from citykg.contract.formats import BY_NAME, GRAPH, HTML, RESULTS, Format
+from citykg.contract.formats import BY_NAME, GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
 from citykg.contract.iris import DEFAULT_BASE
 from citykg.serve import guard, limits, observability, service_description
 from citykg.serve.engine.base import Answer, EngineError, QueryJob, QueryTimeout
@@ -29,10 +29,10 @@ TRUNCATED_HEADER = "Citykg-Truncated"
 CACHE_HEADER = "Citykg-Cache"
 
 OFFERS = {
-    "SELECT": (*RESULTS, HTML),
-    "ASK": (*RESULTS, HTML),
-    "CONSTRUCT": (*GRAPH, HTML),
-    "DESCRIBE": (*GRAPH, HTML),
+    "SELECT": (*RESULT_FORMATS, HTML),
+    "ASK": (*RESULT_FORMATS, HTML),
+    "CONSTRUCT": (*GRAPH_FORMATS, HTML),
+    "DESCRIBE": (*GRAPH_FORMATS, HTML),
 }
 
 
@@ -89,7 +89,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     except guard.QueryRefused as exc:
         metrics.count("rejected", "guard")
         raise HttpError(400, str(exc)) from None
-    offers = OFFERS.get(query_form(req.query) or "", (*RESULTS, *GRAPH, HTML))
+    offers = OFFERS.get(query_form(req.query) or "", (*RESULT_FORMATS, *GRAPH_FORMATS, HTML))
     fmt = fmt or _requested(req, offers) or choose(offers)
     html = fmt is HTML
     results_fmt, graph_fmt = _formats(fmt)
@@ -143,8 +143,8 @@ def _formats(fmt: Format) -> tuple[Format, Format]:
     if fmt is HTML:
         return BY_NAME["json"], BY_NAME["ntriples"]
     if fmt.kind == "results":
-        return fmt, _fallback(GRAPH)
-    return _fallback(RESULTS), fmt
+        return fmt, _fallback(GRAPH_FORMATS)
+    return _fallback(RESULT_FORMATS), fmt
 
 
 def _fallback(offers: tuple[Format, ...]) -> Format:
@@ -160,7 +160,7 @@ def _table(result: Answer) -> Table:
     if result.kind == "results":
         parsed = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
     else:
-        parsed = ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)
+        parsed = [quad.triple for quad in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)]
     table = result_table(parsed, base)
     table.truncated = table.truncated or result.truncated
     return table

@@ -32,9 +32,9 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from citykg.contract.iris import GRAPH
-from citykg.contract.layout import DEFAULT_GRAPH, FINDINGS, NQUADS, VOID
+from citykg.contract.layout import DEFAULT_GRAPH_FILE, FINDINGS_FILE, NQUADS_FILE, VOID_FILE
 
-DATASET_GRAPH = ox.NamedNode(str(GRAPH.dataset))
+DATASET_GRAPH_NODE = ox.NamedNode(str(GRAPH.dataset))
 # What an on-disk store directory holds, written into its COMPLETE marker once loaded. A store
 # whose marker says anything else (format 1, an empty marker: every graph only named, read as a
 # union default graph) is loaded again.
@@ -64,11 +64,11 @@ class ReleaseInfo:
     def read(cls, path: Path) -> ReleaseInfo:
         """Read a release directory (``var/current`` or one under ``var/releases``)."""
         path = path.resolve()
-        nquads = path / NQUADS
+        nquads = path / NQUADS_FILE
         if not nquads.is_file():
             raise ReleaseMissing(f"no release at {path} (run `citykg build`)")
         modified = datetime.fromtimestamp(int(nquads.stat().st_mtime), UTC)
-        findings_file = path / FINDINGS
+        findings_file = path / FINDINGS_FILE
         findings = json.loads(findings_file.read_text()) if findings_file.exists() else []
         return cls(path, path.name, modified, tuple(findings))
 
@@ -211,26 +211,26 @@ def load_release(store: ox.Store, release: Path) -> None:
     """Bulk-load a release into ``store``: its named graphs (``citykg.nq``), its default graph
     (the dump ``citykg.nt.gz``, streamed through gzip) and its VoID, both as the dataset graph and
     into the default graph."""
-    store.bulk_load(path=str(release / NQUADS), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(release / NQUADS_FILE), format=ox.RdfFormat.N_QUADS)
     load_default_graph(store, release)
-    if (release / VOID).exists():
+    if (release / VOID_FILE).exists():
         store.bulk_load(
-            path=str(release / VOID), format=ox.RdfFormat.TURTLE, to_graph=DATASET_GRAPH
+            path=str(release / VOID_FILE), format=ox.RdfFormat.TURTLE, to_graph=DATASET_GRAPH_NODE
         )
 
 
 def load_default_graph(store: ox.Store, release: Path) -> None:
     """Bulk-load a release's default graph into ``store``: the dump ``citykg.nt.gz`` (streamed
     through gzip) and the VoID."""
-    dump = release / DEFAULT_GRAPH
+    dump = release / DEFAULT_GRAPH_FILE
     if not dump.is_file():
         raise ReleaseMissing(
-            f"{release} has no {DEFAULT_GRAPH} (its default graph): build it again"
+            f"{release} has no {DEFAULT_GRAPH_FILE} (its default graph): build it again"
         )
     with gzip.open(dump, "rb") as triples:
         store.bulk_load(triples, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    if (release / VOID).exists():
-        store.bulk_load(path=str(release / VOID), format=ox.RdfFormat.TURTLE)
+    if (release / VOID_FILE).exists():
+        store.bulk_load(path=str(release / VOID_FILE), format=ox.RdfFormat.TURTLE)
 
 
 def load_in_memory(release: Path, lock: Path) -> EmbeddedStore | None:

@@ -2,7 +2,8 @@
 
 Documents also render in query worker processes, without Flask, so the environment is made here
 and Flask is given it (:func:`citykg.serve.create_app`). Templates autoescape and receive the
-``href`` filter and the release.
+``href`` filter and the release; Flask's template globals (``url_for``, ``config``...) are not
+there, since worker processes have no app.
 """
 
 from __future__ import annotations

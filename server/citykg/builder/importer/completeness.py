@@ -11,17 +11,12 @@ import re
 from citykg.builder.concept_schemes import normalise
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import HEADINGS, Line
+from citykg.builder.profile_text import Line
 from citykg.contract import survey
 from citykg.contract.findings import Severity
 
-PROSE = survey.PROSE_SECTIONS | {"placement"}  # free text: the placement answer is prose too
 # Sections a complete profile has, and the sentences that stand for a section.
-EXPECTED = [
-    key
-    for key in HEADINGS
-    if key not in ("vision", "measurement", "sufficient-data", "insufficient-data", "roles-prose")
-]
+EXPECTED = [s.key for s in survey.SECTIONS if s.required]
 EXPECTED_SENTENCES = ["strategy", "approach", "dedicated-funding", "partnerships"]
 _ENDED = re.compile(r"[.!?:;)\"”’*]$")
 _NUMBERS = re.compile(r"^(?:\d+|\d+\.(?:\s*\d+)?|\d+ cities)$", re.IGNORECASE)
@@ -41,7 +36,7 @@ def find_cut(ctx: Context) -> None:
             ctx.cut = line
             section.lines.pop()
             _skip_fragment(ctx, line)
-        elif key in PROSE and not _ENDED.search(line.text):
+        elif key in survey.FREE_TEXT_SECTIONS and not _ENDED.search(line.text):
             ctx.cut = line
         elif key in survey.SENTENCE_SECTIONS and not _ENDED.search(line.text):
             ctx.cut = line

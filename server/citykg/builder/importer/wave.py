@@ -16,10 +16,9 @@ from citykg.contract import survey
 from citykg.contract.findings import Severity
 
 WAVES = ("2018", "2020")
-# Sections that stand after the place of the note: a page that reaches one of them has gone past it
-# (the placement answer has no heading of its own; it follows the roles list).
+# Sections that stand after the place of the note: a page that reaches one of them has gone past it.
 _KEYS = [section.key for section in survey.SECTIONS]
-AFTER_NOTE = (*_KEYS[_KEYS.index("spotlight") + 1 :], "placement")
+AFTER_NOTE = tuple(_KEYS[_KEYS.index("spotlight") + 1 :])
 
 
 @dataclass(frozen=True)

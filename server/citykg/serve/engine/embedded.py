@@ -19,7 +19,7 @@ from typing import TypeVar
 import jinja2
 import pyoxigraph as ox
 
-from citykg.contract.layout import NQUADS
+from citykg.contract.layout import NQUADS_FILE
 from citykg.serve import allocator
 from citykg.serve.documents import Documents
 from citykg.serve.engine.base import (
@@ -37,7 +37,7 @@ from citykg.serve.store import EmbeddedStore, GraphNames, ReleaseInfo, Store, lo
 
 T = TypeVar("T")
 DOCUMENT_WAIT_S = 0.5  # a page waits this long for a free worker, then renders in this process
-LOG = logging.getLogger("citykg")
+LOG = logging.getLogger("citykg.engine")
 
 
 class EmbeddedEngine(Engine):
@@ -64,7 +64,7 @@ class EmbeddedEngine(Engine):
         self._queue_wait_s = queue_wait_s
         self._release = release
         self.documents = Documents(release, env)
-        in_memory = (release.path / NQUADS).stat().st_size <= memory_max_mb * 2**20
+        in_memory = (release.path / NQUADS_FILE).stat().st_size <= memory_max_mb * 2**20
         preload = allocator.library(malloc)
         if preload is None and malloc == allocator.AUTO:
             LOG.warning(allocator.ADVICE)

@@ -25,7 +25,7 @@ from citykg.serve.engine.base import (
     QueryJob,
 )
 from citykg.serve.negotiation import serialize_graph
-from citykg.serve.remote import RemoteStoreError
+from citykg.serve.remote_store import RemoteStoreError
 from citykg.serve.store import Store
 
 LOG = logging.getLogger("citykg.engine")

@@ -18,7 +18,7 @@ from citykg.serve.documents import Documents
 from citykg.serve.engine.base import Answer, DocumentJob, Engine, EngineStatus, QueryJob
 from citykg.serve.engine.execute import run_here
 from citykg.serve.pages.profile import vocabulary
-from citykg.serve.remote import RemoteStore
+from citykg.serve.remote_store import RemoteStore
 from citykg.serve.store import GraphNames, ReleaseInfo, Store
 
 T = TypeVar("T")
@@ -26,7 +26,7 @@ T = TypeVar("T")
 
 class RemoteEngine(Engine):
     """The store whose query endpoint is ``query_url`` (``union_parameter``: see
-    :mod:`citykg.serve.remote`), holding ``release``."""
+    :mod:`citykg.serve.remote_store`), holding ``release``."""
 
     def __init__(
         self,

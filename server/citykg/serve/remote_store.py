@@ -40,9 +40,9 @@ import pyoxigraph as ox
 
 from citykg import __version__
 from citykg.contract.iris import is_iri, is_line_graph
-from citykg.contract.layout import DEFAULT_GRAPH, NQUADS, VOID
+from citykg.contract.layout import DEFAULT_GRAPH_FILE, NQUADS_FILE, VOID_FILE
 from citykg.serve.protocol import query_form
-from citykg.serve.store import DATASET_GRAPH
+from citykg.serve.store import DATASET_GRAPH_NODE
 
 USER_AGENT = f"citykg/{__version__}"
 NT = ox.RdfFormat.N_TRIPLES
@@ -149,7 +149,7 @@ def publish(
     are added (``POST``), in requests of at most LINE_BATCH quads; with ``replace`` the first of
     those is a ``PUT`` replacing the store's whole dataset, so it is sent first.
     """
-    nquads, dump = release / NQUADS, release / DEFAULT_GRAPH
+    nquads, dump = release / NQUADS_FILE, release / DEFAULT_GRAPH_FILE
     if not dump.is_file():
         raise RemoteStoreError(f"{dump} is missing: the release has no default graph to put")
     batches = _line_batches(nquads)
@@ -159,7 +159,7 @@ def publish(
         method = "PUT" if replace else "POST"
         _send(graph_store_url, first, "application/n-quads", method, "the dataset", timeout_s)
         line_quads, line_requests = first.count(b"\n"), 1
-    void = release / VOID
+    void = release / VOID_FILE
     void_triples = (
         ox.serialize(ox.parse(path=str(void), format=ox.RdfFormat.TURTLE), format=NT)
         if void.exists()
@@ -179,7 +179,7 @@ def publish(
         if not is_line_graph(name):
             graphs[name].append(quad.triple)
     if void_triples:
-        graphs[DATASET_GRAPH.value] = list(ox.parse(void_triples, format=NT))
+        graphs[DATASET_GRAPH_NODE.value] = list(ox.parse(void_triples, format=NT))
     for name, triples in sorted(graphs.items()):
         url = _with(graph_store_url, urllib.parse.urlencode({"graph": name}))
         body = ox.serialize(triples, format=NT)
