@@ -8,6 +8,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from citykg.serve.services import services
 
 from support.app import app_for
+from support.html import parse_html
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 VOID = "http://rdfs.org/ns/void#"
@@ -157,7 +158,10 @@ def test_html(client):
     response = client.get(
         "/fragments", query_string={"predicate": NAME}, headers={"Accept": "text/html"}
     )
-    assert response.mimetype == "text/html" and "Burkhard Jung" in response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    header, *rows = parse_html(response.data).one("table", class_="results").rows
+    assert [cell.words for cell in header] == ["subject", "predicate", "object"]
+    assert "Burkhard Jung" in [o.words for _, p, o in rows if p.words == NAME]
 
 
 def test_announced_in_void(client):

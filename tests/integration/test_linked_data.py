@@ -20,6 +20,7 @@ from citykg.serve.pages import concepts
 from citykg.serve.services import services
 
 from support.app import app_for
+from support.html import parse_html
 from support.project import leipzig_text, make_project
 
 BASE = "https://w3id.org/citykg/"
@@ -117,8 +118,10 @@ def test_ontology_document_describes_every_term(client):
     graph = parse(client.get("/ontology", headers={"Accept": "text/turtle"}), "text/turtle")
     terms = {s for s in graph.subjects() if str(s).startswith(BASE + "ontology#")}
     assert URIRef(BASE + "ontology#Mayor") in terms and len(terms) > 40
-    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert 'id="RankedActivity"' in html and 'id="sourceLine"' in html
+    page = parse_html(client.get("/ontology", headers={"Accept": "text/html"}).data)
+    for term in ("RankedActivity", "sourceLine"):
+        assert page.by_id(term).classes == ["term"]
+        assert page.by_id(term).one("h3").one("code").words == f"citykg:{term}"
 
 
 def test_the_ontology_version_iri_is_the_ontology_while_current(client):
@@ -131,8 +134,8 @@ def test_the_ontology_version_iri_is_the_ontology_while_current(client):
         response = client.get(path, headers={"Accept": accept})
         assert response.status_code == 200 and response.mimetype == "text/turtle", path
         assert isomorphic(parse(response, "text/turtle"), current), path
-    html = client.get("/ontology/0.1.0", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert 'id="RankedActivity"' in html
+    page = parse_html(client.get("/ontology/0.1.0", headers={"Accept": "text/html"}).data)
+    assert page.by_id("RankedActivity").one("h3").one("code").words == "citykg:RankedActivity"
     for path in ("/ontology/0.0.9", "/ontology/0.0.9.ttl", "/ontology/0.1.0.1"):
         response = client.get(path, headers={"Accept": "text/turtle"})
         assert response.status_code == 404, path
@@ -165,9 +168,8 @@ def test_alternates_in_link_header_and_html(client):
         re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', response.headers["Link"])
     )
     assert set(links.values()) == set(RDF_TYPES)
-    html = response.get_data(as_text=True)
+    assert sorted(parse_html(response.data).alternates) == sorted(links.items())
     for url, media_type in links.items():
-        assert f'<link rel="alternate" type="{media_type}" href="{url}">' in html
         assert client.get(url).mimetype == media_type
 
 
@@ -295,15 +297,28 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
         client = app.test_client()
         page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
         query_page = client.get("/query", query_string={"query": script_link})
-    html = page.get_data(as_text=True)
-    assert (
-        "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    )
-    assert (
-        "<img src=x" not in html and "<b>Jung</b>" not in html and "Burkhard &lt;b&gt;Jung" in html
-    )
-    assert "javascript:" not in html
-    assert 'href="javascript:' not in query_page.get_data(as_text=True)
+    html = parse_html(page.data)
+    # The hostile markup is text on the page, and none of it became an element.
+    spotlight = html.one("section", class_="spotlight")
+    assert spotlight.one("h2").text == "Spotlight: <script>alert(1)</script>"
+    assert "“<script>alert(1)</script>” <img src=x onerror=alert(2)>" in spotlight.text
+    assert html.one("dl", class_="header").definitions["Mayor"] == ["Burkhard <b>Jung</b>"]
+    assert not html.find_all("script") + html.find_all("img") + html.find_all("b")
+    assert not [e for e in html.iter() if "onerror" in e.attrs]
+    assert not html.mentions("javascript:")
+    # A javascript: IRI in a result is shown as text, not made a link.
+    query_html = parse_html(query_page.data)
+    assert [[cell.words for cell in row] for row in query_html.one("table").rows] == [
+        ["x"],
+        ["javascript:alert(1)"],
+    ]
+    assert not [h for h in query_html.hrefs if h.strip().lower().startswith("javascript:")]
+    assert not query_html.one("table").find_all("a")
+
+
+def _mayor(city_page: bytes) -> list[str]:
+    """The mayor a city page's header names (``<dt>Mayor</dt><dd>…</dd>``)."""
+    return parse_html(city_page).one("dl", class_="header").definitions["Mayor"]
 
 
 @pytest.mark.parametrize("size", [512, 0])
@@ -323,7 +338,7 @@ def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
                 page = client.get("/id/city/leipzig-deu", headers={"Accept": accept})
                 assert page.status_code == 200
                 assert page.data == first.setdefault(accept, page.data)
-        assert b"Burkhard Jung" in first["text/html"]
+        assert _mayor(first["text/html"]) == ["Burkhard Jung"]
         assert sorted(rendered) == (["html", "turtle"] if size else ["html"] * 2 + ["turtle"] * 2)
 
 
@@ -338,7 +353,7 @@ def test_documents_and_pages_are_rendered_by_the_query_workers(release, tmp_path
         services(app).engine.documents.render = _not_here
         client = app.test_client()
         page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
-        assert page.status_code == 200 and b"Burkhard Jung" in page.data
+        assert page.status_code == 200 and _mayor(page.data) == ["Burkhard Jung"]
         turtle = client.get("/id/profile/leipzig-deu/2020", headers={"Accept": "text/turtle"})
         graph = Graph().parse(data=turtle.data, format="turtle")
         population = URIRef(f"{BASE}id/profile/leipzig-deu/2020/population")
@@ -362,22 +377,21 @@ def test_a_page_past_the_time_limit_is_stopped(release, tmp_path):
         assert "took longer than 0.001 s and was stopped" in slow.get_data(as_text=True)
         app.config["CITYKG_QUERY_TIMEOUT"] = 10.0
         again = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
-        assert again.status_code == 200 and b"Burkhard Jung" in again.data
+        assert again.status_code == 200 and _mayor(again.data) == ["Burkhard Jung"]
 
 
 def test_scheme_page_counts_the_choices_of_each_property(client, sparql):
     """The policy-area page: a column per property an option is chosen through, Leipzig's
     choices counted once each, from the release's option counts."""
-    html = client.get("/id/concept/policy-area", headers={"Accept": "text/html"}).get_data(
-        as_text=True
-    )
-    columns = re.findall(r'<th><a href="[^"]*">([^<]+)</a></th>', html)
-    rows = {
-        label: dict(zip(columns, map(int, re.findall(r"<td>(\d+)</td>", cells)), strict=True))
-        for label, cells in re.findall(
-            r'<tr><td><a href="/id/concept/[^"]+">([^<]+)</a></td>((?:<td>\d+</td>)*)</tr>', html
-        )
-    }
+    page = parse_html(client.get("/id/concept/policy-area", headers={"Accept": "text/html"}).data)
+    (option, *properties), *options = page.one("table", class_="concepts").rows
+    assert option.words == "Option" and all(p.one("a").get("href") for p in properties)
+    columns = [p.words for p in properties]
+    rows = {}
+    for concept, *counts in options:
+        assert concept.one("a").get("href").startswith("/id/concept/policy-area/"), concept
+        counted = [int(c.words) for c in counts]
+        rows[concept.words] = dict(zip(columns, counted, strict=True))
     assert len(rows) == 19
     for prop in ("focusPolicyArea", "sufficientDataFor", "insufficientDataFor"):
         [label] = sparql.select(f"SELECT ?l WHERE {{ citykg:{prop} rdfs:label ?l }}")
@@ -396,11 +410,17 @@ def test_concept_page_lists_the_profiles_that_chose_it(client, sparql):
     [row] = sparql.select("""SELECT ?c WHERE { profile:leipzig-deu\\/2020 citykg:rankedActivity
                                [ citykg:rank 1 ; citykg:activity ?c ] }""")
     path = str(row["c"]).removeprefix(BASE.rstrip("/"))
-    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
-    section = html[html.index("<h2>activity: 1 profile</h2>") :].split("</section>")[0]
-    assert '<a href="/id/city/leipzig-deu">Leipzig</a> (2020)' in section
-    ranks = html[html.index("<h2>Ranks given</h2>") :].split("</section>")[0]
-    assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td></tr>", ranks) == [("1", "1")]
+    page = parse_html(client.get(path, headers={"Accept": "text/html"}).data)
+    [uses] = [
+        s
+        for s in page.find_all("section", class_="uses")
+        if s.one("h2").words == "activity: 1 profile"
+    ]
+    assert [li.words for li in uses.find_all("li")] == ["Leipzig (2020)"]
+    assert uses.one("li").one("a").get("href") == "/id/city/leipzig-deu"
+    ranks = page.one("section", class_="ranks")
+    assert ranks.one("h2").words == "Ranks given"
+    assert [[cell.words for cell in row] for row in ranks.one("tbody").rows] == [["1", "1"]]
     engine = services(client.application).engine
     groups = engine.read(lambda store: concepts.concept(store, str(row["c"])))["groups"]
     [link] = [g["all"] for g in groups if g["property"] == "activity"]

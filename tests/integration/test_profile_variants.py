@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from citykg.builder.wikidata_links import parse_links
 from citykg.contract.project import Project
 
 from support.app import app_for
+from support.html import parse_html
 from support.project import LEIPZIG, ROOT, make_project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "profiles"
@@ -297,29 +297,13 @@ def test_every_line_of_synthetic_profiles_is_accounted_for(tmp_path):
         assert [n for n, fate in result.fates.items() if fate.conflicting] == [], path.name
 
 
-class _Sections(HTMLParser):
-    """The text of each top-level ``<section class=…>`` of a page, by class."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sections: dict[str, str] = {}
-        self._open: list[str] = []
-        self._depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "section":
-            self._open.append(dict(attrs).get("class", "").split()[0])
-            self.sections.setdefault(self._open[-1], "")
-        elif self._open:
-            self.sections[self._open[-1]] += " "
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "section" and self._open:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self.sections[self._open[-1]] += data
+def _sections(page: bytes) -> dict[str, str]:
+    """The words of a page's ``<section class=…>`` elements by their first class, those of one
+    class run together in page order."""
+    sections: dict[str, list[str]] = {}
+    for section in parse_html(page).find_all("section"):
+        sections.setdefault(section.classes[0], []).append(section.words)
+    return {name: " ".join(words) for name, words in sections.items()}
 
 
 @pytest.fixture(scope="module")
@@ -337,9 +321,7 @@ def variant_pages(tmp_path_factory):
         for city in ("eastbrook-usa", "westerhaven-deu", "riverton-prt", "leipzig-deu"):
             page = client.get(f"/id/city/{city}", headers={"Accept": "text/html"})
             assert page.status_code == 200, city
-            parser = _Sections()
-            parser.feed(page.get_data(as_text=True))
-            pages[city] = {k: " ".join(v.split()) for k, v in parser.sections.items()}
+            pages[city] = _sections(page.data)
     return pages
 
 

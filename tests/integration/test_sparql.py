@@ -7,8 +7,7 @@ import csv
 import gzip
 import io
 import random
-import re
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -17,11 +16,12 @@ from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from werkzeug.test import EnvironBuilder
 
-from citykg.contract.formats import GRAPH, RESULTS
+from citykg.contract.formats import GRAPH_FORMATS, RESULT_FORMATS
 from citykg.serve import service_description
 from citykg.serve.http import CitykgRequest
 from citykg.serve.services import services
 
+from support.html import parse_html
 from support.project import PREFIXES
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -69,7 +69,9 @@ def expected_graph(app):
     return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
-@pytest.mark.parametrize("fmt", [f for f in RESULTS if f.name != "csv"], ids=lambda f: f.name)
+@pytest.mark.parametrize(
+    "fmt", [f for f in RESULT_FORMATS if f.name != "csv"], ids=lambda f: f.name
+)
 def test_select_round_trips(client, expected_rows, fmt):
     response = client.get(
         "/sparql", query_string={"query": SELECT}, headers={"Accept": fmt.media_type}
@@ -92,7 +94,7 @@ def test_select_csv_round_trips(client, expected_rows):
     ]
 
 
-@pytest.mark.parametrize("fmt", RESULTS, ids=lambda f: f.name)
+@pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda f: f.name)
 @pytest.mark.parametrize(
     "query", ["ASK { ?s a <https://schema.org/City> }", "ASK { ?s a <urn:x:none> }"]
 )
@@ -106,7 +108,7 @@ def test_ask_round_trips(client, fmt, query):
         assert bool(ox.parse_query_results(response.data, format=fmt.results)) is expected
 
 
-@pytest.mark.parametrize("fmt", GRAPH, ids=lambda f: f.name)
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda f: f.name)
 def test_construct_round_trips(client, expected_graph, fmt):
     response = client.post(
         "/sparql",
@@ -386,10 +388,16 @@ def test_query_page_runs_a_query_without_javascript(client):
         "/query",
         query_string={"query": PREFIXES + "SELECT ?n WHERE { ?c a schema:City ; schema:name ?n }"},
     )
-    html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "<td>Leipzig" in html
-    assert "1 row" in html and "format=csv" in html and "format=turtle" not in html
-    assert len(re.findall(r'class="example"', html)) >= 4
+    assert page.status_code == 200
+    html = parse_html(page.data)
+    table = html.one("table", class_="results")
+    assert [[cell.words for cell in row] for row in table.rows] == [["n"], ["Leipzig"]]
+    assert html.one("p", class_="count").words == "1 row"
+    downloads = html.one("p", class_="downloads").hrefs
+    formats = sorted(n for href in downloads for n in parse_qs(urlsplit(href).query)["format"])
+    assert formats == sorted(f.name for f in RESULT_FORMATS)  # a SELECT: no graph format
+    assert not html.mentions("format=turtle")
+    assert len(html.find_all("a", class_="example")) >= 4
 
 
 def test_browser_gets_html_results_from_the_endpoint(client):
@@ -398,9 +406,8 @@ def test_browser_gets_html_results_from_the_endpoint(client):
         query_string={"query": "ASK {}"},
         headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
     )
-    assert response.mimetype == "text/html" and 'class="boolean">true' in response.get_data(
-        as_text=True
-    )
+    assert response.mimetype == "text/html"
+    assert parse_html(response.data).one("p", class_="boolean").words == "true"
 
 
 def test_graph_names_are_looked_up_when_asked(app):
