@@ -1,3 +1,3 @@
 """citykg: the OECD/Bloomberg city innovation capacity profiles as linked data."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL
 
+from citykg import __version__
 from citykg.builder.assemble import assemble
 from citykg.builder.release import write_release
 from citykg.serve.pages import concepts
@@ -56,7 +57,7 @@ RESOURCES = {
     "dataset": "dataset",
     "profile-graph": "graph/profile/leipzig-deu/2020",
     "source": "source/profiles/leipzig-deu-2020.txt",
-    "software": "id/software/citykg/0.1.0",
+    "software": f"id/software/citykg/{__version__}",
 }
 
 
