@@ -1,7 +1,7 @@
 """Fixtures: a release built from the real project, the app serving it, real server processes
 (citykg serve, Oxigraph server as a Wikidata stand-in, a canary listener). A test's tier is its
 folder (unit, integration, system); a test that uses a real server process is a system test
-wherever it stands."""
+wherever it stands, and so is one that runs citykg as a process (marked ``system`` in place)."""
 
 from __future__ import annotations
 

@@ -126,6 +126,7 @@ def assert_refused_and_kept(
     return log
 
 
+@pytest.mark.system  # runs citykg as a process
 @pytest.mark.parametrize("case", RDF_CASES)
 def test_hostile_rdf_input_is_refused_and_the_release_kept(good_project, tmp_path, case):
     name, breaker, expected = RDF_CASES[case]
@@ -138,6 +139,7 @@ def test_hostile_rdf_input_is_refused_and_the_release_kept(good_project, tmp_pat
     assert_refused_and_kept(project, before, expected.format(lines=lines))
 
 
+@pytest.mark.system  # runs citykg as a process
 @pytest.mark.parametrize("case", LINK_CASES)
 def test_hostile_link_rows_are_refused_with_their_line(good_project, tmp_path, case):
     row, code = LINK_CASES[case]
@@ -151,6 +153,7 @@ def test_hostile_link_rows_are_refused_with_their_line(good_project, tmp_path, c
     )
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_oversized_profile_is_refused_unread(good_project, tmp_path):
     project = copy_of(good_project, tmp_path)
     before = release_state(project)
@@ -159,6 +162,7 @@ def test_oversized_profile_is_refused_unread(good_project, tmp_path):
     assert "2000008 bytes" in log
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_a_huge_line_within_the_size_cap_is_read_as_text(good_project, tmp_path):
     """A 900 KB sentence in the spotlight is kept as one literal; the build succeeds."""
     project = copy_of(good_project, tmp_path)
@@ -175,6 +179,7 @@ def test_a_huge_line_within_the_size_cap_is_read_as_text(good_project, tmp_path)
     assert store.query(kept, use_default_graph_as_union=True)
 
 
+@pytest.mark.system  # runs citykg as a process
 def test_odd_profile_file_names_become_valid_source_iris(good_project, tmp_path):
     project = copy_of(good_project, tmp_path)
     profile = project.profiles_dir / "leipzig-deu-2020.txt"
