@@ -13,6 +13,7 @@ from citykg.builder.assemble import assemble
 from citykg.builder.release import write_release
 from citykg.contract.project import Project
 
+from support.app import app_for
 from support.processes import Canary, citykg_serve, oxigraph_server
 from support.project import ROOT, Sparql, load_as_served
 
@@ -48,11 +49,8 @@ def sparql(release: Path) -> Sparql:
 @pytest.fixture(scope="session")
 def app(release: Path, tmp_path_factory: pytest.TempPathFactory):
     """The Flask app serving the test release."""
-    from citykg.serve import create_app
-
-    return create_app(
-        {"CITYKG_RELEASE": str(release), "CITYKG_STORE_DIR": str(tmp_path_factory.mktemp("stores"))}
-    )
+    with app_for(release, tmp_path_factory.mktemp("stores")) as served_app:
+        yield served_app
 
 
 @pytest.fixture

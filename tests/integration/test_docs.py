@@ -238,4 +238,8 @@ def test_relative_links_lead_to_files_and_headings(document):
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_documents_stay_inside_the_repository(document):
-    assert "../shared" not in read(document)
+    """Every path a document names by climbing directories (``../x``), link or not, is a file of
+    the repository: a clone has nothing beside it."""
+    for path in re.findall(r"(?<![\w/.])(?:\.\./)+[\w.-][\w./-]*", read(document)):
+        resolved = (document.parent / path).resolve()
+        assert resolved.is_relative_to(ROOT) and resolved.exists(), (document.name, path)

@@ -29,13 +29,11 @@ SUMS_FILE = "SHA256SUMS"
 
 @dataclass(frozen=True)
 class Dump:
-    """One downloadable dump: file name, RDF format, whether it keeps named graphs, whether it is
-    gzipped."""
+    """One downloadable dump, gzipped: file name, RDF format, whether it keeps named graphs."""
 
     name: str
     format: Format
     quads: bool
-    gzipped: bool = True
 
 
 # The dumps the release writer produces and /dumps/ publishes, in that order.
