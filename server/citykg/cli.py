@@ -1,23 +1,19 @@
 """The ``citykg`` command: ``build`` a release, ``validate`` profiles or RDF files."""
 
 # The docstring above is the --help description. This module parses the command line and
-# dispatches to citykg.commands, which does the work.
+# dispatches to citykg.commands, which does the work. A command's module is imported only when
+# it runs: the query workers of ``citykg serve`` start by importing this script again, and must
+# not load the build wing (rdflib, pyshacl) for nothing.
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 from citykg import __version__
-from citykg.builder.rdf_input import InputError
-from citykg.commands.build import run_build
-from citykg.commands.explain import run_explain
-from citykg.commands.link import run_link
-from citykg.commands.publish import run_publish
-from citykg.commands.serve import run_serve
-from citykg.commands.synth import run_synth
-from citykg.commands.validate import run_validate
+from citykg.contract.findings import InputError
 from citykg.contract.iris import WIKIDATA_SPARQL
 
 
@@ -25,8 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``citykg`` command; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    command = importlib.import_module(f"citykg.commands.{args.command}")
     try:
-        return args.run(args)
+        return getattr(command, f"run_{args.command}")(args)
     except InputError as exc:
         print(f"citykg: {exc.finding.format()}", file=sys.stderr)
         return 1
@@ -50,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accept synthetic profiles (scale tests only; never for a release)",
     )
-    build.set_defaults(run=run_build)
+    build.set_defaults(command="build")
 
     serve = sub.add_parser("serve", help="serve the release: SPARQL endpoint, linked data, dumps")
     _project_options(serve)
@@ -61,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--threads", type=int, default=8, help="threads of the web process (default: 8)"
     )
-    serve.set_defaults(run=run_serve)
+    serve.set_defaults(command="serve")
 
     publish = sub.add_parser("publish", help="put the current release into a remote SPARQL store")
     _project_options(publish)
@@ -76,14 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         help="replace the store's whole dataset, so that it holds this release only (the "
         "store must take a PUT of N-Quads at the graph-store URL as that: Oxigraph server does)",
     )
-    publish.set_defaults(run=run_publish)
+    publish.set_defaults(command="publish")
 
     synth = sub.add_parser("synth", help="write a project of N synthetic profiles for scale tests")
     synth.add_argument("count", type=int, help="how many profiles")
     synth.add_argument("directory", type=Path, help="the new project directory")
     synth.add_argument("--project", type=Path, help="project whose vocabulary to copy (default: .)")
     synth.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    synth.set_defaults(run=run_synth)
+    synth.set_defaults(command="synth")
 
     link = sub.add_parser("link", help="propose Wikidata QIDs for cities and countries without one")
     _project_options(link)
@@ -95,12 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     link.add_argument(
         "--out", type=Path, help="review file to write (default: VAR_DIR/wikidata-proposals.csv)"
     )
-    link.set_defaults(run=run_link)
+    link.set_defaults(command="link")
 
     explain = sub.add_parser("explain", help="print each line of a profile with what became of it")
     _project_options(explain)
     explain.add_argument("profile", type=Path, help="the profile (.txt)")
-    explain.set_defaults(run=run_explain)
+    explain.set_defaults(command="explain")
 
     validate = sub.add_parser("validate", help="validate profiles (.txt) or RDF files")
     _project_options(validate)
@@ -116,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text: one line per finding; turtle: the SHACL report graph",
     )
-    validate.set_defaults(run=run_validate)
+    validate.set_defaults(command="validate")
     return parser
 
 

@@ -503,9 +503,14 @@ def engine(release: Path, args: argparse.Namespace) -> dict:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     library = allocator.library(os.environ.get("CITYKG_ALLOCATOR") or allocator.AUTO)
-    with allocator.preloading(library):
-        process = context.Process(target=engine_run, args=(sender, release, args.duration))
+    process = context.Process(target=engine_run, args=(sender, release, args.duration))
+    saved = dict(os.environ)
+    os.environ.update(allocator.environment(library))  # the spawned process inherits it
+    try:
         process.start()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     sender.close()
     try:
         figures = receiver.recv()

@@ -81,17 +81,16 @@ def test_a_library_given_by_path(release, tmp_path):
         assert allocators(app) == {"mimalloc": 1}
 
 
-def test_preloading_applies_to_children_only_and_restores_the_environment(monkeypatch):
+def test_the_preloading_environment_reaches_the_child_only(monkeypatch):
     library = mimalloc()
     monkeypatch.delenv("LD_PRELOAD", raising=False)
-    with allocator.preloading(library):
-        child = subprocess.run(IN_USE, capture_output=True, text=True, check=True)
+    env = allocator.environment(library)
+    child = subprocess.run(IN_USE, capture_output=True, text=True, check=True, env=env)
     assert child.stdout.strip() == "mimalloc"
     assert "LD_PRELOAD" not in os.environ and allocator.in_use() == "system"
     monkeypatch.setenv("LD_PRELOAD", "libc.so.6")
-    with allocator.preloading(library):
-        assert os.environ["LD_PRELOAD"] == f"{library} libc.so.6"
-    assert os.environ["LD_PRELOAD"] == "libc.so.6"
+    assert allocator.environment(library)["LD_PRELOAD"] == f"{library} libc.so.6"
+    assert allocator.environment(None)["LD_PRELOAD"] == "libc.so.6"
 
 
 def test_a_bad_setting_is_refused_with_its_name(release, monkeypatch, capsys):

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from citykg.builder.namespaces import SCHEMA
-from citykg.builder.rdf_input import MAX_BLANK_NODE_DEPTH, InputError, read_rdf
+from citykg.builder.rdf_input import MAX_BLANK_NODE_DEPTH, read_rdf
+from citykg.contract.findings import InputError
 from citykg.contract.project import Project
 
 from support.processes import citykg_cli

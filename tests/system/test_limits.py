@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -162,15 +163,13 @@ def test_a_killed_worker_fails_only_its_request(small):
 
 
 def test_a_worker_that_exits_before_it_is_ready_is_a_start_failure():
-    context = multiprocessing.get_context("spawn")
-    parent, child = context.Pipe()
-    process = context.Process(target=sys.exit, args=(3,), daemon=True)
-    process.start()
+    parent, child = multiprocessing.Pipe()
+    exits = "import sys; sys.exit(3)"
+    process = subprocess.Popen([sys.executable, "-c", exits], pass_fds=(child.fileno(),))
     child.close()
     with pytest.raises(RuntimeError, match="did not start"):
         WorkerPool._ready(process, parent)
-    process.join(timeout=5)
-    assert process.exitcode is not None
+    assert process.returncode is not None
 
 
 def test_runaway_queries_do_not_stall_ordinary_ones(release, capsys):

@@ -72,3 +72,22 @@ def test_no_module_is_too_long_to_read():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
     }
     assert long == {}
+
+
+def loaded_by(module: str) -> set[str]:
+    """The top-level packages a fresh interpreter has loaded after importing ``module``."""
+    code = (
+        f"import sys, {module}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    )
+    out = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
+
+
+def test_query_workers_and_the_cli_load_only_what_they_use():
+    """A query worker loads neither Flask nor the build wing; the CLI loads a command's code only
+    when the command runs (query workers of ``citykg serve`` once re-imported it)."""
+    heavy = {"flask", "werkzeug", "rdflib", "pyshacl", "granian"}
+    assert not heavy & loaded_by("citykg.serve.engine.process")
+    assert not heavy & loaded_by("citykg.cli")
+    assert {"flask", "werkzeug"} <= loaded_by("citykg.serve.application")

@@ -17,9 +17,9 @@ from rdflib.compare import to_canonical_graph
 from citykg.builder.aggregates import concept_options
 from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.importer import MAX_PROFILE_BYTES, ProfileImport, Source, import_profile
-from citykg.builder.rdf_input import InputError, read_rdf
+from citykg.builder.rdf_input import read_rdf
 from citykg.builder.wikidata_links import WikidataLinks, parse_links
-from citykg.contract.findings import Finding, Severity
+from citykg.contract.findings import Finding, InputError, Severity
 from citykg.contract.project import Project
 
 

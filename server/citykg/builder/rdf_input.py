@@ -5,7 +5,8 @@ against a local path), nothing is fetched (no RDF/XML entities, no JSON-LD conte
 syntaxes are not read at all) and nesting is parsed without recursion. Files over
 ``MAX_RDF_FILE_BYTES``, literals over ``MAX_LITERAL_CHARS`` and blank nodes nested deeper than
 ``MAX_BLANK_NODE_DEPTH`` (rdflib's canonicalisation takes minutes on deeper ones) are refused.
-Every refusal is an :class:`InputError` whose finding names the file and, where known, the line.
+Every refusal is an :class:`~citykg.contract.findings.InputError` whose finding names the file
+and, where known, the line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from citykg.contract.findings import Finding, Severity
+from citykg.contract.findings import Finding, InputError, Severity
 
 MAX_RDF_FILE_BYTES = 256 * 1024 * 1024
 MAX_LITERAL_CHARS = 1_000_000
@@ -29,14 +30,6 @@ RDF_SUFFIXES = {
     ".nq": ox.RdfFormat.N_QUADS,
     ".trig": ox.RdfFormat.TRIG,
 }
-
-
-class InputError(Exception):
-    """An RDF file the build or validator cannot use: missing, too large or not valid."""
-
-    def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.format())
-        self.finding = finding
 
 
 def read_rdf(path: Path, shown: str) -> Graph:

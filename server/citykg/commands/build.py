@@ -7,9 +7,9 @@ import sys
 import time
 
 from citykg.builder.assemble import assemble
-from citykg.builder.rdf_input import InputError
 from citykg.builder.release import write_release
 from citykg.commands.printing import print_findings, summary
+from citykg.contract.findings import InputError
 from citykg.contract.project import Project
 
 

@@ -39,6 +39,15 @@ class Finding:
         return f"{self.location()}: {self.severity.value} [{self.code}]{where}: {self.message}"
 
 
+class InputError(Exception):
+    """A source file the build or validator cannot use at all (missing, too large, not valid):
+    the one finding that says why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.format())
+        self.finding = finding
+
+
 def count_errors(findings: list[Finding]) -> int:
     """How many findings are errors."""
     return sum(1 for f in findings if f.severity is Severity.ERROR)

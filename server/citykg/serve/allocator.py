@@ -11,11 +11,8 @@ preload) or names the library file to preload.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes.util
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 AUTO, SYSTEM = "auto", "system"
@@ -24,7 +21,6 @@ ADVICE = (
     "citykg: the query workers use the system's malloc; with mimalloc installed "
     "(apt-get install libmimalloc2.0) queries take 10-30 % less CPU"
 )
-_ENVIRONMENT = threading.Lock()
 
 
 def check(setting: str) -> None:
@@ -45,23 +41,14 @@ def library(setting: str) -> str | None:
     return next(filter(None, map(ctypes.util.find_library, PREFERRED)), None)
 
 
-@contextlib.contextmanager
-def preloading(name: str | None) -> Iterator[None]:
-    """Processes executed inside this block start with ``name`` preloaded (``LD_PRELOAD``);
-    the environment of this process is restored afterwards."""
-    if name is None:
-        yield
-        return
-    with _ENVIRONMENT:
-        before = os.environ.get("LD_PRELOAD")
-        os.environ["LD_PRELOAD"] = f"{name} {before}" if before else name
-        try:
-            yield
-        finally:
-            if before is None:
-                del os.environ["LD_PRELOAD"]
-            else:
-                os.environ["LD_PRELOAD"] = before
+def environment(name: str | None) -> dict[str, str]:
+    """The environment of this process for a child process that starts with ``name``
+    preloaded (``LD_PRELOAD``; None: as it is)."""
+    env = dict(os.environ)
+    if name is not None:
+        before = env.get("LD_PRELOAD")
+        env["LD_PRELOAD"] = f"{name} {before}" if before else name
+    return env
 
 
 def in_use() -> str:

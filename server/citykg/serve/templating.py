@@ -1,9 +1,9 @@
 """The one Jinja environment of a process: the app's, and the one documents render with.
 
-Documents also render in query worker processes, without Flask, so the environment is made here
-and Flask is given it (:func:`citykg.serve.create_app`). Templates autoescape and receive the
-``href`` filter and the release; Flask's template globals (``url_for``, ``config``...) are not
-there, since worker processes have no app.
+Documents also render in query worker processes, without Flask, so the environment is made
+here and Flask is given it (:func:`citykg.serve.application.create_app`). Templates autoescape
+and receive the ``href`` filter and the release; Flask's template globals (``url_for``,
+``config``...) are not there, since worker processes have no app.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import threading
 
 from flask import Flask
 
-from citykg.serve import create_app
+from citykg.serve.application import create_app
 from citykg.serve.engine.process import exit_with_parent
 
 

@@ -1,5 +1,8 @@
 """The query worker process: it answers jobs from the release's store until its pipe closes.
 
+A worker is a fresh Python process (:func:`command` says how to start one): it imports only the
+modules a worker uses (no Flask, no build wing), whatever program started it.
+
 It opens the on-disk store read-only; with ``in_memory`` it also loads the release into memory
 (taking turns with the other processes serving the store) and answers from there once loaded.
 Every process citykg starts stops with the process that started it.
@@ -8,6 +11,7 @@ Every process citykg starts stops with the process that started it.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -23,8 +27,23 @@ READY = "ready"  # what a worker sends once it can take jobs
 STATUS = "status"  # a job asking a worker where it answers from ("memory" or "disk") and its malloc
 
 
+def command(fd: int, store_path: Path, release: Path, in_memory: bool) -> list[str]:
+    """The command line of a worker that talks over the connection on file descriptor ``fd``
+    (``-P``: the working directory is not put on the module path, so nothing there shadows a
+    module)."""
+    start = f"from {__name__} import main; main()"
+    args = (str(fd), str(store_path), str(release), str(in_memory))
+    return [sys.executable, "-P", "-c", start, *args]
+
+
+def main() -> None:
+    """A worker started by :func:`command`."""
+    fd, store_path, release, in_memory = sys.argv[1:]
+    serve(Connection(int(fd)), store_path, release, in_memory == "True")
+
+
 def serve(conn: Connection, store_path: str, release: str, in_memory: bool) -> None:
-    """The worker's loop (the target of its process)."""
+    """The worker's loop."""
     import pyoxigraph as ox
 
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import queue
 import select
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -35,7 +36,7 @@ from citykg.serve.engine.base import (
     QueryJob,
     QueryTimeout,
 )
-from citykg.serve.engine.process import READY, STATUS, serve
+from citykg.serve.engine.process import READY, STATUS, command
 
 NICE_AFTER_S = 1.0
 REPLACE_ATTEMPTS = 5
@@ -52,9 +53,8 @@ class WorkerPool:
     def __init__(
         self, store_path: Path, size: int, release: Path, in_memory: bool, preload: str | None
     ) -> None:
-        self._worker_args = (str(store_path), str(release), in_memory)
-        self._preload = preload
-        self._context = multiprocessing.get_context("spawn")
+        self._worker_args = (store_path, release, in_memory)
+        self._environment = allocator.environment(preload)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self.size = size
         starting = [self._start() for _ in range(size)]
@@ -124,28 +124,38 @@ class WorkerPool:
                 time.sleep(2**attempt)
         LOG.error("could not replace a query worker; the pool is one worker smaller")
 
-    def _start(self) -> tuple[multiprocessing.Process, Connection]:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, *self._worker_args), daemon=True)
-        with allocator.preloading(self._preload):
-            process.start()
-        child.close()
+    def _start(self) -> tuple[subprocess.Popen, Connection]:
+        parent, child = multiprocessing.Pipe()
+        try:
+            process = subprocess.Popen(
+                command(child.fileno(), *self._worker_args),
+                stdin=subprocess.DEVNULL,
+                pass_fds=(child.fileno(),),
+                env=self._environment,
+            )
+        except OSError:
+            parent.close()
+            raise
+        finally:
+            child.close()
         return process, parent
 
     @staticmethod
-    def _ready(process: multiprocessing.Process, conn: Connection) -> _Worker:
+    def _ready(process: subprocess.Popen, conn: Connection) -> _Worker:
         try:
             started = conn.poll(SPAWN_TIMEOUT_S) and conn.recv() == READY
         except (EOFError, OSError):  # it exited before saying it was ready
             started = False
         if not started:
             process.kill()
+            process.wait()
+            conn.close()
             raise RuntimeError("a query worker did not start")
         return _Worker(process, conn)
 
 
 class _Worker:
-    def __init__(self, process: multiprocessing.Process, conn: Connection) -> None:
+    def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
         self.process, self.conn, self.reniced, self.dead = process, conn, False, False
         self._answered = select.poll()  # one poll object per pipe, not a selector per wait
         self._answered.register(conn.fileno(), select.POLLIN)
@@ -188,5 +198,6 @@ class _Worker:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(timeout=5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
         self.conn.close()

@@ -1,0 +1,41 @@
+"""The citykg web app.
+
+``create_app(config)`` reads settings (see config.py), opens the release's engine (embedded or
+remote, :mod:`citykg.serve.engine`), attaches it with the release and the metrics
+(:mod:`citykg.serve.services`) and registers the blueprints: ``sparql`` (/sparql, /query),
+``resources`` (dereferenceable IRIs, VoID), ``fragments`` (Triple Pattern Fragments), ``site``
+(index, dumps) and ``observability`` (/metrics, /health). The app keeps no state between
+requests beyond the read-only release, so several processes can serve one release behind a load
+balancer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from citykg.serve import config, errors, http, observability, templating
+from citykg.serve.engine import open_engine
+from citykg.serve.metrics import Metrics
+from citykg.serve.services import Services, attach
+from citykg.serve.store import ReleaseInfo
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """The citykg web app for the release named by the settings."""
+    app = Flask(__name__)
+    settings = config.load(overrides)
+    app.config.update(settings, MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"])
+    release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
+    app.jinja_env = templating.environment(release)
+    attach(app, Services(release, open_engine(settings, release, app.jinja_env), Metrics()))
+    http.install(app)
+    errors.install(app)
+    observability.install(app)
+    from citykg.serve import fragments, resources, site, sparql
+
+    for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp, observability.bp):
+        app.register_blueprint(blueprint)
+    return app
