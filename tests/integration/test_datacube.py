@@ -36,7 +36,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from citykg.builder.namespaces import SH
-from citykg.builder.validation import validate_graph
+from citykg.builder.validation import Shapes, validate_graph
 from citykg.contract.findings import Severity
 from citykg.contract.layout import DUMPS
 
@@ -750,7 +750,8 @@ def test_a_figure_without_coverage_or_qualifier_breaks_the_cube():
 def shacl(data: str) -> list[tuple[Severity, str]]:
     graph = Graph().parse(data=data, format="turtle")
     graph.parse(ROOT / "ontology" / "citykg-concepts.ttl")
-    results = validate_graph(graph, Graph().parse(ROOT / "shapes" / "citykg-shapes.ttl")).results
+    shapes = Shapes.of(Graph().parse(ROOT / "shapes" / "citykg-shapes.ttl"))
+    results = validate_graph(graph, shapes).results
     return sorted((r.severity, r.message) for r in results)
 
 

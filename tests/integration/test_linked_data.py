@@ -11,7 +11,6 @@ import urllib.parse
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import OWL
 
 from citykg import __version__
@@ -23,6 +22,7 @@ from citykg.serve.services import services
 from support.app import app_for
 from support.html import parse_html
 from support.project import leipzig_text, make_project
+from support.rdf import isomorphic
 
 BASE = "https://w3id.org/citykg/"
 RDF_TYPES = {

@@ -13,7 +13,6 @@ import time
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, VOID
 
 from citykg.builder.namespaces import REPORT_GRAPH
@@ -25,6 +24,7 @@ from citykg.contract.layout import VOID_FILE as VOID_FILE
 
 from support.processes import citykg_cli
 from support.project import PREFIXES, ROOT, leipzig_text, make_project
+from support.rdf import isomorphic
 
 
 @pytest.fixture(scope="module")

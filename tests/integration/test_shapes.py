@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph
 
 from citykg.builder.assemble import assemble
-from citykg.builder.validation import validate_graph
+from citykg.builder.validation import Shapes, validate_graph
 from citykg.cli import main
 from citykg.contract.findings import Severity
 
@@ -135,7 +135,7 @@ def test_city_without_name_bad_link_and_rank(capsys):
 
 
 def test_every_concept_conforms():
-    shapes = Graph().parse(ROOT / "shapes" / "citykg-shapes.ttl")
+    shapes = Shapes.of(Graph().parse(ROOT / "shapes" / "citykg-shapes.ttl"))
     concepts = Graph().parse(ROOT / "ontology" / "citykg-concepts.ttl")
     validation = validate_graph(concepts, shapes)
     assert validation.conforms and validation.results == []
@@ -167,7 +167,7 @@ def test_sparql_constraints_see_only_their_targets():
     )
     found = {
         (str(r.shape).rsplit("/", 1)[1], str(r.focus).rsplit("/", 1)[1])
-        for r in validate_graph(data, shapes).results
+        for r in validate_graph(data, Shapes.of(shapes)).results
     }
     assert found == {("ByNode", "a"), ("ByObject", "c"), ("BySubject", "b"), ("ByClass", "d")}
 

@@ -13,7 +13,6 @@ import pyoxigraph as ox
 import pytest
 from flask import Request
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from werkzeug.test import EnvironBuilder
 
 from citykg.contract.formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -23,6 +22,7 @@ from citykg.serve.services import services
 
 from support.html import parse_html
 from support.project import PREFIXES
+from support.rdf import isomorphic
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 TURTLE = ox.RdfFormat.TURTLE

@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, RDFS
 
 from citykg.builder.aggregates import (
@@ -29,12 +28,13 @@ from citykg.builder.aggregates import (
     option_counts,
     rank_counts,
 )
-from citykg.builder.build_inputs import generation_time, import_path, read_inputs
+from citykg.builder.build_inputs import BuildInputs, generation_time, import_path, read_inputs
 from citykg.builder.importer import ENTITIES_GRAPH, STATISTICS_GRAPH, ProfileImport
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_chunks import Chunk, ProfileSummary, run_chunks, validate_profiles
 from citykg.builder.rdf_input import read_rdf
-from citykg.builder.validation import result_findings, validate_graph
+from citykg.builder.rdf_output import canonical_graph
+from citykg.builder.validation import Shapes, result_findings, validate_graph
 from citykg.contract import iris
 from citykg.contract.findings import Finding, Severity
 from citykg.contract.project import Project
@@ -89,12 +89,12 @@ def assemble(
     directory, for ``write_release``; without it (``citykg validate``) they are only checked.
     """
     assembly = Assembly(generation_time(project))
-    ontology = to_canonical_graph(read_rdf(project.ontology, project.relative(project.ontology)))
+    ontology = canonical_graph(read_rdf(project.ontology, project.relative(project.ontology)))
     assembly.graphs[ONTOLOGY_GRAPH] = ontology
     inputs = read_inputs(project, assembly.generated_at, assembly.findings, allow_synthetic)
-    assembly.shapes = inputs.shapes
+    assembly.shapes = inputs.shapes.graph
     assembly.graphs[CONCEPTS_GRAPH] = inputs.concepts
-    _validate_static(assembly, inputs.concepts, project.relative(project.concepts))
+    _validate_static(assembly, inputs, project.relative(project.concepts))
 
     paths = list(project.profiles() if profile_paths is None else profile_paths)
     if write_graphs:
@@ -124,12 +124,12 @@ def assemble(
         assembly.ntriples += [chunk.ntriples] if chunk.ntriples else []
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
-        _validate_merged(assembly, statistics + inputs.concepts)
+        _validate_merged(assembly, statistics + inputs.concepts, inputs.shapes)
     if len(entities):
         assembly.graphs[ENTITIES_GRAPH] = entities
     aggregates = option_counts(counts) + rank_counts(ranks)
     assembly.graphs[AGGREGATES_GRAPH] = aggregates
-    _validate_merged(assembly, aggregates + inputs.concepts)
+    _validate_merged(assembly, aggregates + inputs.concepts, inputs.shapes)
     _describe_links(link_graph, project)
     assembly.graphs[LINKS_GRAPH] = link_graph
     profiles = ((p.city, p.city_name, p.wave) for p in assembly.profiles)
@@ -185,15 +185,15 @@ def import_file(project: Project, path: Path) -> ProfileImport:
     return result
 
 
-def _validate_static(assembly: Assembly, concepts: Graph, shown: str) -> None:
-    validation = validate_graph(concepts, assembly.shapes)
+def _validate_static(assembly: Assembly, inputs: BuildInputs, shown: str) -> None:
+    validation = validate_graph(inputs.concepts, inputs.shapes)
     assembly.reports.append(validation.report)
     assembly.findings.extend(result_findings(validation.results, shown))
 
 
-def _validate_merged(assembly: Assembly, data: Graph) -> None:
+def _validate_merged(assembly: Assembly, data: Graph, shapes: Shapes) -> None:
     """Checks only the union can make (profiles quoting different survey figures)."""
-    validation = validate_graph(data, assembly.shapes)
+    validation = validate_graph(data, shapes)
     assembly.reports.append(validation.report)
     known = {(f.focus, f.path, f.message) for f in assembly.findings}
     found = result_findings(validation.results, "data/profiles")

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.compare import to_canonical_graph
 
 from citykg.builder.aggregates import concept_options
 from citykg.builder.concept_schemes import ConceptSchemes
 from citykg.builder.importer import MAX_PROFILE_BYTES, ProfileImport, Source, import_profile
 from citykg.builder.rdf_input import read_rdf
+from citykg.builder.rdf_output import canonical_graph
+from citykg.builder.validation import Shapes
 from citykg.builder.wikidata_links import WikidataLinks, parse_links
 from citykg.contract.findings import Finding, InputError, Severity
 from citykg.contract.project import Project
@@ -33,7 +34,7 @@ class BuildInputs:
     links: WikidataLinks
     concepts: Graph
     options: set[URIRef]
-    shapes: Graph
+    shapes: Shapes
     generated_at: datetime
     allow_synthetic: bool
 
@@ -69,8 +70,8 @@ def read_inputs(
 ) -> BuildInputs:
     """The project's concepts, shapes and link file; the link file's findings go to
     ``findings``. Raises InputError when an RDF file cannot be read."""
-    concepts = to_canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
-    shapes = read_rdf(project.shapes, project.relative(project.shapes))
+    concepts = canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
+    shapes = Shapes.of(read_rdf(project.shapes, project.relative(project.shapes)))
     return BuildInputs(
         project,
         ConceptSchemes(concepts),

@@ -1,5 +1,8 @@
 """Writing RDF deterministically: graphs as unsorted N-Quads and N-Triples lines (the release
-writer sorts them), and small graphs serialised with their triples sorted and our prefixes."""
+writer sorts them), and small graphs serialised with their triples sorted and our prefixes.
+
+Blank nodes get the names the W3C RDF Dataset Canonicalization (RDFC-1.0) gives them, so the same
+graph is always written the same way, whatever labels its parser chose."""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 
-from citykg.builder.rdf_input import to_oxigraph
+from citykg.builder.rdf_input import to_oxigraph, to_rdflib
 from citykg.contract.iris import PREFIXES
 
 
@@ -37,7 +40,28 @@ def write_quads(name: URIRef, triples: Iterable[ox.Triple], nquads: BinaryIO) ->
     )
 
 
+def canonical_triples(graph: Graph) -> list[ox.Triple]:
+    """The triples of an rdflib graph, sorted, with canonical blank node names (RDFC-1.0)."""
+    default = ox.DefaultGraph()
+    dataset = ox.Dataset(ox.Quad(*triple, default) for triple in oxigraph_triples(graph))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted((quad.triple for quad in dataset), key=str)
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """The same graph with canonical blank node names (RDFC-1.0) and the same prefixes (the
+    graph itself when it has no blank node)."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    canonical = Graph(namespace_manager=graph.namespace_manager)
+    for triple in canonical_triples(graph):
+        s, p, o = triple
+        canonical.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    return canonical
+
+
 def serialize_sorted(graph: Graph, syntax: ox.RdfFormat) -> bytes:
-    """Serialise an rdflib graph deterministically (sorted triples) with our prefixes."""
+    """Serialise an rdflib graph deterministically (sorted triples, canonical blank node names)
+    with our prefixes."""
     prefixes = PREFIXES if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    return ox.serialize(sorted(oxigraph_triples(graph), key=str), format=syntax, prefixes=prefixes)
+    return ox.serialize(canonical_triples(graph), format=syntax, prefixes=prefixes)

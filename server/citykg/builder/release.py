@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.compare import to_canonical_graph
 
 from citykg.builder.assemble import Assembly
 from citykg.builder.dataset_description import NamedGraphCounts, void_description
@@ -94,7 +93,7 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         )
         cities = json.dumps(assembly.cities, ensure_ascii=False, separators=(",", ":"))
         _write(staging / layout.CITIES_FILE, cities.encode())
-        shapes = serialize_sorted(to_canonical_graph(assembly.shapes), ox.RdfFormat.TURTLE)
+        shapes = serialize_sorted(assembly.shapes, ox.RdfFormat.TURTLE)
         _write(staging / layout.SHAPES_FILE, shapes)
         for name in (layout.VOID_FILE, layout.SHAPES_FILE):
             sums[name] = _sha256_file(staging / name)

@@ -9,7 +9,7 @@ value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -52,7 +52,34 @@ class Validation:
     results: list[ShaclResult]
 
 
-def validate_graph(data: Graph, shapes: Graph) -> Validation:
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A sh:SPARQLConstraint with what evaluating it needs."""
+
+    shape: Node
+    targets: tuple[str, ...]  # SPARQL patterns binding ?this to the shape's target nodes
+    severity: Severity
+    message: str
+    query: str
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """A shapes graph, and its parts as :func:`validate_graph` runs them (see
+    :func:`split_shapes`), split once for every validation of a build."""
+
+    graph: Graph
+    core: Graph
+    constraints: tuple[SparqlConstraint, ...]
+
+    @classmethod
+    def of(cls, graph: Graph) -> Shapes:
+        """``graph`` made ready for validation."""
+        core, constraints = split_shapes(graph)
+        return cls(graph, core, tuple(constraints))
+
+
+def validate_graph(data: Graph, shapes: Shapes) -> Validation:
     """Validate ``data`` against ``shapes``; warnings and infos do not break conformance.
 
     Core constraints run in pyshacl. SHACL-SPARQL constraints (SHACL §5) run here instead, each
@@ -62,17 +89,16 @@ def validate_graph(data: Graph, shapes: Graph) -> Validation:
     profiles). Property shapes nested in a node shape with targets reach pyshacl as property
     shapes with those targets (see :func:`split_shapes`).
     """
-    core, constraints = split_shapes(shapes)
     conforms, report, _ = validate(
         data,
-        shacl_graph=core,
+        shacl_graph=shapes.core,
         inference="none",
         allow_warnings=True,
         allow_infos=True,
         advanced=False,
     )
     results = [read_result(report, node) for node in report.subjects(RDF.type, SH.ValidationResult)]
-    sparql_results = evaluate_sparql(data, constraints)
+    sparql_results = evaluate_sparql(data, shapes.constraints)
     _add_to_report(report, sparql_results)
     results += sparql_results
     conforms = bool(conforms) and all(r.severity is not Severity.ERROR for r in sparql_results)
@@ -90,17 +116,6 @@ def read_result(report: Graph, node: Node) -> ShaclResult:
         message="; ".join(messages) or "constraint not met",
         shape=report.value(node, SH.sourceShape),
     )
-
-
-@dataclass(frozen=True)
-class SparqlConstraint:
-    """A sh:SPARQLConstraint with what evaluating it needs."""
-
-    shape: Node
-    targets: tuple[str, ...]  # SPARQL patterns binding ?this to the shape's target nodes
-    severity: Severity
-    message: str
-    query: str
 
 
 def split_shapes(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
@@ -150,7 +165,7 @@ def _target_patterns(shapes: Graph, shape: Node) -> tuple[str, ...]:
     )
 
 
-def evaluate_sparql(data: Graph, constraints: list[SparqlConstraint]) -> list[ShaclResult]:
+def evaluate_sparql(data: Graph, constraints: Sequence[SparqlConstraint]) -> list[ShaclResult]:
     """Every constraint over every target node of ``data`` at once."""
     if not constraints:
         return []

@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from citykg.builder.assemble import assemble
 from citykg.builder.rdf_input import RDF_SUFFIXES, read_rdf
-from citykg.builder.validation import merge_reports, result_findings, validate_graph
+from citykg.builder.validation import Shapes, merge_reports, result_findings, validate_graph
 from citykg.commands.printing import print_findings, summary
 from citykg.contract.findings import Finding, count_errors
 from citykg.contract.project import Project
@@ -35,7 +35,7 @@ def run_validate(args: argparse.Namespace) -> int:
         findings += assembly.findings
         reports += assembly.reports
     if rdf_files:
-        shapes = read_rdf(project.shapes, project.relative(project.shapes))
+        shapes = Shapes.of(read_rdf(project.shapes, project.relative(project.shapes)))
         concepts = read_rdf(project.concepts, project.relative(project.concepts))
         for path in rdf_files:
             data = read_rdf(path, project.relative(path))

@@ -11,7 +11,6 @@ import functools
 
 import requests
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from support.conformance.parsing import (
@@ -28,6 +27,7 @@ from support.conformance.parsing import (
     parse_graph,
     parse_results,
 )
+from support.rdf import isomorphic
 
 TIMEOUT = 60
 FORM = "application/x-www-form-urlencoded"

@@ -18,11 +18,11 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS
 
 from support.conformance.checks import Checks
 from support.conformance.parsing import JSON, Page, from_json, media_type, parse_graph
+from support.rdf import isomorphic
 
 TIMEOUT = 60
 HTML = "text/html"
