@@ -357,6 +357,11 @@ def cpu_ms_per_request(cpu_seconds: float, figures: dict, args: argparse.Namespa
     return round(cpu_seconds * 1000 / done, 2) if done else None
 
 
+# The load driver is one client standing for many users: the fair share of each client is off,
+# as the peers have none.
+ONE_CLIENT_FOR_MANY = {"CITYKG_CLIENT_QUERIES": "0", "CITYKG_CLIENT_QUERY_SECONDS": "0"}
+
+
 def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict:
     """citykg serve, cold by default (its answer cache off)."""
     port = free_port()
@@ -370,7 +375,7 @@ def citykg(release: Path, args: argparse.Namespace, cache: bool = False) -> dict
         "--port",
         str(port),
     ]
-    env = None if cache else {"CITYKG_RESPONSE_CACHE": "0"}
+    env = {**ONE_CLIENT_FOR_MANY} | ({} if cache else {"CITYKG_RESPONSE_CACHE": "0"})
     return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args)
 
 
@@ -380,7 +385,7 @@ def citykg_pages(release: Path, args: argparse.Namespace, cache: bool = False) -
     port = free_port()
     command = [BIN / "citykg", "serve", "--project", str(ROOT)]
     command += ["--var-dir", str(release.parents[1]), "--port", str(port)]
-    env = None if cache else {"CITYKG_DOCUMENT_CACHE": "0"}
+    env = {**ONE_CLIENT_FOR_MANY} | ({} if cache else {"CITYKG_DOCUMENT_CACHE": "0"})
     drive = functools.partial(city_pages, warm=cache)
     return serve_and_load(command, f"http://127.0.0.1:{port}/sparql", env, args, drive)
 

@@ -18,6 +18,7 @@ from flask import Flask
 
 from citykg.serve import config, errors, http, observability, templating
 from citykg.serve.engine import open_engine
+from citykg.serve.fair_share import FairShare
 from citykg.serve.metrics import Metrics
 from citykg.serve.services import Services, attach
 from citykg.serve.store import ReleaseInfo
@@ -30,7 +31,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings, MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"])
     release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
     app.jinja_env = templating.environment(release)
-    attach(app, Services(release, open_engine(settings, release, app.jinja_env), Metrics()))
+    engine = open_engine(settings, release, app.jinja_env)
+    share = FairShare(settings["CITYKG_CLIENT_QUERIES"], settings["CITYKG_CLIENT_QUERY_SECONDS"])
+    attach(app, Services(release, engine, Metrics(), share))
     http.install(app)
     errors.install(app)
     observability.install(app)

@@ -13,7 +13,7 @@ from typing import Any
 
 from citykg.contract.iris import WIKIDATA_SPARQL
 from citykg.contract.project import Project
-from citykg.serve import allocator
+from citykg.serve import allocator, fair_share
 
 SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
@@ -49,6 +49,16 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "malloc of the query workers: auto (mimalloc, else jemalloc, when installed), system, "
         "or a library path",
     ),
+    "CITYKG_CLIENT_QUERIES": (2, "queries one client may run at once (0: no limit)"),
+    "CITYKG_CLIENT_QUERY_SECONDS": (
+        60.0,
+        "seconds of query time one client may use in any minute (0: no limit)",
+    ),
+    "CITYKG_TRUSTED_PROXIES": (
+        "127.0.0.1 ::1",
+        "reverse proxies (addresses or networks, space-separated) whose X-Forwarded-For names "
+        "the client",
+    ),
     "CITYKG_SERVICE_ALLOWLIST": (
         WIKIDATA_SPARQL,
         "SPARQL endpoints a query may call with SERVICE (space-separated IRIs)",
@@ -71,6 +81,8 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
             except ValueError:
                 raise ValueError(f"{key} must be a number, not {values[key]!r}") from None
     allocator.check(values["CITYKG_ALLOCATOR"])
-    allow = values["CITYKG_SERVICE_ALLOWLIST"] or ()
-    values["CITYKG_SERVICE_ALLOWLIST"] = tuple(allow.split() if isinstance(allow, str) else allow)
+    for key in ("CITYKG_SERVICE_ALLOWLIST", "CITYKG_TRUSTED_PROXIES"):
+        listed = values[key] or ()
+        values[key] = tuple(listed.split() if isinstance(listed, str) else listed)
+    values["CITYKG_TRUSTED_PROXIES"] = fair_share.networks(values["CITYKG_TRUSTED_PROXIES"])
     return values

@@ -42,6 +42,8 @@ RDFS_COMMENT = ox.NamedNode(PREFIXES["rdfs"] + "comment")
 VOID_TRIPLES = ox.NamedNode(VOID + "triples")
 MAX_LISTED_GRAPHS = 1000
 ALLOWED_SERVICE = f"{CITYKG}allowedService"
+CLIENT_QUERIES = ox.NamedNode(f"{CITYKG}concurrentQueriesPerClient")
+CLIENT_SECONDS = ox.NamedNode(f"{CITYKG}querySecondsPerClientPerMinute")
 WRITTEN_PREFIXES = {  # the prefixes the description is written with
     "sd": SD,
     "void": VOID,
@@ -75,10 +77,12 @@ def description(
     graphs: list[tuple[str, int]],
     services: tuple[str, ...],
     default_size: int | None = None,
+    client_limits: tuple[int, float] = (0, 0.0),
 ) -> list[ox.Triple]:
     """The service description of ``endpoint`` serving ``graphs`` (name, triple count; at most
     MAX_LISTED_GRAPHS listed, source-line graphs never) and a default graph of ``default_size``
-    triples (None: not known), calling only ``services`` with SERVICE."""
+    triples (None: not known), calling only ``services`` with SERVICE, and allowing each client
+    ``client_limits``: queries at once and query seconds per minute (0: no limit)."""
     service = ox.NamedNode(f"{endpoint}#service")
     dataset = ox.NamedNode(f"{endpoint}#dataset")
     default = ox.NamedNode(f"{endpoint}#default-graph")
@@ -108,6 +112,7 @@ def description(
             ox.Triple(default, VOID_TRIPLES, ox.Literal(str(default_size), datatype=_INTEGER))
         )
     graphs = [g for g in graphs if not is_line_graph(g[0])]
+    out += _client_limits(service, *client_limits)
     for allowed in services:
         out.append(ox.Triple(service, ox.NamedNode(ALLOWED_SERVICE), ox.NamedNode(allowed)))
     for fmt in FORMATS:
@@ -138,6 +143,26 @@ def description(
     return out
 
 
+def _client_limits(service: ox.NamedNode, queries: int, seconds: float) -> list[ox.Triple]:
+    """The fair share of each client (see fair_share.py), as numbers and as a sentence."""
+    if not queries and not seconds:
+        return []
+    said = []
+    out = []
+    if queries:
+        said.append(f"at most {queries} {'query' if queries == 1 else 'queries'} at once")
+        out.append(ox.Triple(service, CLIENT_QUERIES, ox.Literal(str(queries), datatype=_INTEGER)))
+    if seconds:
+        said.append(f"at most {seconds:g} s of query time in any minute")
+        amount = ox.Literal(f"{seconds:.3f}".rstrip("0").rstrip("."), datatype=_DECIMAL)
+        out.append(ox.Triple(service, CLIENT_SECONDS, amount))
+    note = (
+        f"Each client (its address; per /64 for IPv6) may run {' and '.join(said)}; beyond that "
+        "a query is answered 429 Too Many Requests with Retry-After."
+    )
+    return [*out, ox.Triple(service, RDFS_COMMENT, ox.Literal(note, language="en"))]
+
+
 def respond(endpoint: str, format_name: str | None) -> Response:
     """The service description in the negotiated RDF format, or the query page for browsers."""
     offers = (*GRAPH_FORMATS, HTML)
@@ -149,12 +174,14 @@ def respond(endpoint: str, format_name: str | None) -> Response:
             "query.html", query="", table=None, examples=examples(), downloads=[]
         )
         return represent(body.encode(), HTML)
-    allowed = current_app.config["CITYKG_SERVICE_ALLOWLIST"]
+    config = current_app.config
+    allowed = config["CITYKG_SERVICE_ALLOWLIST"]
+    limits = (config["CITYKG_CLIENT_QUERIES"], config["CITYKG_CLIENT_QUERY_SECONDS"])
     release = services().release.path
     sizes = release_json(release, GRAPHS_FILE)
     if sizes is None:
         sizes = _counted(services())
-    triples = description(endpoint, sizes, allowed, default_graph_size(release))
+    triples = description(endpoint, sizes, allowed, default_graph_size(release), limits)
     body = serialize_graph(triples, fmt, WRITTEN_PREFIXES)
     return represent(body, fmt)
 
@@ -196,3 +223,4 @@ def _count_graphs(store: Store) -> list[tuple[str, int]]:
 
 
 _INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+_DECIMAL = ox.NamedNode(PREFIXES["xsd"] + "decimal")

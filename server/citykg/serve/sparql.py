@@ -17,6 +17,7 @@ from citykg.contract.iris import DEFAULT_BASE
 from citykg.serve import guard, limits, observability, service_description
 from citykg.serve.engine.base import Answer, EngineError, QueryJob, QueryTimeout
 from citykg.serve.errors import HttpError, status_of
+from citykg.serve.fair_share import LimitReached, client_of
 from citykg.serve.http import choose, gzip_accepted, mark_gzipped
 from citykg.serve.negotiation import by_request_name
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
@@ -106,7 +107,12 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         gzip,
     )
     try:
-        result = engine.query(job, timeout)
+        with services().fair_share.admit(_client()):
+            result = engine.query(job, timeout)
+    except LimitReached as exc:
+        metrics.count("rejected", f"client-{exc.reason}")
+        observability.note_query(req.query, timed_out=False, limit=exc.reason)
+        raise HttpError(429, str(exc), {"Retry-After": str(exc.retry_after)}) from None
     except EngineError as exc:
         timed_out = isinstance(exc, QueryTimeout)
         if timed_out:
@@ -132,6 +138,15 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
     return response
+
+
+def _client() -> str:
+    """The client this request counts for (see fair_share.py)."""
+    return client_of(
+        request.remote_addr,
+        request.headers.get("X-Forwarded-For"),
+        current_app.config["CITYKG_TRUSTED_PROXIES"],
+    )
 
 
 def _formats(fmt: Format) -> tuple[Format, Format]:

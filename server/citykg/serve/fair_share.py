@@ -1,0 +1,169 @@
+"""A fair share of the query workers for every client of a public endpoint.
+
+Each client may run at most ``concurrent`` queries at once and use at most ``seconds`` of query
+time in any minute (the time its queries take to answer, those still running included). Beyond
+either limit a query is refused before it reaches a worker, with 429 Too Many Requests and
+``Retry-After`` (RFC 6585 §4, RFC 9110 §10.2.3), as the Wikidata Query Service does. So one
+script sending heavy queries as fast as it can holds a bounded share of the workers and everyone
+else's queries keep answering.
+
+A client is its address; behind a trusted reverse proxy (``trusted`` networks) the address the
+proxy says it forwarded for (the right-most ``X-Forwarded-For`` entry that is not itself a
+trusted proxy). IPv6 clients are counted per /64 network, the block one subscriber usually gets.
+The counts live in one server process: N web processes or nodes allow a client N times as much.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+WINDOW_S = 60.0
+SWEEP_EVERY = 1024  # admissions between two sweeps of the clients with nothing left to count
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class LimitReached(Exception):
+    """A client is over one of its limits: ``reason`` (``concurrency`` or ``budget``) and the
+    whole seconds after which to try again."""
+
+    def __init__(self, reason: str, retry_after: int, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.retry_after = reason, retry_after
+
+
+@dataclass
+class _Usage:
+    running: list[float] = field(default_factory=list)  # start times of running queries
+    finished: deque[tuple[float, float]] = field(default_factory=deque)  # (end, seconds)
+
+    def spent(self, now: float) -> float:
+        """Query seconds used in the last WINDOW_S seconds, running queries included."""
+        while self.finished and self.finished[0][0] <= now - WINDOW_S:
+            self.finished.popleft()
+        return sum(s for _, s in self.finished) + sum(now - start for start in self.running)
+
+    def free_after(self, now: float, budget: float) -> float:
+        """Seconds until the usage falls below ``budget`` as finished queries leave the window
+        (a full window if the running ones alone use it)."""
+        left = self.spent(now)
+        for end, seconds in self.finished:
+            left -= seconds
+            if left < budget:
+                return end + WINDOW_S - now
+        return WINDOW_S
+
+
+class FairShare:
+    """The limits of every client of one server process; thread-safe. A limit of 0 is none."""
+
+    def __init__(
+        self, concurrent: int, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.concurrent, self.seconds, self._clock = concurrent, seconds, clock
+        self._lock = threading.Lock()
+        self._clients: dict[str, _Usage] = {}
+        self._admitted = 0
+
+    @contextlib.contextmanager
+    def admit(self, client: str) -> Iterator[None]:
+        """Run the body as one query of ``client``, or raise LimitReached before it."""
+        with self._lock:
+            now = self._clock()
+            usage = self._clients.setdefault(client, _Usage())
+            if self.seconds and usage.spent(now) >= self.seconds:
+                wait = math.ceil(usage.free_after(now, self.seconds))
+                raise LimitReached(
+                    "budget",
+                    max(1, wait),
+                    f"this client used its {self.seconds:g} s of query time for the last minute; "
+                    f"try again in {max(1, wait)} s",
+                )
+            if self.concurrent and len(usage.running) >= self.concurrent:
+                running = f"{self.concurrent} {'query' if self.concurrent == 1 else 'queries'}"
+                raise LimitReached(
+                    "concurrency",
+                    1,
+                    f"this client already runs {running}, the most one client may run at "
+                    "once; send the next when one has answered",
+                )
+            usage.running.append(now)
+            self._admitted += 1
+            if self._admitted % SWEEP_EVERY == 0:
+                self._sweep(now)
+        try:
+            yield
+        finally:
+            with self._lock:
+                end = self._clock()
+                usage.running.remove(now)
+                usage.finished.append((end, end - now))
+
+    def clients(self) -> int:
+        """How many clients have something counted."""
+        with self._lock:
+            self._sweep(self._clock())
+            return len(self._clients)
+
+    def _sweep(self, now: float) -> None:
+        """Forget clients with no running query and nothing in the window."""
+        idle = [c for c, u in self._clients.items() if not u.running and not u.spent(now)]
+        for client in idle:
+            del self._clients[client]
+
+
+def networks(setting: Iterable[str]) -> tuple[Network, ...]:
+    """The trusted proxies of a setting (addresses or networks; ``none``: no proxy is trusted);
+    ValueError naming a bad one."""
+    found = []
+    for item in (i for i in setting if i != "none"):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"CITYKG_TRUSTED_PROXIES must list addresses or networks, not {item!r}"
+            ) from None
+    return tuple(found)
+
+
+def client_of(remote: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]) -> str:
+    """The client a request counts for: its peer's address, or, when the peer is a trusted
+    proxy, the right-most address in ``X-Forwarded-For`` that is not a trusted proxy."""
+    address = _address(remote)
+    if address is None:
+        return remote or "unknown"
+    if forwarded_for and _trusted(address, trusted):
+        for item in reversed(forwarded_for.split(",")):
+            hop = _address(item.strip())
+            if hop is None:
+                break  # a malformed entry: believe no further
+            address = hop
+            if not _trusted(hop, trusted):
+                break
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if not text:
+        return None
+    try:
+        address = ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, trusted: tuple[Network, ...]
+) -> bool:
+    return any(address in network for network in trusted if network.version == address.version)

@@ -1,0 +1,118 @@
+"""The fair share of each client: concurrent queries, query time per minute, who the client is."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from citykg.serve.fair_share import FairShare, LimitReached, client_of, networks
+
+
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(share: FairShare, clock: Clock, client: str, seconds: float) -> None:
+    """One query of ``client`` taking ``seconds``."""
+    with share.admit(client):
+        clock.now += seconds
+
+
+def test_a_client_runs_at_most_its_concurrent_queries():
+    share = FairShare(concurrent=2, seconds=0)
+    with contextlib.ExitStack() as running:
+        running.enter_context(share.admit("a"))
+        running.enter_context(share.admit("a"))
+        with pytest.raises(LimitReached) as refused:
+            running.enter_context(share.admit("a"))
+        assert refused.value.reason == "concurrency" and refused.value.retry_after == 1
+        assert "already runs 2 queries" in str(refused.value)
+        running.enter_context(share.admit("b"))  # another client is not held back
+    with share.admit("a"):  # finished queries free their places
+        pass
+
+
+def test_a_client_uses_at_most_its_seconds_in_any_minute():
+    clock = Clock()
+    share = FairShare(concurrent=0, seconds=10, clock=clock)
+    run(share, clock, "a", 4)  # ends at 1004
+    clock.now += 20
+    run(share, clock, "a", 6)  # ends at 1030: 10 s spent in the window
+    with pytest.raises(LimitReached) as refused:
+        run(share, clock, "a", 1)
+    assert refused.value.reason == "budget"
+    assert refused.value.retry_after == 34  # the first query leaves the window at 1064
+    assert "used its 10 s of query time" in str(refused.value)
+    run(share, clock, "b", 1)  # another client has its own budget
+    clock.now = 1064  # the first query left the window: 6 s in it
+    run(share, clock, "a", 3)  # admitted at 6 s; 9 s once it ends
+    run(share, clock, "a", 1)  # admitted at 9 s; 10 s once it ends
+    with pytest.raises(LimitReached):
+        run(share, clock, "a", 1)
+
+
+def test_running_queries_count_against_the_budget():
+    clock = Clock()
+    share = FairShare(concurrent=0, seconds=5, clock=clock)
+    with share.admit("a"):
+        clock.now += 6  # still running after 6 s
+        with pytest.raises(LimitReached) as refused:
+            run(share, clock, "a", 0)
+        assert refused.value.retry_after == 60  # nothing finished leaves the window to free it
+
+
+def test_no_limit_when_both_are_zero():
+    clock = Clock()
+    share = FairShare(concurrent=0, seconds=0, clock=clock)
+    with contextlib.ExitStack() as running:
+        for _ in range(50):
+            running.enter_context(share.admit("a"))
+    run(share, clock, "a", 1000)
+    run(share, clock, "a", 1)
+
+
+def test_clients_with_nothing_left_to_count_are_forgotten():
+    clock = Clock()
+    share = FairShare(concurrent=1, seconds=10, clock=clock)
+    for n in range(100):
+        run(share, clock, f"10.0.0.{n}", 0.5)
+    assert share.clients() == 100
+    clock.now += 61
+    assert share.clients() == 0
+    with share.admit("a"):
+        clock.now += 120
+        assert share.clients() == 1  # a running query is never forgotten
+
+
+def test_the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy():
+    trusted = networks(["127.0.0.1", "10.1.0.0/16"])
+    assert client_of("192.0.2.7", None, trusted) == "192.0.2.7"
+    # An untrusted peer cannot choose whom it counts as.
+    assert client_of("192.0.2.7", "198.51.100.1", trusted) == "192.0.2.7"
+    assert client_of("127.0.0.1", "198.51.100.1", trusted) == "198.51.100.1"
+    # Through two trusted proxies: the right-most untrusted address; what the client itself
+    # put in front of it is not believed.
+    assert client_of("127.0.0.1", "6.6.6.6, 198.51.100.1, 10.1.2.3", trusted) == "198.51.100.1"
+    # A malformed entry stops the walk at the last good address.
+    assert client_of("127.0.0.1", "198.51.100.1, junk, 10.1.2.3", trusted) == "10.1.2.3"
+    assert client_of("127.0.0.1", "", trusted) == "127.0.0.1"
+    assert client_of("192.0.2.7", "198.51.100.1", networks(["none"])) == "192.0.2.7"
+
+
+def test_ipv6_clients_count_per_64_network():
+    assert client_of("2001:db8:1:2:aaaa::1", None, ()) == "2001:db8:1:2::/64"
+    assert client_of("2001:db8:1:2:bbbb::9", None, ()) == "2001:db8:1:2::/64"
+    assert client_of("::ffff:192.0.2.7", None, ()) == "192.0.2.7"
+    assert client_of("[2001:db8::1]", None, ()) == "2001:db8::/64"
+
+
+def test_a_bad_trusted_proxy_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"CITYKG_TRUSTED_PROXIES .* not 'proxy\.local'"):
+        networks(["127.0.0.1", "proxy.local"])
