@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask
 
-from citykg.serve import config, errors, http, observability, templating
+from citykg.serve import config, errors, http, observability, security_headers, templating
 from citykg.serve.engine import open_engine
 from citykg.serve.fair_share import FairShare
 from citykg.serve.metrics import Metrics
@@ -37,6 +37,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     http.install(app)
     errors.install(app)
     observability.install(app)
+    security_headers.install(app)
     from citykg.serve import fragments, resources, site, sparql
 
     for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp, observability.bp):
