@@ -183,7 +183,7 @@ def _compress(req: Request, response: Response) -> Response:
 
 def accepts_gzip(req: Request) -> bool:
     """Whether the body of the answer to ``req`` may be sent gzipped."""
-    return req.method != "HEAD" and gzip_accepted(req.headers.get("Accept-Encoding"))
+    return gzip_accepted(req.headers.get("Accept-Encoding"))
 
 
 @functools.lru_cache(maxsize=256)
