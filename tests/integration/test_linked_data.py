@@ -304,7 +304,7 @@ def test_html_escapes_data_and_links_only_http(tmp_path):
     html = parse_html(page.data)
     # The hostile markup is text on the page, and none of it became an element.
     spotlight = html.one("section", class_="spotlight")
-    assert spotlight.one("h2").text == "Spotlight: <script>alert(1)</script>"
+    assert spotlight.one("h3").text == "Spotlight: <script>alert(1)</script>"
     assert "“<script>alert(1)</script>” <img src=x onerror=alert(2)>" in spotlight.text
     assert html.one("dl", class_="header").definitions["Mayor"] == ["Burkhard <b>Jung</b>"]
     assert not html.find_all("script") + html.find_all("img") + html.find_all("b")

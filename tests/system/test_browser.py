@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from support.processes import install_debian_package
-from support.project import ROOT
+from support.browser import ARTIFACTS, VIEWPORT, launched
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ACTIVITIES = [
     "Taking risks or testing new ideas",
     "Data-driven analytics/public data management",
@@ -31,32 +17,15 @@ ACTIVITIES = [
 ]
 
 
-def chromium() -> str:
-    """Debian's chromium, installed with apt-get when missing and the tests run as root (CI)."""
-    found = shutil.which("chromium")
-    if found is None:
-        install_debian_package("chromium")
-        found = shutil.which("chromium")
-    if found is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return found
-
-
 @pytest.fixture(scope="module")
 def page(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=FLAGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        page = context.new_page()
+    with launched() as browser:
+        page = browser.new_context(viewport=VIEWPORT).new_page()
         page.set_default_timeout(20000)
         yield page
-        browser.close()
 
 
 def test_browse_from_index_to_query(page, served):
-    ARTIFACTS.mkdir(exist_ok=True)
     page.goto(served + "/")
     page.get_by_role("link", name="Leipzig").click()
     page.wait_for_url("**/id/city/leipzig-deu")

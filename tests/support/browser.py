@@ -1,0 +1,51 @@
+"""Headless Chromium for the system tests: Debian's chromium driven by Playwright, one browser
+per test module; screenshots go to tests/artifacts (git-ignored)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+
+import pytest
+
+from support.processes import install_debian_package
+from support.project import ROOT
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1200, "height": 900}
+
+
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get when missing and the tests run as root (CI)."""
+    found = shutil.which("chromium")
+    if found is None:
+        install_debian_package("chromium")
+        found = shutil.which("chromium")
+    if found is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    return found
+
+
+@contextlib.contextmanager
+def launched():
+    """A headless Chromium (Playwright ``Browser``), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
