@@ -13,20 +13,15 @@ inline script, inline style or event handlers.
 from __future__ import annotations
 
 import gzip
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL
 
 from support.html import Element, parse_html
-from support.project import ROOT
+from support.pages import CONSTRUCT, PAGES, SELECT, TEMPLATES
 
 BASE = "https://w3id.org/citykg/"
 ORIGIN = "http://localhost"  # the test client's
-TEMPLATES = ROOT / "server" / "citykg" / "serve" / "templates"
-SELECT = quote("SELECT * WHERE { ?s ?p ?o } LIMIT 3")
-CONSTRUCT = quote("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3")
 
 EVERY = {
     "X-Content-Type-Options": "nosniff",
@@ -49,34 +44,6 @@ DATA = {
     **EVERY,
     "Cross-Origin-Resource-Policy": "cross-origin",
     "Content-Security-Policy": {"default-src": ["'none'"], "frame-ancestors": ["'none'"]},
-}
-
-# Every kind of page: path (``{version}``: the ontology's current version), status, template.
-PAGES = {
-    "home": ("/", 200, "index.html"),
-    "city": ("/id/city/leipzig-deu", 200, "city.html"),
-    "profile": ("/id/profile/leipzig-deu/2020", 200, "city.html"),
-    "city-by-extension": ("/id/city/leipzig-deu.html", 200, "city.html"),
-    "concept": ("/id/concept/policy-area/health", 200, "concept.html"),
-    "scheme": ("/id/concept/policy-area", 200, "scheme.html"),
-    "country": ("/id/country/deu", 200, "resource.html"),
-    "dataset": ("/dataset", 200, "resource.html"),
-    "shapes": ("/shapes", 200, "resource.html"),
-    "ontology": ("/ontology", 200, "ontology.html"),
-    "ontology-version": ("/ontology/{version}", 200, "ontology.html"),
-    "query": ("/query", 200, "query.html"),
-    "query-results": (f"/query?query={SELECT}", 200, "query.html"),
-    "sparql-for-a-browser": ("/sparql", 200, "query.html"),
-    "sparql-results": (f"/sparql?query={CONSTRUCT}", 200, "query.html"),
-    "dumps": ("/dumps/", 200, "dumps.html"),
-    "fragments": (
-        f"/fragments?subject={quote(BASE)}id%2Fcity%2Fleipzig-deu",
-        200,
-        "fragments.html",
-    ),
-    "not-found": ("/nothing/here", 404, "error.html"),
-    "no-such-index-page": ("/?page=9999", 404, "error.html"),
-    "bad-query": ("/query?query=SELECT", 400, "error.html"),
 }
 
 # Every kind of data: method, path, Accept (else ``*/*``), status; a POST's form is in FORMS.
@@ -134,15 +101,8 @@ def security(response) -> dict:
     return found
 
 
-def ontology_version(client) -> str:
-    ontology = Graph().parse(data=client.get("/ontology.ttl").data, format="turtle")
-    return str(ontology.value(URIRef(BASE + "ontology"), OWL.versionIRI)).rpartition("/")[2]
-
-
 def get_page(client, case: str):
     path, status, _ = PAGES[case]
-    if "{version}" in path:
-        path = path.format(version=ontology_version(client))
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == status, (path, response.data[:300])
     assert response.mimetype == "text/html"

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pytest
 
 from support.browser import ARTIFACTS, VIEWPORT, launched
+from support.pages import PAGES
 from support.project import ROOT
 
 TOOLS = ROOT / "build" / "test-tools" / "axe-core"
@@ -45,32 +46,11 @@ STRUCTURE = [
     "empty-table-header",
     "scope-attr-valid",
 ]
-ONTOLOGY_VERSION = re.search(
-    r'owl:versionInfo "([^"]+)"', (ROOT / "ontology" / "citykg.ttl").read_text(encoding="utf-8")
-).group(1)
-QUERY = """PREFIX schema: <https://schema.org/> PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?city ?name ?wikidata WHERE {
-  ?city schema:name ?name OPTIONAL { ?city owl:sameAs ?wikidata }
-}"""
-# every kind of page: (name, path, status)
-PAGES = [
-    ("home", "/", 200),
-    ("city", "/id/city/leipzig-deu", 200),
-    ("profile", "/id/profile/leipzig-deu/2020", 200),
-    ("concept", "/id/concept/policy-area/transport-mobility", 200),
-    ("scheme", "/id/concept/policy-area", 200),
-    ("ontology", "/ontology", 200),
-    ("ontology-version", f"/ontology/{ONTOLOGY_VERSION}", 200),
-    ("shapes", "/shapes", 200),
-    ("dataset", "/dataset", 200),
-    ("query", "/query", 200),
-    ("query-results", "/query?query=" + quote(QUERY), 200),
-    ("dumps", "/dumps/", 200),
-    ("fragments", "/fragments", 200),
-    ("not-found", "/id/city/atlantis-xxx", 404),
-]
-IDS = [name for name, _, _ in PAGES]
-KINDS = pytest.mark.parametrize(("name", "path", "status"), PAGES, ids=IDS)
+KINDS = pytest.mark.parametrize(
+    ("name", "path", "status"),
+    [(name, path, status) for name, (path, status, _) in PAGES.items()],
+    ids=list(PAGES),
+)
 
 RUN_AXE = """async ([tags, rules]) => {
   const result = await axe.run(document, {
@@ -321,7 +301,7 @@ def test_city_page_by_keyboard_alone(page, served):
     ("name", "path"),
     [
         ("city", "/id/city/leipzig-deu"),
-        ("query", "/query?query=" + quote(QUERY)),
+        ("query", PAGES["query-results"][0]),
         ("fragments", "/fragments?object=" + quote('"Leipzig"')),
     ],
     ids=["city", "query-results", "fragments"],
