@@ -129,6 +129,19 @@ def dump(name: str) -> str:
     return f"{DEFAULT_BASE}dumps/{name}"
 
 
+RELEASES = DEFAULT_BASE + "releases/"  # the dcat:DatasetSeries of every release
+
+
+def release(release_id: str) -> str:
+    """IRI of one release (a dcat:Dataset in the series), its page and the base of its files."""
+    return f"{RELEASES}{release_id}/"
+
+
+def release_changes(release_id: str) -> str:
+    """IRI of what changed in a release since the one before it."""
+    return f"{release(release_id)}changes"
+
+
 def distribution(name: str) -> str:
     """IRI of the DCAT distribution of dump file ``name``."""
     return f"{DATASET_IRI}/distribution/{name.replace('.', '-')}"

@@ -1,8 +1,9 @@
 """The release layout: the directories of a project's ``var/`` and the files of one release.
 
 A project keeps its releases and stores in ``var/`` (never committed, never setuptools' ``build/``):
-``var/releases/{id}/`` one directory per release, ``var/current`` a symbolic link to the served
-one, ``var/stores/`` the on-disk Oxigraph stores the server loads a release into.
+``var/releases/{id}/`` one directory per release (kept until ``citykg prune``), ``var/current``
+a symbolic link to the served one, ``var/stores/`` the on-disk Oxigraph stores the server loads
+a release into.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ FINDINGS_FILE = "findings.json"  # importer and validator findings, each with fi
 CITIES_FILE = "cities.json"  # the home page's city list, sorted by name at build time
 GRAPHS_FILE = "graphs.json"  # every named graph with its triple count, counted by the build
 SUMS_FILE = "SHA256SUMS"
+RELEASE_FILE = "release.json"  # id, issue time, the release it revises, citykg's version
+CHANGES_FILE = "changes.trig.gz"  # the triples added and removed since the release it revises
 
 
 @dataclass(frozen=True)
