@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     publish.set_defaults(command="publish")
 
+    prune = sub.add_parser("prune", help="remove all but the newest releases and their stores")
+    _project_options(prune)
+    prune.add_argument(
+        "--keep", type=int, required=True, help="how many releases to keep (the current always)"
+    )
+    prune.set_defaults(command="prune")
+
     synth = sub.add_parser("synth", help="write a project of N synthetic profiles for scale tests")
     synth.add_argument("count", type=int, help="how many profiles")
     synth.add_argument("directory", type=Path, help="the new project directory")
@@ -98,6 +105,17 @@ def _parser() -> argparse.ArgumentParser:
     _project_options(explain)
     explain.add_argument("profile", type=Path, help="the profile (.txt)")
     explain.set_defaults(command="explain")
+
+    diff = sub.add_parser("diff", help="print what changed between two releases, per graph")
+    _project_options(diff)
+    diff.add_argument("old", metavar="R1", help="the earlier release: its id or its directory")
+    diff.add_argument("new", metavar="R2", help="the later release: its id or its directory")
+    diff.add_argument(
+        "--trig",
+        metavar="FILE",
+        help="also write the changes as TriG (gzipped when FILE ends in .gz; - for stdout)",
+    )
+    diff.set_defaults(command="diff")
 
     validate = sub.add_parser("validate", help="validate profiles (.txt) or RDF files")
     _project_options(validate)

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, VOID
 
 from citykg.builder.namespaces import REPORT_GRAPH
 from citykg.cli import main
-from citykg.contract.layout import DUMPS, NQUADS_FILE
+from citykg.contract.layout import DUMPS, NQUADS_FILE, RELEASE_FILE
 from citykg.contract.layout import SHAPES_FILE as SHAPES_FILE
 from citykg.contract.layout import SUMS_FILE as SUMS_FILE
 from citykg.contract.layout import VOID_FILE as VOID_FILE
@@ -82,7 +82,13 @@ def test_named_graphs(release_dataset):
 def test_checksums(release):
     lines = (release / SUMS_FILE).read_text().splitlines()
     sums = dict(reversed(line.split("  ")) for line in lines)
-    assert set(sums) == {NQUADS_FILE, VOID_FILE, SHAPES_FILE, *(d.name for d in DUMPS)}
+    assert set(sums) == {
+        NQUADS_FILE,
+        VOID_FILE,
+        SHAPES_FILE,
+        RELEASE_FILE,
+        *(d.name for d in DUMPS),
+    }
     for name, digest in sums.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
 

@@ -24,7 +24,8 @@ SELECT ?city ?name ?wikidata WHERE {
 )
 LEIPZIG = quote("https://w3id.org/citykg/id/city/leipzig-deu", safe="")
 
-# name: (path, status, template)
+# name: (path, status, template); ``{release}`` stands for the id of the release served
+
 PAGES: dict[str, tuple[str, int, str]] = {
     "home": ("/", 200, "index.html"),
     "city": ("/id/city/leipzig-deu", 200, "city.html"),
@@ -43,8 +44,15 @@ PAGES: dict[str, tuple[str, int, str]] = {
     "sparql-results": (f"/sparql?query={CONSTRUCT}", 200, "query.html"),
     "dumps": ("/dumps/", 200, "dumps.html"),
     "fragments": ("/fragments", 200, "fragments.html"),
+    "releases": ("/releases/", 200, "releases.html"),
+    "release": ("/releases/{release}/", 200, "release.html"),
     "fragment-of-a-city": (f"/fragments?subject={LEIPZIG}", 200, "fragments.html"),
     "not-found": ("/nothing/here", 404, "error.html"),
     "no-such-index-page": ("/?page=9999", 404, "error.html"),
     "bad-query": ("/query?query=SELECT", 400, "error.html"),
 }
+
+
+def path_of(name: str, release_id: str) -> str:
+    """The path of page ``name`` where ``release_id`` is served."""
+    return PAGES[name][0].replace("{release}", release_id)

@@ -12,12 +12,14 @@ keyboard's path and a visible focus on everything focusable; no page wider than 
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
 from urllib.parse import quote
 
 import pytest
+import requests
 
 from support.browser import ARTIFACTS, VIEWPORT, launched
 from support.pages import PAGES
@@ -161,9 +163,16 @@ def page(browser):
     context.close()
 
 
+@functools.cache
+def served_release(served: str) -> str:
+    """The id of the release ``served`` serves."""
+    return requests.get(f"{served}/health", timeout=30).json()["release"]
+
+
 def visit(page, served: str, path: str, status: int):
-    """Open ``path``, which must answer ``status``; the response."""
-    response = page.goto(served + path)
+    """Open ``path`` (``{release}``: the served release's id), which must answer ``status``;
+    the response."""
+    response = page.goto(served + path.replace("{release}", served_release(served)))
     assert response is not None and response.status == status, (path, response and response.status)
     return response
 

@@ -25,22 +25,27 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from citykg.builder.assemble import Assembly
+from citykg.builder.changes import SORT_MEMORY, write_release_changes
 from citykg.builder.dataset_description import NamedGraphCounts, void_description
 from citykg.builder.rdf_output import oxigraph_triples, serialize_sorted, write_lines, write_quads
-from citykg.builder.release_dirs import STAGING_PREFIX, install, point_current, prune
+from citykg.builder.release_dirs import (
+    STAGING_PREFIX,
+    install,
+    point_current,
+    prune_stale,
+    release_record,
+)
 from citykg.builder.report import REPORT_GRAPH, validation_report
 from citykg.contract import layout
 from citykg.contract.findings import findings_json
 from citykg.contract.iris import DATASET_GRAPH, PREFIXES
-
-SORT_MEMORY = "25%"  # of physical memory for sort(1)'s buffer; beyond it, it merges temp files
 
 
 @dataclass(frozen=True)
 class Release:
     """A written release: its directory, headline figures, and the seconds its steps took
     (``sort``: ordering and deduplicating quads and triples; ``dumps``: the gzipped dumps and
-    the checksums)."""
+    the checksums; ``changes``, when there is a release before it: what changed since)."""
 
     path: Path
     quads: int
@@ -95,18 +100,25 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         _write(staging / layout.CITIES_FILE, cities.encode())
         shapes = serialize_sorted(assembly.shapes, ox.RdfFormat.TURTLE)
         _write(staging / layout.SHAPES_FILE, shapes)
-        for name in (layout.VOID_FILE, layout.SHAPES_FILE):
+        release_id = sums[layout.NQUADS_FILE][:16]
+        record = release_record(var_dir, release_id, assembly.generated_at)
+        _write(staging / layout.RELEASE_FILE, record)
+        changes_from = time.monotonic()
+        if write_release_changes(var_dir / layout.CURRENT, staging, release_id):
+            sums[layout.CHANGES_FILE] = _sha256_file(staging / layout.CHANGES_FILE)
+            seconds["changes"] = time.monotonic() - changes_from
+        for name in (layout.VOID_FILE, layout.SHAPES_FILE, layout.RELEASE_FILE):
             sums[name] = _sha256_file(staging / name)
         lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
         _write(staging / layout.SUMS_FILE, lines.encode())
-        final = releases / sums[layout.NQUADS_FILE][:16]
+        final = releases / release_id
         install(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         assembly.discard()
         raise
     point_current(var_dir, final)
-    prune(releases, keep={final.name})
+    prune_stale(releases)
     return Release(final, quads, triples, seconds)
 
 

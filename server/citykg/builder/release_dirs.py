@@ -1,19 +1,24 @@
 """Release directories on disk: a staged release moved into place, made current by atomically
-replacing the ``var/current`` symbolic link, and old releases and stale scratch pruned. A failed
-or killed build never touches the last good release."""
+replacing the ``var/current`` symbolic link; its record (``release.json``: which release it
+revises); stale staging and scratch pruned after every build, releases only when asked
+(``citykg prune --keep N``), so that a release someone cited stays until the publisher retires
+it. A failed or killed build never touches the last good release."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
+from datetime import datetime
 from pathlib import Path
 
+from citykg import __version__
 from citykg.builder.assemble import SCRATCH_PREFIX
 from citykg.contract import layout
+from citykg.contract.release_records import kept_releases, read_record
 
 STAGING_PREFIX = ".staging-"
-KEEP_RELEASES = 2
 STALE_STAGING_S = 3600
 
 
@@ -56,21 +61,48 @@ def point_current(var_dir: Path, release: Path) -> None:
     os.replace(tmp, link)
 
 
-def prune(releases: Path, keep: set[str]) -> None:
-    """Keep the newest few releases (the current one always); drop older ones, stale staging
-    and the scratch files of assemblies whose build was killed."""
+def release_record(var_dir: Path, release_id: str, issued: datetime) -> bytes:
+    """``release.json`` of the release ``release_id``: its id, issue time, citykg's version and
+    the release it revises (the current one; when the data did not change, what the release
+    already said it revises)."""
+    current = var_dir / layout.CURRENT
+    revises = current.resolve().name if current.exists() else None
+    if revises == release_id:
+        revises = read_record(var_dir / layout.RELEASES_DIR / release_id).get("revises")
+    record = {
+        "citykg": __version__,
+        "id": release_id,
+        "issued": issued.isoformat(),
+        "revises": revises,
+    }
+    return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
+
+
+def prune_stale(releases: Path) -> None:
+    """Drop stale staging directories and the scratch files of assemblies whose build was
+    killed (an hour old: a build running meanwhile is not touched)."""
+    now = time.time()
     for scratch in releases.parent.glob(f"{SCRATCH_PREFIX}*"):
-        if time.time() - scratch.stat().st_mtime > STALE_STAGING_S:
+        if now - scratch.stat().st_mtime > STALE_STAGING_S:
             shutil.rmtree(scratch, ignore_errors=True)
-    candidates = sorted(releases.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-    kept = 0
-    for path in candidates:
-        if path.name in keep:
+    for staging in releases.glob(f"{STAGING_PREFIX}*"):
+        if now - staging.stat().st_mtime > STALE_STAGING_S:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def prune_releases(var_dir: Path, stores: Path, keep: int) -> list[str]:
+    """Remove all but the ``keep`` newest releases (never the current one) and their on-disk
+    stores; the ids removed."""
+    current = (var_dir / layout.CURRENT).resolve()
+    removed = []
+    for release in kept_releases(var_dir / layout.RELEASES_DIR)[keep:]:
+        if release.resolve() == current:
             continue
-        if path.name.startswith(STAGING_PREFIX):
-            if time.time() - path.stat().st_mtime > STALE_STAGING_S:
-                shutil.rmtree(path, ignore_errors=True)
-        elif kept >= KEEP_RELEASES - 1:
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            kept += 1
+        shutil.rmtree(release)
+        for store in stores.glob(f"{release.name}*"):
+            if store.is_dir():
+                shutil.rmtree(store, ignore_errors=True)
+            else:
+                store.unlink(missing_ok=True)
+        removed.append(release.name)
+    return removed

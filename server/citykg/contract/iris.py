@@ -7,6 +7,7 @@ wing wraps the namespaces as rdflib terms (:mod:`citykg.builder.namespaces`).
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -140,6 +141,20 @@ def release(release_id: str) -> str:
 def release_changes(release_id: str) -> str:
     """IRI of what changed in a release since the one before it."""
     return f"{release(release_id)}changes"
+
+
+CHANGE_KINDS = ("added", "removed")
+
+
+def graph_changes(release_id: str, graph: str, kind: str) -> str:
+    """IRI of the named graph of the triples a release ``kind`` (``added`` or ``removed``) to
+    named graph ``graph`` since the release it revises: ``{release_changes(id)}/{kind}/{key}``,
+    the key the first 16 hex digits of the SHA-256 of the UTF-8 bytes of ``graph``'s IRI, so
+    the same graph has the same key in every release."""
+    if kind not in CHANGE_KINDS:
+        raise ValueError(f"kind must be one of {CHANGE_KINDS}, not {kind!r}")
+    key = hashlib.sha256(graph.encode()).hexdigest()[:16]
+    return f"{release_changes(release_id)}/{kind}/{key}"
 
 
 def distribution(name: str) -> str:

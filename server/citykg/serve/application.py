@@ -38,8 +38,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.install(app)
     observability.install(app)
     security_headers.install(app)
-    from citykg.serve import fragments, resources, site, sparql
+    from citykg.serve import fragments, releases, resources, site, sparql
 
-    for blueprint in (sparql.bp, resources.bp, fragments.bp, site.bp, observability.bp):
+    blueprints = (sparql.bp, resources.bp, fragments.bp, site.bp, releases.bp, observability.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

@@ -1,0 +1,29 @@
+"""The record of each release (``release.json``: id, issue time, citykg's version, the release it
+revises) and the releases kept on disk, newest first: read by the release writer, ``citykg
+prune`` and the server's release pages alike."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from citykg.contract import layout
+
+
+def read_record(release: Path) -> dict:
+    """The ``release.json`` of a release directory ({} for a release written before it)."""
+    try:
+        return json.loads((release / layout.RELEASE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def kept_releases(releases: Path) -> list[Path]:
+    """The release directories under ``releases``, newest first (by issue time, then by the
+    time they were written)."""
+    found = [p for p in releases.iterdir() if p.is_dir() and (p / layout.NQUADS_FILE).exists()]
+    return sorted(
+        found,
+        key=lambda p: (read_record(p).get("issued", ""), (p / layout.NQUADS_FILE).stat().st_mtime),
+        reverse=True,
+    )

@@ -1,0 +1,265 @@
+"""Every kept release, addressable: ``/releases/`` (a DCAT 3 ``dcat:DatasetSeries``),
+``/releases/{id}/`` (one release: a ``dcat:Dataset`` with its version, issue date, the release
+it revises, its files with checksums, and how to cite it) and ``/releases/{id}/{file}`` (its
+dumps, sums and record). HTML for people, RDF by content negotiation.
+
+The releases are the directories beside the served one (``var/releases/``), each with its
+``release.json`` (see :mod:`citykg.contract.release_records`)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, send_file
+
+from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, HTML
+from citykg.contract.iris import DATASET_IRI, PREFIXES, RELEASES, release
+from citykg.contract.layout import (
+    CHANGES_FILE,
+    NQUADS_FILE,
+    RELEASE_FILE,
+    SHAPES_FILE,
+    SUMS_FILE,
+    VOID_FILE,
+)
+from citykg.contract.release_records import kept_releases, read_record
+from citykg.serve.citation import Citable, script_json
+from citykg.serve.errors import HttpError
+from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
+from citykg.serve.negotiation import serialize_graph
+from citykg.serve.services import services
+from citykg.serve.site import DUMP_FILES
+
+bp = Blueprint("releases", __name__)
+
+RELEASE_ID = re.compile(r"[0-9a-f]{16}")
+RELEASE_FILES = {
+    **DUMP_FILES,
+    SHAPES_FILE: BY_EXTENSION["ttl"].media_type,
+    RELEASE_FILE: "application/json",
+    CHANGES_FILE: "application/gzip",
+}
+DCAT, DCT, PROV = PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["prov"]
+WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES["xsd"]}
+DEFAULT_TITLE = "citykg: city innovation capacity profiles"
+
+
+@bp.route("/releases/", methods=["GET"])
+def series() -> Response:
+    """The kept releases, newest first."""
+    fmt = choose((HTML, *GRAPH_FORMATS))
+    kept = [_described(path) for path in _kept()]
+    if fmt is HTML:
+        body = render_template("releases.html", title="Releases", releases=kept)
+        return represent(body.encode(), HTML)
+    return represent(serialize_graph(_series_triples(kept), fmt, WRITTEN_PREFIXES), fmt)
+
+
+@bp.route("/releases/<release_id>/", methods=["GET"])
+def one(release_id: str) -> Response:
+    """One release: its description, files and citation."""
+    described = _described(_path(release_id))
+    fmt = choose((HTML, *GRAPH_FORMATS))
+    if fmt is HTML:
+        cite = described["cite"]
+        body = render_template(
+            "release.html",
+            title=f"Release {release_id}",
+            shown=described,
+            bibtex=cite.bibtex(),
+            csl=script_json([cite.csl()]),
+            jsonld=script_json(cite.schema_org()),
+        )
+        return represent(body.encode(), HTML)
+    triples = _release_triples(described)
+    return represent(serialize_graph(triples, fmt, WRITTEN_PREFIXES), fmt)
+
+
+@bp.route("/releases/<release_id>/changes", methods=["GET"])
+def changes(release_id: str) -> Response:
+    """What changed since the release this one revises, as TriG (``changes.trig.gz``: an added
+    and a removed graph per changed graph, see docs/releases.md), gzipped when accepted."""
+    path = _path(release_id) / CHANGES_FILE
+    if not path.is_file():
+        raise HttpError(404, f"release {release_id} is the first kept here: nothing to compare")
+    fmt = choose((BY_NAME["trig"],))
+    zipped = accepts_gzip(request)
+    body = path.read_bytes() if zipped else gzip.decompress(path.read_bytes())
+    response = represent(body, fmt)
+    response.set_etag(f"{release_id}-changes")
+    if zipped:
+        mark_gzipped(response)
+    return response
+
+
+@bp.route("/releases/<release_id>/<name>", methods=["GET"])
+def release_file(release_id: str, name: str) -> Response:
+    """One file of a release (its dumps, sums, record and changes)."""
+    if name not in RELEASE_FILES:
+        raise HttpError(404, f"no release file named {name[:100]!r}; see /releases/{release_id}/")
+    path = _path(release_id) / name
+    if not path.is_file():
+        raise HttpError(404, f"{name} is not in release {release_id}")
+    response = send_file(
+        path,
+        mimetype=RELEASE_FILES[name],
+        conditional=True,
+        etag=True,
+        as_attachment=name.endswith(".gz"),
+        download_name=name,
+        max_age=86400,  # a release never changes
+    )
+    response.headers["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _kept() -> list[Path]:
+    return kept_releases(services().release.path.parent)
+
+
+def _path(release_id: str) -> Path:
+    """The directory of a kept release, or 404."""
+    path = services().release.path.parent / release_id
+    if not RELEASE_ID.fullmatch(release_id) or not (path / NQUADS_FILE).is_file():
+        raise HttpError(404, f"no release {release_id[:40]!r} is kept here; see /releases/")
+    return path
+
+
+def _described(path: Path) -> dict:
+    """What the pages and the RDF say of one release."""
+    record = read_record(path)
+    sums = _sums(path)
+    issued = _issued(record, path)
+    url = release(path.name)
+    files = [
+        {"name": name, "type": kind, "size": (path / name).stat().st_size, "sha256": sums.get(name)}
+        for name, kind in RELEASE_FILES.items()
+        if (path / name).is_file()
+    ]
+    dumps = tuple((url + f["name"], f["type"], f["name"]) for f in files if f["name"] in DUMP_FILES)
+    return {
+        "id": path.name,
+        "url": url,
+        "issued": issued,
+        "revises": record.get("revises"),
+        "software": record.get("citykg"),
+        "current": path.name == services().release.id,
+        "files": files,
+        "cite": Citable(_title(path), path.name, issued, url, sums.get(NQUADS_FILE), dumps),
+    }
+
+
+def _sums(path: Path) -> dict[str, str]:
+    sums_file = path / SUMS_FILE
+    if not sums_file.is_file():
+        return {}
+    pairs = (line.partition("  ") for line in sums_file.read_text().splitlines())
+    return {name: digest for digest, _, name in pairs}
+
+
+def _issued(record: dict, path: Path) -> datetime:
+    try:
+        return datetime.fromisoformat(record["issued"])
+    except (KeyError, TypeError, ValueError):  # a release written before its record
+        return datetime.fromtimestamp(int((path / NQUADS_FILE).stat().st_mtime), UTC)
+
+
+def _title(path: Path) -> str:
+    """The dataset's title in the release's VoID (``dct:title``)."""
+    try:
+        void = ox.parse(path=str(path / VOID_FILE), format=ox.RdfFormat.TURTLE)
+        dataset, title = ox.NamedNode(DATASET_IRI), ox.NamedNode(DCT + "title")
+        found = [t.object.value for t in void if t.subject == dataset and t.predicate == title]
+    except (OSError, SyntaxError):
+        found = []
+    return found[0] if found else DEFAULT_TITLE
+
+
+def _series_triples(kept: list[dict]) -> list[ox.Triple]:
+    series_iri = ox.NamedNode(RELEASES)
+    out = [
+        ox.Triple(series_iri, _a, ox.NamedNode(DCAT + "DatasetSeries")),
+        ox.Triple(
+            series_iri, ox.NamedNode(DCT + "title"), ox.Literal("citykg releases", language="en")
+        ),
+    ]
+    if kept:
+        out.append(ox.Triple(series_iri, ox.NamedNode(DCAT + "last"), ox.NamedNode(kept[0]["url"])))
+        out.append(
+            ox.Triple(series_iri, ox.NamedNode(DCAT + "first"), ox.NamedNode(kept[-1]["url"]))
+        )
+    for described in kept:
+        out += _release_triples(described)
+    return out
+
+
+def _release_triples(described: dict) -> list[ox.Triple]:
+    """A release as a DCAT 3 dataset in the series, with its distributions and checksums."""
+    node = ox.NamedNode(described["url"])
+    issued = ox.Literal(
+        described["issued"].isoformat(), datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime")
+    )
+    out = [
+        ox.Triple(node, _a, ox.NamedNode(DCAT + "Dataset")),
+        ox.Triple(node, ox.NamedNode(DCAT + "inSeries"), ox.NamedNode(RELEASES)),
+        ox.Triple(node, ox.NamedNode(DCAT + "version"), ox.Literal(described["id"])),
+        ox.Triple(node, ox.NamedNode(DCT + "issued"), issued),
+        ox.Triple(
+            node, ox.NamedNode(DCT + "title"), ox.Literal(described["cite"].title, language="en")
+        ),
+        ox.Triple(node, ox.NamedNode(DCT + "isVersionOf"), ox.NamedNode(DATASET_IRI)),
+    ]
+    if described["revises"]:
+        previous = ox.NamedNode(release(described["revises"]))
+        out.append(ox.Triple(node, ox.NamedNode(PROV + "wasRevisionOf"), previous))
+        out.append(ox.Triple(node, ox.NamedNode(DCAT + "prev"), previous))
+    if described["current"]:
+        out.append(
+            ox.Triple(ox.NamedNode(DATASET_IRI), ox.NamedNode(DCAT + "hasCurrentVersion"), node)
+        )
+    for f in described["files"]:
+        dist = ox.NamedNode(f"{described['url']}#{f['name']}")
+        out += [
+            ox.Triple(node, ox.NamedNode(DCAT + "distribution"), dist),
+            ox.Triple(dist, _a, ox.NamedNode(DCAT + "Distribution")),
+            ox.Triple(
+                dist, ox.NamedNode(DCAT + "downloadURL"), ox.NamedNode(described["url"] + f["name"])
+            ),
+            ox.Triple(
+                dist,
+                ox.NamedNode(DCAT + "mediaType"),
+                ox.NamedNode(f"https://www.iana.org/assignments/media-types/{f['type']}"),
+            ),
+            ox.Triple(
+                dist,
+                ox.NamedNode(DCAT + "byteSize"),
+                ox.Literal(
+                    str(f["size"]), datatype=ox.NamedNode(PREFIXES["xsd"] + "nonNegativeInteger")
+                ),
+            ),
+        ]
+        if f["sha256"]:
+            checksum = ox.NamedNode(f"{described['url']}#{f['name']}-sha256")
+            spdx = PREFIXES["spdx"]
+            out += [
+                ox.Triple(dist, ox.NamedNode(spdx + "checksum"), checksum),
+                ox.Triple(checksum, _a, ox.NamedNode(spdx + "Checksum")),
+                ox.Triple(
+                    checksum,
+                    ox.NamedNode(spdx + "algorithm"),
+                    ox.NamedNode(spdx + "checksumAlgorithm_sha256"),
+                ),
+                ox.Triple(
+                    checksum,
+                    ox.NamedNode(spdx + "checksumValue"),
+                    ox.Literal(f["sha256"], datatype=ox.NamedNode(PREFIXES["xsd"] + "hexBinary")),
+                ),
+            ]
+    return out
+
+
+_a = ox.NamedNode(PREFIXES["rdf"] + "type")
