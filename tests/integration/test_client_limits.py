@@ -4,6 +4,8 @@ reaches a worker; other clients, pages and the service description as they were.
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -21,7 +23,13 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def app(release, tmp_path_factory):
-    settings = {"QUERY_WORKERS": 2, "CLIENT_QUERIES": 1, "CLIENT_QUERY_SECONDS": 0.5}
+    settings = {
+        "QUERY_WORKERS": 2,
+        "CLIENT_QUERIES": 1,
+        "CLIENT_QUEUE": 1,
+        "QUEUE_WAIT": 0.2,
+        "CLIENT_QUERY_SECONDS": 0.9,
+    }
     with app_for(release, tmp_path_factory.mktemp("stores"), **settings) as limited:
         yield limited
 
@@ -62,14 +70,25 @@ def test_a_client_past_its_concurrent_queries_gets_429_and_others_do_not(app):
     assert metric(app, "client-concurrency") == before + 1
 
 
+def test_a_query_waits_for_its_client_s_running_one_to_end(app):
+    answers = []
+    with services(app).fair_share.admit("192.0.2.5"):
+        waiting = threading.Thread(target=lambda: answers.append(ask(app, "192.0.2.5")))
+        waiting.start()
+        time.sleep(0.2)  # it waits: its client's one place is taken
+        assert not answers
+    waiting.join(timeout=10)
+    assert [a.status_code for a in answers] == [200]
+
+
 def test_a_client_past_its_query_time_gets_429_until_the_time_is_back(app):
     before = metric(app, "client-budget")
     stopped = ask(app, "192.0.2.3", RUNAWAY, timeout="1")
-    assert stopped.status_code == 503  # one second charged, the budget is half of one
+    assert stopped.status_code == 503  # one second charged, more than the budget
     refused = ask(app, "192.0.2.3")
     assert refused.status_code == 429
     assert 55 <= int(refused.headers["Retry-After"]) <= 60
-    assert "used its 0.5 s of query time for the last minute" in refused.get_data(as_text=True)
+    assert "used its 0.9 s of query time for the last minute" in refused.get_data(as_text=True)
     assert ask(app, "192.0.2.4").status_code == 200
     assert metric(app, "client-budget") == before + 1
 
@@ -91,6 +110,6 @@ def test_the_service_description_states_the_limits(app):
         1, datatype=INTEGER
     )
     seconds = graph.value(service, URIRef(CITYKG + "querySecondsPerClientPerMinute"))
-    assert seconds == Literal("0.5", datatype=DECIMAL)
+    assert seconds == Literal("0.9", datatype=DECIMAL)
     notes = [str(c) for c in graph.objects(service, RDFS.comment)]
-    assert any("at most 1 query at once and at most 0.5 s of query time" in n for n in notes)
+    assert any("at most 1 query at once and at most 0.9 s of query time" in n for n in notes)

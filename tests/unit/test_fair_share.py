@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 
 import pytest
 
@@ -33,7 +35,9 @@ def test_a_client_runs_at_most_its_concurrent_queries():
         with pytest.raises(LimitReached) as refused:
             running.enter_context(share.admit("a"))
         assert refused.value.reason == "concurrency" and refused.value.retry_after == 1
-        assert "already runs 2 queries" in str(refused.value)
+        assert "already runs 2 queries, the most one client may run at once, and 0 more wait" in (
+            str(refused.value)
+        )
         running.enter_context(share.admit("b"))  # another client is not held back
     with share.admit("a"):  # finished queries free their places
         pass
@@ -41,7 +45,7 @@ def test_a_client_runs_at_most_its_concurrent_queries():
 
 def test_a_client_uses_at_most_its_seconds_in_any_minute():
     clock = Clock()
-    share = FairShare(concurrent=0, seconds=10, clock=clock)
+    share = FairShare(concurrent=0, seconds=10, clock=clock)  # no queue: refused at once
     run(share, clock, "a", 4)  # ends at 1004
     clock.now += 20
     run(share, clock, "a", 6)  # ends at 1030: 10 s spent in the window
@@ -116,3 +120,34 @@ def test_ipv6_clients_count_per_64_network():
 def test_a_bad_trusted_proxy_is_refused_by_name():
     with pytest.raises(ValueError, match=r"CITYKG_TRUSTED_PROXIES .* not 'proxy\.local'"):
         networks(["127.0.0.1", "proxy.local"])
+
+
+def test_a_few_more_wait_for_a_place_and_the_rest_are_refused():
+    share = FairShare(concurrent=1, seconds=0, queue=1, wait_s=5)
+    admitted = threading.Event()
+    first = share.admit("a")
+    first.__enter__()
+
+    def second() -> None:
+        with share.admit("a"):  # waits for the first to end
+            admitted.set()
+
+    waiting = threading.Thread(target=second)
+    waiting.start()
+    time.sleep(0.2)
+    assert not admitted.is_set()
+    with pytest.raises(LimitReached) as refused:  # the queue of one is full
+        share.admit("a").__enter__()
+    assert "and 1 more wait" in str(refused.value)
+    first.__exit__(None, None, None)
+    waiting.join(timeout=5)
+    assert admitted.is_set()
+
+
+def test_a_wait_ends_with_a_refusal():
+    share = FairShare(concurrent=1, seconds=0, queue=2, wait_s=0.2)
+    with share.admit("a"):
+        started = time.monotonic()
+        with pytest.raises(LimitReached):
+            share.admit("a").__enter__()
+        assert 0.2 <= time.monotonic() - started < 2

@@ -32,7 +32,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
     app.jinja_env = templating.environment(release)
     engine = open_engine(settings, release, app.jinja_env)
-    share = FairShare(settings["CITYKG_CLIENT_QUERIES"], settings["CITYKG_CLIENT_QUERY_SECONDS"])
+    share = FairShare(
+        settings["CITYKG_CLIENT_QUERIES"],
+        settings["CITYKG_CLIENT_QUERY_SECONDS"],
+        settings["CITYKG_CLIENT_QUEUE"],
+        settings["CITYKG_QUEUE_WAIT"],
+    )
     attach(app, Services(release, engine, Metrics(), share))
     http.install(app)
     errors.install(app)

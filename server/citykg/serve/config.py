@@ -50,6 +50,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "or a library path",
     ),
     "CITYKG_CLIENT_QUERIES": (2, "queries one client may run at once (0: no limit)"),
+    "CITYKG_CLIENT_QUEUE": (
+        4,
+        "queries of one client that may wait (up to CITYKG_QUEUE_WAIT) for one of its running "
+        "queries to end; more get 429",
+    ),
     "CITYKG_CLIENT_QUERY_SECONDS": (
         60.0,
         "seconds of query time one client may use in any minute (0: no limit)",

@@ -1,8 +1,10 @@
 """A fair share of the query workers for every client of a public endpoint.
 
 Each client may run at most ``concurrent`` queries at once and use at most ``seconds`` of query
-time in any minute (the time its queries take to answer, those still running included). Beyond
-either limit a query is refused before it reaches a worker, with 429 Too Many Requests and
+time in any minute (the time its queries take to answer, those still running included). A few
+more of its queries (``queue``) may wait a short while (``wait_s``) for one of its own to end,
+as federation engines such as Comunica send several at once (nginx's ``limit_req`` burst works
+so). Beyond that a query is refused before it reaches a worker, with 429 Too Many Requests and
 ``Retry-After`` (RFC 6585 §4, RFC 9110 §10.2.3), as the Wikidata Query Service does. So one
 script sending heavy queries as fast as it can holds a bounded share of the workers and everyone
 else's queries keep answering.
@@ -42,6 +44,7 @@ class LimitReached(Exception):
 @dataclass
 class _Usage:
     running: list[float] = field(default_factory=list)  # start times of running queries
+    waiting: int = 0  # queries waiting for one of the running ones to end
     finished: deque[tuple[float, float]] = field(default_factory=deque)  # (end, seconds)
 
     def spent(self, now: float) -> float:
@@ -65,10 +68,16 @@ class FairShare:
     """The limits of every client of one server process; thread-safe. A limit of 0 is none."""
 
     def __init__(
-        self, concurrent: int, seconds: float, clock: Callable[[], float] = time.monotonic
+        self,
+        concurrent: int,
+        seconds: float,
+        queue: int = 0,
+        wait_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.concurrent, self.seconds, self._clock = concurrent, seconds, clock
-        self._lock = threading.Lock()
+        self.concurrent, self.seconds, self.queue, self.wait_s = concurrent, seconds, queue, wait_s
+        self._clock = clock
+        self._lock = threading.Condition()
         self._clients: dict[str, _Usage] = {}
         self._admitted = 0
 
@@ -87,13 +96,8 @@ class FairShare:
                     f"try again in {max(1, wait)} s",
                 )
             if self.concurrent and len(usage.running) >= self.concurrent:
-                running = f"{self.concurrent} {'query' if self.concurrent == 1 else 'queries'}"
-                raise LimitReached(
-                    "concurrency",
-                    1,
-                    f"this client already runs {running}, the most one client may run at "
-                    "once; send the next when one has answered",
-                )
+                self._wait_for_a_place(usage)
+                now = self._clock()
             usage.running.append(now)
             self._admitted += 1
             if self._admitted % SWEEP_EVERY == 0:
@@ -105,6 +109,30 @@ class FairShare:
                 end = self._clock()
                 usage.running.remove(now)
                 usage.finished.append((end, end - now))
+                self._lock.notify_all()
+
+    def _wait_for_a_place(self, usage: _Usage) -> None:
+        """Wait (the lock held by the caller, released while waiting) until one of the client's
+        running queries ends, or raise LimitReached when its queue is full or the wait is over."""
+        if usage.waiting < self.queue:
+            usage.waiting += 1
+            try:
+                deadline = time.monotonic() + self.wait_s
+                while len(usage.running) >= self.concurrent:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not self._lock.wait(left):
+                        break
+            finally:
+                usage.waiting -= 1
+            if len(usage.running) < self.concurrent:
+                return
+        running = f"{self.concurrent} {'query' if self.concurrent == 1 else 'queries'}"
+        raise LimitReached(
+            "concurrency",
+            1,
+            f"this client already runs {running}, the most one client may run at once, and "
+            f"{usage.waiting} more wait; send the next when one has answered",
+        )
 
     def clients(self) -> int:
         """How many clients have something counted."""
