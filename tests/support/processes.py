@@ -35,6 +35,20 @@ def install_debian_package(package: str) -> None:
         subprocess.run(command, env=env, capture_output=True, timeout=900, check=False)
 
 
+def npm_tool(package: str, prefix: Path, installed: Path) -> Path:
+    """``installed`` (a file of ``package``), installed from the npm registry into ``prefix``
+    (git-ignored under build/test-tools) the first time; skips the test without npm."""
+    if not installed.exists():
+        if shutil.which("npm") is None:
+            pytest.skip("npm is not installed")
+        prefix.mkdir(parents=True, exist_ok=True)
+        command = ["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund"]
+        subprocess.run(
+            [*command, "--loglevel=error", package], check=True, capture_output=True, timeout=600
+        )
+    return installed
+
+
 def citykg_cli(*args: str) -> tuple[int, str]:
     """``python -m citykg ARGS`` as a real process (reproducible time stamp): status, output."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")

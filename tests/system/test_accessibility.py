@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import subprocess
 from urllib.parse import quote
 
 import pytest
@@ -23,6 +21,7 @@ import requests
 
 from support.browser import ARTIFACTS, VIEWPORT, launched
 from support.pages import PAGES
+from support.processes import npm_tool
 from support.project import ROOT
 
 TOOLS = ROOT / "build" / "test-tools" / "axe-core"
@@ -113,26 +112,7 @@ SETTLED = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(do
 @pytest.fixture(scope="module")
 def axe_script() -> str:
     """axe-core's browser build, installed from npm into build/test-tools (git-ignored) once."""
-    if not AXE.exists():
-        if shutil.which("npm") is None:
-            pytest.skip("npm is not installed")
-        TOOLS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(TOOLS),
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "axe-core@4",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return str(AXE)
+    return str(npm_tool("axe-core@4", TOOLS, AXE))
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ stand-in, over SPARQL and over Triple Pattern Fragments. Loopback only, bounded 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
 
+from support.processes import npm_tool
 from support.project import ROOT
 
 TOOLS = ROOT / "build" / "test-tools" / "comunica"
@@ -23,26 +23,7 @@ SELECT ?name ?population ?mayor WHERE {
 @pytest.fixture(scope="module")
 def comunica() -> str:
     exe = TOOLS / "node_modules" / ".bin" / "comunica-sparql"
-    if not exe.exists():
-        if shutil.which("npm") is None:
-            pytest.skip("npm is not installed")
-        TOOLS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(TOOLS),
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "@comunica/query-sparql@4",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    return str(exe)
+    return str(npm_tool("@comunica/query-sparql@4", TOOLS, exe))
 
 
 def run(comunica: str, sources: list[str], query: str) -> tuple[list[dict], dict]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request
 
 from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, HTML
 from citykg.contract.iris import DATASET_IRI, PREFIXES, RELEASES, release
@@ -32,7 +32,7 @@ from citykg.serve.errors import HttpError
 from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
 from citykg.serve.negotiation import serialize_graph
 from citykg.serve.services import services
-from citykg.serve.site import DUMP_FILES
+from citykg.serve.site import DUMP_FILES, send_release_file
 
 bp = Blueprint("releases", __name__)
 
@@ -104,17 +104,7 @@ def release_file(release_id: str, name: str) -> Response:
     path = _path(release_id) / name
     if not path.is_file():
         raise HttpError(404, f"{name} is not in release {release_id}")
-    response = send_file(
-        path,
-        mimetype=RELEASE_FILES[name],
-        conditional=True,
-        etag=True,
-        as_attachment=name.endswith(".gz"),
-        download_name=name,
-        max_age=86400,  # a release never changes
-    )
-    response.headers["Accept-Ranges"] = "bytes"
-    return response
+    return send_release_file(path, RELEASE_FILES[name], max_age=86400)  # a release never changes
 
 
 def _kept() -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, render_template, request, send_file
 
 from citykg.contract.formats import BY_EXTENSION, GZIP, HTML, TEXT
@@ -61,14 +63,20 @@ def dump(name: str) -> Response:
     path = services().release.path / name
     if not path.is_file():
         raise HttpError(404, f"{name} is not in this release")
+    return send_release_file(path, DUMP_FILES[name], max_age=300)
+
+
+def send_release_file(path: Path, media_type: str, max_age: int) -> Response:
+    """A file of a release, with Content-Length, Range and conditional requests; gzipped ones
+    as downloads."""
     response = send_file(
         path,
-        mimetype=DUMP_FILES[name],
+        mimetype=media_type,
         conditional=True,
         etag=True,
-        as_attachment=name.endswith(".gz"),
-        download_name=name,
-        max_age=300,
+        as_attachment=path.name.endswith(".gz"),
+        download_name=path.name,
+        max_age=max_age,
     )
     response.headers["Accept-Ranges"] = "bytes"
     return response
