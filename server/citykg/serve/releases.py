@@ -8,6 +8,7 @@ The releases are the directories beside the served one (``var/releases/``), each
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 from datetime import UTC, datetime
@@ -158,8 +159,10 @@ def _issued(record: dict, path: Path) -> datetime:
         return datetime.fromtimestamp(int((path / NQUADS_FILE).stat().st_mtime), UTC)
 
 
+@functools.lru_cache(maxsize=256)
 def _title(path: Path) -> str:
-    """The dataset's title in the release's VoID (``dct:title``)."""
+    """The dataset's title in the release's VoID (``dct:title``); read once per release, which
+    never changes."""
     try:
         void = ox.parse(path=str(path / VOID_FILE), format=ox.RdfFormat.TURTLE)
         dataset, title = ox.NamedNode(DATASET_IRI), ox.NamedNode(DCT + "title")
