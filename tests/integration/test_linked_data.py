@@ -52,7 +52,7 @@ RESOURCES = {
     "scheme": "id/concept/policy-area",
     "statistic": "id/statistics/dedicated-funding/both-waves",
     "ontology": "ontology",
-    "ontology-version": "ontology/0.1.0",
+    "ontology-version": "ontology/0.2.0",
     "shapes": "shapes",
     "dataset": "dataset",
     "profile-graph": "graph/profile/leipzig-deu/2020",
@@ -126,23 +126,23 @@ def test_ontology_document_describes_every_term(client):
 
 
 def test_the_ontology_version_iri_is_the_ontology_while_current(client):
-    """owl:versionIRI <ontology/0.1.0> dereferences to the ontology, negotiated or by extension;
+    """owl:versionIRI <ontology/0.2.0> dereferences to the ontology, negotiated or by extension;
     another version is 404 naming the current one."""
     current = parse(client.get("/ontology", headers={"Accept": "text/turtle"}), "text/turtle")
     version = current.value(URIRef(BASE + "ontology"), OWL.versionIRI)
-    assert str(version) == BASE + "ontology/0.1.0"
-    for path, accept in (("/ontology/0.1.0", "text/turtle"), ("/ontology/0.1.0.ttl", "*/*")):
+    assert str(version) == BASE + "ontology/0.2.0"
+    for path, accept in (("/ontology/0.2.0", "text/turtle"), ("/ontology/0.2.0.ttl", "*/*")):
         response = client.get(path, headers={"Accept": accept})
         assert response.status_code == 200 and response.mimetype == "text/turtle", path
         assert isomorphic(parse(response, "text/turtle"), current), path
-    page = parse_html(client.get("/ontology/0.1.0", headers={"Accept": "text/html"}).data)
+    page = parse_html(client.get("/ontology/0.2.0", headers={"Accept": "text/html"}).data)
     assert page.by_id("RankedActivity").one("h3").one("code").words == "citykg:RankedActivity"
-    for path in ("/ontology/0.0.9", "/ontology/0.0.9.ttl", "/ontology/0.1.0.1"):
+    for path in ("/ontology/0.1.0", "/ontology/0.1.0.ttl", "/ontology/0.2.0.1"):
         response = client.get(path, headers={"Accept": "text/turtle"})
         assert response.status_code == 404, path
         message = response.get_data(as_text=True)
-        assert "no version 0.0.9" in message or "no version 0.1.0.1" in message, message
-        assert f"the current one is {BASE}ontology/0.1.0" in message
+        assert "no version 0.1.0" in message or "no version 0.2.0.1" in message, message
+        assert f"the current one is {BASE}ontology/0.2.0" in message
 
 
 @pytest.mark.parametrize("accept", [*RDF_TYPES, "text/html"])

@@ -5,7 +5,7 @@ whose IRIs extend its own (``X/activity/1``, ``X/population``..., up to three le
 triples that point at ``X`` (except source-line reifications); and the labels of every resource it
 mentions. The ontology, the dataset (its VoID) and each provenance graph of source lines
 (``graph/profile/{city}/{wave}/line/{N}``, outside the default graph) are the documents of their
-whole graphs; the ontology's version IRI (``ontology/0.1.0``) is the ontology's document while
+whole graphs; the ontology's version IRI (``ontology/0.2.0``) is the ontology's document while
 that version is the one the release holds. The validation report and its results
 (``id/validation-report``...) are read from the report graph, which is outside the default
 graph; the labels of what they mention from the default graph.

@@ -47,7 +47,7 @@ def resource(_rest: str = "", ext: str | None = None) -> Response:
 
 @bp.route("/ontology/<_version>", methods=["GET"])
 def ontology_version(_version: str) -> Response:
-    """A version IRI of the ontology (``owl:versionIRI``, ``/ontology/0.1.0``, also with an
+    """A version IRI of the ontology (``owl:versionIRI``, ``/ontology/0.2.0``, also with an
     extension): the ontology's document while that version is the release's; else 404 naming
     the version that is."""
     path, fmt = split_extension(request.path)
