@@ -26,8 +26,7 @@ def app(release, tmp_path_factory):
     settings = {
         "QUERY_WORKERS": 2,
         "CLIENT_QUERIES": 1,
-        "CLIENT_QUEUE": 1,
-        "QUEUE_WAIT": 0.2,
+        "CLIENT_QUEUE": 0,  # refused at once; the waiting test gives its client a queue
         "CLIENT_QUERY_SECONDS": 0.9,
     }
     with app_for(release, tmp_path_factory.mktemp("stores"), **settings) as limited:
@@ -70,9 +69,12 @@ def test_a_client_past_its_concurrent_queries_gets_429_and_others_do_not(app):
     assert metric(app, "client-concurrency") == before + 1
 
 
-def test_a_query_waits_for_its_client_s_running_one_to_end(app):
+def test_a_query_waits_for_its_client_s_running_one_to_end(app, monkeypatch):
+    share = services(app).fair_share
+    monkeypatch.setattr(share, "queue", 1)
+    monkeypatch.setattr(share, "wait_s", 10.0)
     answers = []
-    with services(app).fair_share.admit("192.0.2.5"):
+    with share.admit("192.0.2.5"):
         waiting = threading.Thread(target=lambda: answers.append(ask(app, "192.0.2.5")))
         waiting.start()
         time.sleep(0.2)  # it waits: its client's one place is taken
