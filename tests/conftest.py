@@ -41,8 +41,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release built from the real project into a temporary build directory."""
+    """A release built from the real project into a temporary build directory, after an earlier
+    build of it stamped 2026-01-01 (so the release revises another, and has changes: the build
+    times in the profile graphs)."""
     project = Project.at(ROOT, tmp_path_factory.mktemp("build"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        write_release(assemble(project), project.var_dir)
     assembly = assemble(project)
     assert not assembly.errors, [f.format() for f in assembly.errors]
     return write_release(assembly, project.var_dir).path

@@ -171,3 +171,22 @@ def test_the_changes_of_a_release_are_its_trig(served):
     none = client.get(f"/releases/{first.name}/changes")
     assert none.status_code == 404
     assert "the first kept here: nothing to compare" in none.get_data(as_text=True)
+
+
+def test_the_changes_read_as_a_page(served):
+    app, first, second = served
+    response = app.test_client().get(
+        f"/releases/{second.name}/changes", headers={"Accept": "text/html"}
+    )
+    page = parse_html(response.data)
+    rows = {row[0].words: (row[1].words, row[2].words) for row in page.one("tbody").rows}
+    profile = f"{BASE}graph/profile/leipzig-deu/2020"
+    assert profile in rows
+    section = next(s for s in page.find_all("section", class_="graph-change") if profile in s.text)
+    [added, removed] = section.find_all("ul", class_="triples")
+    assert any("person/leipzig-deu-someone-else" in item.text for item in added.find_all("li"))
+    assert any("person/leipzig-deu-burkhard-jung" in item.text for item in removed.find_all("li"))
+    summary = page.one("p", class_="meta").text
+    assert f"{len(rows)} graphs changed" in summary
+    assert page.one("h1").text == f"Changes in release {second.name}"
+    assert [a.get("href") for a in page.find_all("a") if a.text == first.name] != []

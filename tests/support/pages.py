@@ -46,6 +46,7 @@ PAGES: dict[str, tuple[str, int, str]] = {
     "fragments": ("/fragments", 200, "fragments.html"),
     "releases": ("/releases/", 200, "releases.html"),
     "release": ("/releases/{release}/", 200, "release.html"),
+    "release-changes": ("/releases/{release}/changes", 200, "changes.html"),
     "fragment-of-a-city": (f"/fragments?subject={LEIPZIG}", 200, "fragments.html"),
     "not-found": ("/nothing/here", 404, "error.html"),
     "no-such-index-page": ("/?page=9999", 404, "error.html"),

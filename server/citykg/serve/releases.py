@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, HTML
-from citykg.contract.iris import DATASET_IRI, PREFIXES, RELEASES, release
+from citykg.contract.iris import CITYKG, DATASET_IRI, PREFIXES, RELEASES, release
 from citykg.contract.layout import (
     CHANGES_FILE,
     NQUADS_FILE,
@@ -87,7 +87,18 @@ def changes(release_id: str) -> Response:
     path = _path(release_id) / CHANGES_FILE
     if not path.is_file():
         raise HttpError(404, f"release {release_id} is the first kept here: nothing to compare")
-    fmt = choose((BY_NAME["trig"],))
+    fmt = choose((BY_NAME["trig"], HTML))
+    if fmt is HTML:
+        body = render_template(
+            "changes.html",
+            title=f"Changes in release {release_id}",
+            shown_id=release_id,
+            revises=read_record(path.parent).get("revises"),
+            changed=read_changes(path),
+            shown_graphs=SHOWN_GRAPHS,
+            shown_triples=SHOWN_TRIPLES,
+        )
+        return represent(body.encode(), HTML)
     zipped = accepts_gzip(request)
     body = path.read_bytes() if zipped else gzip.decompress(path.read_bytes())
     response = represent(body, fmt)
@@ -106,6 +117,44 @@ def release_file(release_id: str, name: str) -> Response:
     if not path.is_file():
         raise HttpError(404, f"{name} is not in release {release_id}")
     return send_release_file(path, RELEASE_FILES[name], max_age=86400)  # a release never changes
+
+
+SHOWN_GRAPHS, SHOWN_TRIPLES = 50, 20  # on the HTML page of the changes; the TriG has them all
+ADDED_TRIPLES, REMOVED_TRIPLES = (f"{CITYKG}{t}Triples" for t in ("added", "removed"))
+
+
+def read_changes(path: Path) -> list[dict]:
+    """The changed graphs of a ``changes.trig.gz``, in its order: each graph's IRI, its counts,
+    and the first SHOWN_TRIPLES triples added and removed of the first SHOWN_GRAPHS graphs (in
+    N-Triples syntax). Read in one streaming pass: the description comes first."""
+    changed: dict[str, dict] = {}
+    holder: dict[str, tuple[dict, str]] = {}  # added/removed graph -> (its change, "added"...)
+    counts: dict[str, int] = {}
+    triples = ox.NamedNode(PREFIXES["void"] + "triples")
+    with gzip.open(path, "rb") as trig:
+        for quad in ox.parse(trig, format=ox.RdfFormat.TRIG):
+            graph, predicate = quad.graph_name.value, quad.predicate.value
+            if predicate in (ADDED_TRIPLES, REMOVED_TRIPLES):
+                name = quad.subject.value
+                if name not in changed:
+                    changed[name] = {
+                        "graph": name,
+                        "index": len(changed),
+                        "added": [],
+                        "removed": [],
+                    }
+                change = changed[name]
+                kind = "added" if predicate == ADDED_TRIPLES else "removed"
+                holder[quad.object.value] = (change, kind)
+            elif quad.predicate == triples and quad.subject.value in holder:
+                counts[quad.subject.value] = int(quad.object.value)
+            elif graph in holder:
+                change, kind = holder[graph]
+                if change["index"] < SHOWN_GRAPHS and len(change[kind]) < SHOWN_TRIPLES:
+                    change[kind].append(str(quad.triple))
+    for name, (change, kind) in holder.items():
+        change[f"{kind}_count"] = counts.get(name, 0)
+    return list(changed.values())
 
 
 def _kept() -> list[Path]:
