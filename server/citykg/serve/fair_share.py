@@ -141,8 +141,12 @@ class FairShare:
             return len(self._clients)
 
     def _sweep(self, now: float) -> None:
-        """Forget clients with no running query and nothing in the window."""
-        idle = [c for c, u in self._clients.items() if not u.running and not u.spent(now)]
+        """Forget clients with no query running or waiting and nothing in the window."""
+        idle = [
+            c
+            for c, u in self._clients.items()
+            if not u.running and not u.waiting and not u.spent(now)
+        ]
         for client in idle:
             del self._clients[client]
 
