@@ -179,3 +179,25 @@ def test_announced_in_void(client):
         }""")
     )
     assert [str(r[0]) for r in rows] == ["http://localhost/fragments"]
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        '"Leipzig"',
+        '"Leipzig Thinking Ahead"@en',
+        '"600000"^^http://www.w3.org/2001/XMLSchema#integer',
+        "https://w3id.org/citykg/id/city/leipzig-deu",
+    ],
+)
+def test_the_html_form_sends_back_the_same_pattern(client, obj):
+    """The form shows each position in the ExplicitRepresentation, so that sending it again
+    selects the same fragment (a literal shown without its quotes would become an IRI)."""
+    response = client.get(
+        "/fragments", query_string={"object": obj}, headers={"Accept": "text/html"}
+    )
+    form = parse_html(response.data).one("form")
+    values = {i.get("name"): i.get("value") for i in form.find_all("input")}
+    assert values["object"] == obj and values["subject"] == values["predicate"] == ""
+    again = client.get("/fragments", query_string=values, headers={"Accept": "text/html"})
+    assert again.data == response.data

@@ -67,7 +67,7 @@ def fragment() -> Response:
             title="Triple pattern fragment",
             iri=None,
             alternates=[],
-            pattern={k: (v.value if v else "") for k, v in pattern.items()},
+            pattern={k: (_explicit(v) if v else "") for k, v in pattern.items()},
             rows=[
                 [link_for(t.subject, base), link_for(t.predicate, base), link_for(t.object, base)]
                 for t in triples
