@@ -22,12 +22,10 @@ few). The file (``changes.trig.gz`` of a release, or what ``citykg diff --trig``
 
 from __future__ import annotations
 
-import errno
 import gzip
 import io
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +33,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from citykg.builder.sorting import sort_lines
 from citykg.contract import layout
 from citykg.contract.iris import PREFIXES, graph_changes, release, release_changes
 
-SORT_MEMORY = "25%"  # of physical memory for sort(1)'s buffer; beyond it, it merges temp files
 BATCH_BYTES = 1 << 20  # differing lines parsed at a time
 ADDED, REMOVED = b"+", b"-"  # the sign of a line of the grouped difference; + sorts first
 KINDS = {ADDED: "added", REMOVED: "removed"}
@@ -106,7 +104,7 @@ def diff_lines(old: Path, new: Path, output: Path) -> None:
                 batches[sign].add(line)
             for batch in batches.values():
                 batch.flush()
-        _sort(unsorted, output)
+        sort_lines([unsorted], output)
     finally:
         unsorted.unlink(missing_ok=True)
 
@@ -232,14 +230,3 @@ class _Batch:
         except SyntaxError as exc:
             raise ValueError(f"{self.path}: not N-Quads ({exc})") from None
         self.lines, self.size = [], 0
-
-
-def _sort(unsorted: Path, output: Path) -> None:
-    """Sort the lines of ``unsorted`` into ``output`` by byte (the C locale)."""
-    env = {**os.environ, "LC_ALL": "C"}
-    command = ["sort", "-S", SORT_MEMORY, "-T", str(output.parent), "-o", str(output)]
-    done = subprocess.run(
-        [*command, str(unsorted)], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise OSError(errno.EIO, f"sort failed: {done.stderr.strip()[:300]}")

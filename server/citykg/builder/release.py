@@ -8,13 +8,11 @@ A release is written to a fresh staging directory under ``var/releases/`` and th
 
 from __future__ import annotations
 
-import errno
 import gzip
 import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from citykg.builder.assemble import Assembly
-from citykg.builder.changes import SORT_MEMORY, write_release_changes
+from citykg.builder.changes import write_release_changes
 from citykg.builder.dataset_description import NamedGraphCounts, void_description
 from citykg.builder.rdf_output import oxigraph_triples, serialize_sorted, write_lines, write_quads
 from citykg.builder.release_dirs import (
@@ -36,6 +34,7 @@ from citykg.builder.release_dirs import (
     release_record,
 )
 from citykg.builder.report import REPORT_GRAPH, validation_report
+from citykg.builder.sorting import sort_lines
 from citykg.contract import layout
 from citykg.contract.findings import findings_json
 from citykg.contract.iris import DATASET_GRAPH, PREFIXES
@@ -141,13 +140,7 @@ def _write_shared(
 
 def _sort_unique(inputs: list[Path], output: Path) -> int:
     """Sort the lines of ``inputs`` into ``output`` without repeats; the number of lines."""
-    env = {**os.environ, "LC_ALL": "C"}
-    command = ["sort", "-u", "-S", SORT_MEMORY, "-T", str(output.parent), "-o", str(output)]
-    done = subprocess.run(
-        [*command, *map(str, inputs)], env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise OSError(errno.EIO, f"sort failed: {done.stderr.strip()[:300]}")
+    sort_lines(inputs, output, unique=True)
     with open(output, "rb") as lines:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: lines.read(1 << 20), b""))
 
