@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from citykg.builder.sorting import sort_lines
 from citykg.contract import layout
 from citykg.contract.iris import PREFIXES, graph_changes, release, release_changes
+from citykg.contract.release_records import read_sums
 
 BATCH_BYTES = 1 << 20  # differing lines parsed at a time
 ADDED, REMOVED = b"+", b"-"  # the sign of a line of the grouped difference; + sorts first
@@ -56,15 +57,8 @@ class GraphChange:
 def release_id(directory: Path) -> str:
     """The id of the release in ``directory``: the first 16 hex digits of the SHA-256 of its
     N-Quads as its checksum file lists it, else the directory's name."""
-    try:
-        sums = (directory / layout.SUMS_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return directory.resolve().name
-    for line in sums.splitlines():
-        digest, _, name = line.partition("  ")
-        if name == layout.NQUADS_FILE:
-            return digest[:16]
-    return directory.resolve().name
+    digest = read_sums(directory).get(layout.NQUADS_FILE)
+    return digest[:16] if digest else directory.resolve().name
 
 
 def write_release_changes(previous: Path, staging: Path, new_id: str) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from citykg import __version__
 from citykg.builder.assemble import SCRATCH_PREFIX
 from citykg.contract import layout
-from citykg.contract.release_records import kept_releases, read_record
+from citykg.contract.release_records import kept_releases, read_record, read_sums
 
 STAGING_PREFIX = ".staging-"
 STALE_STAGING_S = 3600
@@ -30,7 +30,7 @@ def install(staging: Path, final: Path) -> None:
     if not final.exists():
         os.rename(staging, final)
         return
-    old_sums, new_sums = _listed_sums(final), _listed_sums(staging)
+    old_sums, new_sums = read_sums(final), read_sums(staging)
     for new in staging.iterdir():
         old = final / new.name
         if new.name in new_sums:  # large files: compared by their listed sums
@@ -40,16 +40,6 @@ def install(staging: Path, final: Path) -> None:
         if not same:
             os.replace(new, old)
     shutil.rmtree(staging)
-
-
-def _listed_sums(release: Path) -> dict[str, str]:
-    sums = release / layout.SUMS_FILE
-    if not sums.exists():
-        return {}
-    return {
-        name: digest
-        for digest, _, name in (line.partition("  ") for line in sums.read_text().splitlines())
-    }
 
 
 def point_current(var_dir: Path, release: Path) -> None:

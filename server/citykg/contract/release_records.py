@@ -1,6 +1,6 @@
 """The record of each release (``release.json``: id, issue time, citykg's version, the release it
-revises) and the releases kept on disk, newest first: read by the release writer, ``citykg
-prune`` and the server's release pages alike."""
+revises), its checksums (``SHA256SUMS``) and the releases kept on disk, newest first: read by the
+release writer, ``citykg prune``, ``citykg diff`` and the server's release pages alike."""
 
 from __future__ import annotations
 
@@ -16,6 +16,17 @@ def read_record(release: Path) -> dict:
         return json.loads((release / layout.RELEASE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def read_sums(release: Path) -> dict[str, str]:
+    """File name -> SHA-256 as the release's ``SHA256SUMS`` lists them ({} without one)."""
+    try:
+        text = (release / layout.SUMS_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    return {
+        name: digest for digest, _, name in (line.partition("  ") for line in text.splitlines())
+    }
 
 
 def kept_releases(releases: Path) -> list[Path]:

@@ -24,7 +24,6 @@ from citykg.contract.layout import (
     NQUADS_FILE,
     RELEASE_FILE,
     SHAPES_FILE,
-    SUMS_FILE,
     VOID_FILE,
 )
 from citykg.contract.release_records import kept_releases, read_record
@@ -33,7 +32,7 @@ from citykg.serve.errors import HttpError
 from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
 from citykg.serve.negotiation import serialize_graph
 from citykg.serve.services import services
-from citykg.serve.site import DUMP_FILES, send_release_file
+from citykg.serve.site import DUMP_FILES, release_files, send_release_file
 
 bp = Blueprint("releases", __name__)
 
@@ -172,14 +171,10 @@ def _path(release_id: str) -> Path:
 def _described(path: Path) -> dict:
     """What the pages and the RDF say of one release."""
     record = read_record(path)
-    sums = _sums(path)
     issued = _issued(record, path)
     url = release(path.name)
-    files = [
-        {"name": name, "type": kind, "size": (path / name).stat().st_size, "sha256": sums.get(name)}
-        for name, kind in RELEASE_FILES.items()
-        if (path / name).is_file()
-    ]
+    files = release_files(path, RELEASE_FILES)
+    nquads_sha256 = next((f["sha256"] for f in files if f["name"] == NQUADS_FILE), None)
     dumps = tuple((url + f["name"], f["type"], f["name"]) for f in files if f["name"] in DUMP_FILES)
     return {
         "id": path.name,
@@ -189,16 +184,8 @@ def _described(path: Path) -> dict:
         "software": record.get("citykg"),
         "current": path.name == services().release.id,
         "files": files,
-        "cite": Citable(_title(path), path.name, issued, url, sums.get(NQUADS_FILE), dumps),
+        "cite": Citable(_title(path), path.name, issued, url, nquads_sha256, dumps),
     }
-
-
-def _sums(path: Path) -> dict[str, str]:
-    sums_file = path / SUMS_FILE
-    if not sums_file.is_file():
-        return {}
-    pairs = (line.partition("  ") for line in sums_file.read_text().splitlines())
-    return {name: digest for digest, _, name in pairs}
 
 
 def _issued(record: dict, path: Path) -> datetime:

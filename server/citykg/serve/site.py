@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request, send_file
 
 from citykg.contract.formats import BY_EXTENSION, GZIP, HTML, TEXT
 from citykg.contract.layout import CITIES_FILE, DUMPS, NQUADS_FILE, SUMS_FILE, VOID_FILE
+from citykg.contract.release_records import read_sums
 from citykg.serve.errors import HttpError, shorten
 from citykg.serve.http import represent
 from citykg.serve.pages import index as index_page
@@ -98,20 +99,20 @@ def _page_number(asked: str | None, last: int) -> int:
 
 
 def _dumps() -> list[dict]:
-    release = services().release
-    sums = {}
-    sums_file = release.path / SUMS_FILE
-    if sums_file.exists():
-        for line in sums_file.read_text().splitlines():
-            digest, _, name = line.partition("  ")
-            sums[name] = digest
+    return release_files(services().release.path, DUMP_FILES)
+
+
+def release_files(release: Path, offered: dict[str, str]) -> list[dict]:
+    """The ``offered`` files (name -> media type) that ``release`` has: name, size, SHA-256
+    (as its SHA256SUMS lists it, else None) and media type."""
+    sums = read_sums(release)
     return [
         {
             "name": name,
-            "size": (release.path / name).stat().st_size,
+            "size": (release / name).stat().st_size,
             "sha256": sums.get(name),
             "type": media_type,
         }
-        for name, media_type in DUMP_FILES.items()
-        if (release.path / name).is_file()
+        for name, media_type in offered.items()
+        if (release / name).is_file()
     ]
