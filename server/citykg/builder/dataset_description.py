@@ -13,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 from citykg.builder.assemble import LINKS_GRAPH, Assembly
 from citykg.builder.namespaces import CITYKG, DQV, ORG, SCHEMA, SPDX
 from citykg.builder.report import REPORT_GRAPH, VALIDATION_REPORT
+from citykg.contract import dataset as described
 from citykg.contract import iris, layout
 
 IANA = "https://www.iana.org/assignments/media-types/"
@@ -51,20 +52,9 @@ def void_description(
     tpf = URIRef(iris.FRAGMENTS_SERVICE)
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, DCTERMS.title, Literal("citykg: city innovation capacity profiles", lang="en")))
-    g.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "The city profiles of the OECD/Bloomberg Philanthropies Survey on Innovation "
-                "Capacity in Cities (waves 2018 and 2020) as linked data, one named graph per "
-                "profile.",
-                lang="en",
-            ),
-        )
-    )
-    g.add((dataset, DCTERMS.source, URIRef("https://www.cities-innovation-oecd.com/")))
+    g.add((dataset, DCTERMS.title, Literal(described.TITLE, lang="en")))
+    g.add((dataset, DCTERMS.description, Literal(described.DESCRIPTION, lang="en")))
+    g.add((dataset, DCTERMS.source, URIRef(described.SOURCE)))
     g.add(
         (
             dataset,

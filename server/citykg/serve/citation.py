@@ -9,12 +9,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from citykg.contract import dataset
+
 PUBLISHER = "citykg"
-SOURCE = "https://www.cities-innovation-oecd.com/"
-DESCRIPTION = (
-    "The city profiles of the OECD/Bloomberg Philanthropies Survey on Innovation Capacity in "
-    "Cities (waves 2018 and 2020) as linked data, one named graph per profile."
-)
 
 
 @dataclass(frozen=True)
@@ -77,12 +74,12 @@ class Citable:
             "@type": "Dataset",
             "@id": self.url,
             "name": f"{self.title} (release {self.release_id})",
-            "description": DESCRIPTION,
+            "description": dataset.DESCRIPTION,
             "url": self.url,
             "version": self.release_id,
             "datePublished": self.issued.date().isoformat(),
             "publisher": {"@type": "Organization", "name": PUBLISHER},
-            "isBasedOn": SOURCE,
+            "isBasedOn": dataset.SOURCE,
             "distribution": [
                 {"@type": "DataDownload", "name": name, "encodingFormat": kind, "contentUrl": url}
                 for url, kind, name in self.dumps

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
+from citykg.contract import dataset
 from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, HTML
 from citykg.contract.iris import CITYKG, DATASET_IRI, PREFIXES, RELEASES, release
 from citykg.contract.layout import (
@@ -45,7 +46,6 @@ RELEASE_FILES = {
 }
 DCAT, DCT, PROV = PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["prov"]
 WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES["xsd"]}
-DEFAULT_TITLE = "citykg: city innovation capacity profiles"
 
 
 @bp.route("/releases/", methods=["GET"])
@@ -201,11 +201,11 @@ def _title(path: Path) -> str:
     never changes."""
     try:
         void = ox.parse(path=str(path / VOID_FILE), format=ox.RdfFormat.TURTLE)
-        dataset, title = ox.NamedNode(DATASET_IRI), ox.NamedNode(DCT + "title")
-        found = [t.object.value for t in void if t.subject == dataset and t.predicate == title]
+        subject, title = ox.NamedNode(DATASET_IRI), ox.NamedNode(DCT + "title")
+        found = [t.object.value for t in void if t.subject == subject and t.predicate == title]
     except (OSError, SyntaxError):
         found = []
-    return found[0] if found else DEFAULT_TITLE
+    return found[0] if found else dataset.TITLE
 
 
 def _series_triples(kept: list[dict]) -> list[ox.Triple]:
