@@ -1,10 +1,12 @@
 """The citykg web app.
 
 ``create_app(config)`` reads settings (see config.py), opens the release's engine (embedded or
-remote, :mod:`citykg.serve.engine`), attaches it with the release and the metrics
-(:mod:`citykg.serve.services`) and registers the blueprints: ``sparql`` (/sparql, /query),
-``resources`` (dereferenceable IRIs, VoID), ``fragments`` (Triple Pattern Fragments), ``site``
-(index, dumps) and ``observability`` (/metrics, /health). The app keeps no state between
+remote, :mod:`citykg.serve.engine`), attaches it with the release, the metrics and the fair
+share of each client (:mod:`citykg.serve.services`), installs the HTTP steps (conditional
+requests and gzip, errors, logging, security headers) and registers the blueprints: ``sparql``
+(/sparql, /query), ``resources`` (dereferenceable IRIs, VoID), ``fragments`` (Triple Pattern
+Fragments), ``site`` (index, dumps), ``releases`` (every kept release) and ``observability``
+(/metrics, /health). The app keeps no state between
 requests beyond the read-only release, so several processes can serve one release behind a load
 balancer.
 """

@@ -158,7 +158,8 @@ def _client_limits(service: ox.NamedNode, queries: int, seconds: float) -> list[
         out.append(ox.Triple(service, CLIENT_SECONDS, amount))
     note = (
         f"Each client (its address; per /64 for IPv6) may run {' and '.join(said)}; beyond that "
-        "a query is answered 429 Too Many Requests with Retry-After."
+        "(after a short wait for a place, for a few more queries at once) a query is answered "
+        "429 Too Many Requests with Retry-After."
     )
     return [*out, ox.Triple(service, RDFS_COMMENT, ox.Literal(note, language="en"))]
 
