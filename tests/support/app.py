@@ -23,4 +23,4 @@ def app_for(release: Path, store_dir: Path, **settings: object):
     try:
         yield app
     finally:
-        services(app).engine.close()
+        services(app).editions.close()

@@ -178,3 +178,44 @@ class Canary:
         self._stop.set()
         self._thread.join(timeout=5)
         self._socket.close()
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below ``pid`` (children, their children...), read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def query_workers(pid: int) -> list[int]:
+    """The query worker processes below ``pid``."""
+    found = []
+    for child in descendants(pid):
+        with contextlib.suppress(OSError):
+            if b"citykg.serve.engine.process" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+    return found
+
+
+def rss_kib(pids: list[int]) -> int:
+    """The resident memory of ``pids`` together, in KiB (processes gone meanwhile count 0)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total

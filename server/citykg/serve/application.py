@@ -1,13 +1,14 @@
 """The citykg web app.
 
 ``create_app(config)`` reads settings (see config.py), opens the release's engine (embedded or
-remote, :mod:`citykg.serve.engine`), attaches it with the release, the metrics and the fair
+remote, :mod:`citykg.serve.engine`) as the current edition (:mod:`citykg.serve.editions`, which
+also moves to a new release without a restart), attaches it with the metrics and the fair
 share of each client (:mod:`citykg.serve.services`), installs the HTTP steps (conditional
 requests and gzip, errors, logging, security headers) and registers the blueprints: ``sparql``
 (/sparql, /query), ``resources`` (dereferenceable IRIs, VoID), ``fragments`` (Triple Pattern
 Fragments), ``site`` (index, dumps), ``releases`` (every kept release) and ``observability``
 (/metrics, /health). The app keeps no state between
-requests beyond the read-only release, so several processes can serve one release behind a load
+requests beyond the read-only releases, so several processes can serve one release behind a load
 balancer.
 """
 
@@ -18,12 +19,18 @@ from typing import Any
 
 from flask import Flask
 
-from citykg.serve import config, errors, http, observability, security_headers, templating
-from citykg.serve.engine import open_engine
+from citykg.serve import (
+    config,
+    editions,
+    errors,
+    http,
+    observability,
+    security_headers,
+    templating,
+)
 from citykg.serve.fair_share import FairShare
 from citykg.serve.metrics import Metrics
 from citykg.serve.services import Services, attach
-from citykg.serve.store import ReleaseInfo
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -31,16 +38,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     settings = config.load(overrides)
     app.config.update(settings, MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"])
-    release = ReleaseInfo.read(settings["CITYKG_RELEASE"])
-    app.jinja_env = templating.environment(release)
-    engine = open_engine(settings, release, app.jinja_env)
+    served = editions.Editions(settings)
+    app.jinja_env = templating.environment()
     share = FairShare(
         settings["CITYKG_CLIENT_QUERIES"],
         settings["CITYKG_CLIENT_QUERY_SECONDS"],
         settings["CITYKG_CLIENT_QUEUE"],
         settings["CITYKG_QUEUE_WAIT"],
     )
-    attach(app, Services(release, engine, Metrics(), share))
+    attach(app, Services(served, Metrics(), share))
+    editions.install(app, served)
     http.install(app)
     errors.install(app)
     observability.install(app)
@@ -50,4 +57,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     blueprints = (sparql.bp, resources.bp, fragments.bp, site.bp, releases.bp, observability.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    served.follow()
     return app

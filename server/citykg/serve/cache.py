@@ -38,3 +38,8 @@ class AnswerCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        with self._lock:
+            self._entries.clear()

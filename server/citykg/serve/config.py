@@ -18,6 +18,16 @@ from citykg.serve import allocator, fair_share
 SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
     "CITYKG_RELEASE": (None, "release directory to serve (default: PROJECT/var/current)"),
+    "CITYKG_RELEASE_POLL": (
+        1.0,
+        "seconds between looks at where CITYKG_RELEASE points, when it is a symbolic link "
+        "(var/current): a new release is served without a restart (0: never)",
+    ),
+    "CITYKG_QUERYABLE_RELEASES": (
+        3,
+        "the newest kept releases that answer /releases/{id}/sparql and serve mementos "
+        "(older ones keep their dumps and description)",
+    ),
     "CITYKG_STORE_DIR": (None, "where Oxigraph stores live (default: PROJECT/var/stores)"),
     "CITYKG_STORE_URL": (None, "query endpoint of a remote SPARQL 1.1 store to serve from"),
     "CITYKG_STORE_UNION_PARAMETER": (

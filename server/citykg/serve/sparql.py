@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from citykg.contract.formats import BY_NAME, GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
 from citykg.contract.iris import DEFAULT_BASE
 from citykg.serve import guard, limits, observability, service_description
+from citykg.serve.editions import pin
 from citykg.serve.engine.base import Answer, EngineError, QueryJob, QueryTimeout
 from citykg.serve.errors import HttpError, status_of
 from citykg.serve.fair_share import LimitReached, client_of
@@ -60,6 +61,13 @@ def endpoint() -> Response:
     if req.query is None:
         return service_description.respond(request.base_url, req.format)
     return answer(req)
+
+
+@bp.route("/releases/<release_id>/sparql", methods=["GET", "POST"])
+def release_endpoint(release_id: str) -> Response:
+    """The endpoint of one kept release (see :meth:`citykg.serve.editions.Editions.enter`)."""
+    pin(services().editions, release_id)
+    return endpoint()
 
 
 @bp.route("/query", methods=["GET"])

@@ -31,13 +31,15 @@ class Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(release: ReleaseInfo) -> Environment:
-    """The environment of the templates in ``serve/templates`` for ``release``."""
+def environment(release: ReleaseInfo | None = None) -> Environment:
+    """The environment of the templates in ``serve/templates`` for ``release`` (the app's has
+    none: each page is given the release of its request)."""
     env = Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html"]),
         auto_reload=False,
     )
     env.filters["href"] = lambda iri: safe_href(iri, DEFAULT_BASE)
-    env.globals["release"] = release
+    if release is not None:
+        env.globals["release"] = release
     return env

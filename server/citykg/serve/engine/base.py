@@ -130,6 +130,11 @@ class Engine(ABC):
         cache.put(job, answer, len(answer.body))
         return answer
 
+    def clear_caches(self) -> None:
+        """Forget every cached answer and document."""
+        self._answers.clear()
+        self._rendered.clear()
+
     @abstractmethod
     def _run(self, job: QueryJob, timeout_s: float) -> Answer: ...
 

@@ -75,7 +75,7 @@ class EmbeddedEngine(Engine):
     def move_to_memory(self) -> None:
         """Load the release into memory and read pages from there (on failure: stay on disk)."""
         memory = load_in_memory(self._release.path, memory_lock(self._disk.path))
-        if memory is not None:
+        if memory is not None and not self.pool.closed:
             self._local = memory
 
     def _run(self, job: QueryJob, timeout_s: float) -> Answer:
@@ -112,5 +112,8 @@ class EmbeddedEngine(Engine):
         return EngineStatus(ok, store.location, workers, allocators)
 
     def close(self) -> None:
-        """Stop the idle workers."""
+        """Stop the workers (a busy one when its job ends) and let go of the in-memory copy
+        and the caches."""
         self.pool.close()
+        self._local = self._disk
+        self.clear_caches()

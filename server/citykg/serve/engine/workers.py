@@ -56,6 +56,7 @@ class WorkerPool:
         self._worker_args = (store_path, release, in_memory)
         self._environment = allocator.environment(preload)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self.closed = False  # once closed, no worker is started or kept
         self.size = size
         starting = [self._start() for _ in range(size)]
         for process, conn in starting:
@@ -73,7 +74,7 @@ class WorkerPool:
             outcome = worker.ask(job, timeout_s)
             keep = worker.restore_priority() and not worker.dead
         finally:
-            if keep:
+            if keep and not self.closed:
                 self._idle.put(worker)
             else:
                 self._retire(worker)
@@ -102,7 +103,8 @@ class WorkerPool:
         return dict(stores), dict(allocators)
 
     def close(self) -> None:
-        """Stop every idle worker."""
+        """Stop every idle worker; a busy one stops when its job ends, and none is started."""
+        self.closed = True
         while True:
             try:
                 self._idle.get_nowait().kill()
@@ -110,18 +112,24 @@ class WorkerPool:
                 return
 
     def _retire(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start another in its place."""
+        """Kill ``worker`` and start another in its place (unless the pool is closed)."""
         worker.kill()
-        threading.Thread(target=self._replace, daemon=True).start()
+        if not self.closed:
+            threading.Thread(target=self._replace, daemon=True).start()
 
     def _replace(self) -> None:
         """Start a worker in place of a killed one, retrying a few times if it fails to start."""
         for attempt in range(REPLACE_ATTEMPTS):
             try:
-                self._idle.put(self._ready(*self._start()))
-                return
+                worker = self._ready(*self._start())
             except (RuntimeError, OSError):
                 time.sleep(2**attempt)
+                continue
+            if self.closed:
+                worker.kill()
+            else:
+                self._idle.put(worker)
+            return
         LOG.error("could not replace a query worker; the pool is one worker smaller")
 
     def _start(self) -> tuple[subprocess.Popen, Connection]:

@@ -1,0 +1,164 @@
+"""A new release is served without a restart, each request from one release, and the newest
+kept releases answer queries at /releases/{id}/sparql.
+
+Two releases of a throw-away project differ in Leipzig's mayor; the app serves a symbolic link
+that the test moves from the first to the second, as ``citykg build`` moves ``var/current``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from citykg.builder.assemble import assemble
+from citykg.builder.release import write_release
+from citykg.serve.editions import RELEASE_HEADER
+from citykg.serve.engine.base import QueryJob
+from citykg.serve.services import services
+
+from support.app import app_for
+from support.processes import query_workers
+from support.project import PREFIXES, leipzig_text, make_project
+
+OLD_MAYOR, NEW_MAYOR = "Burkhard Jung", "Someone Else"
+MAYOR = (
+    PREFIXES
+    + """SELECT ?name WHERE {
+  ?holding citykg:post/org:role citykg:Mayor ; citykg:holder/schema:name ?name }"""
+)
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The first release (the real mayor) and the second (another mayor)."""
+    root = tmp_path_factory.mktemp("project")
+    project = make_project(root, {"leipzig-deu-2020.txt": leipzig_text()})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        first = write_release(assemble(project), project.var_dir).path
+        edited = leipzig_text().replace(OLD_MAYOR, NEW_MAYOR)
+        project.profiles()[0].write_text(edited, encoding="utf-8")
+        patch.setenv("SOURCE_DATE_EPOCH", "1767312000")
+        second = write_release(assemble(project), project.var_dir).path
+    return first, second
+
+
+def point(link: Path, release: Path) -> None:
+    """Move the symbolic link ``link`` to ``release`` atomically, as a build does."""
+    staging = link.with_name(link.name + ".new")
+    staging.symlink_to(release)
+    os.replace(staging, link)
+
+
+def mayor(client, path: str = "/sparql") -> tuple[str, list[str]]:
+    response = client.get(
+        path, query_string={"query": MAYOR}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200, response.text
+    rows = response.get_json()["results"]["bindings"]
+    return response.headers[RELEASE_HEADER], [row["name"]["value"] for row in rows]
+
+
+@pytest.fixture
+def link(tmp_path: Path, two_releases: tuple[Path, Path]) -> Path:
+    served = tmp_path / "current"
+    served.symlink_to(two_releases[0])
+    return served
+
+
+def test_the_server_moves_to_the_new_release_and_in_flight_work_ends_on_the_old(
+    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, second = two_releases
+    others = set(query_workers(os.getpid()))  # of apps other tests keep
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
+        client = app.test_client()
+        assert mayor(client) == (first.name, [OLD_MAYOR])
+        editions = services(app).editions
+        in_flight = editions.enter_current()  # a request that started before the switch
+        old_engine = in_flight.engine
+        old_workers = set(query_workers(os.getpid())) - others
+        assert len(old_workers) == 4
+        point(link, second)
+        assert editions.refresh()
+        assert not editions.refresh()  # nothing new since
+        assert len(set(query_workers(os.getpid())) - old_workers - others) == 4
+        assert mayor(client) == (second.name, [NEW_MAYOR])
+        job = QueryJob(MAYOR, None, None, "json", "ntriples", 10)
+        old_answer = json.loads(old_engine.query(job, 10).body)  # still answers, from the old
+        assert [b["name"]["value"] for b in old_answer["results"]["bindings"]] == [OLD_MAYOR]
+        assert not old_engine.pool.closed
+        in_flight.leave()  # the last request on the old release ends: its workers stop
+        assert old_engine.pool.closed
+        assert not old_workers & set(query_workers(os.getpid()))
+        page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
+        assert page.headers[RELEASE_HEADER] == second.name
+        assert NEW_MAYOR in page.text and OLD_MAYOR not in page.text
+        assert second.name in page.headers["ETag"]
+
+
+def test_each_queryable_release_answers_from_its_own_data(
+    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, second = two_releases
+    point(link, second)
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
+        client = app.test_client()
+        assert mayor(client, f"/releases/{first.name}/sparql") == (first.name, [OLD_MAYOR])
+        assert mayor(client, f"/releases/{second.name}/sparql") == (second.name, [NEW_MAYOR])
+        assert mayor(client) == (second.name, [NEW_MAYOR])
+        described = client.get(f"/releases/{first.name}/sparql", headers={"Accept": "text/turtle"})
+        assert described.status_code == 200
+        assert f"/releases/{first.name}/sparql" in described.text  # its own service description
+        posted = client.post(
+            f"/releases/{first.name}/sparql",
+            data=MAYOR,
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            },
+        )
+        assert posted.headers[RELEASE_HEADER] == first.name and OLD_MAYOR in posted.text
+        unknown = client.get("/releases/0123456789abcdef/sparql", query_string={"query": MAYOR})
+        assert unknown.status_code == 404 and "no release" in unknown.text
+
+
+def test_releases_past_the_newest_n_say_that_they_no_longer_answer(
+    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, second = two_releases
+    point(link, second)
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0, QUERYABLE_RELEASES=1) as app:
+        client = app.test_client()
+        gone = client.get(f"/releases/{first.name}/sparql", query_string={"query": MAYOR})
+        assert gone.status_code == 410
+        assert "no longer answers queries" in gone.text and f"/releases/{first.name}/" in gone.text
+        assert client.get(f"/releases/{first.name}/").status_code == 200  # its description stays
+        assert mayor(client, f"/releases/{second.name}/sparql") == (second.name, [NEW_MAYOR])
+
+
+def test_a_release_that_cannot_be_opened_is_not_served(
+    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, _ = two_releases
+    broken = tmp_path / "releases" / "ffffffffffffffff"
+    broken.mkdir(parents=True)
+    (broken / "citykg.nq").write_text("this is not N-Quads\n")
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
+        client = app.test_client()
+        point(link, broken)
+        assert not services(app).editions.refresh()
+        assert mayor(client) == (first.name, [OLD_MAYOR])
+
+
+def test_every_response_names_its_release(link: Path, two_releases, tmp_path: Path) -> None:
+    first, _ = two_releases
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
+        client = app.test_client()
+        for path in ("/", "/releases/", "/no/such/page", "/health", "/dumps/SHA256SUMS"):
+            response = client.get(path)
+            assert response.headers[RELEASE_HEADER] == first.name, path
+        exposed = client.get("/sparql", headers={"Origin": "https://example.org"})
+        assert RELEASE_HEADER in exposed.headers["Access-Control-Expose-Headers"]
