@@ -12,17 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from citykg.builder.assemble import assemble
-from citykg.builder.release import write_release
 from citykg.serve.editions import RELEASE_HEADER
 from citykg.serve.engine.base import QueryJob
 from citykg.serve.services import services
 
 from support.app import app_for
 from support.processes import query_workers
-from support.project import PREFIXES, leipzig_text, make_project
+from support.project import PREFIXES
+from support.releases import NEW_MAYOR, OLD_MAYOR, point, two_releases
 
-OLD_MAYOR, NEW_MAYOR = "Burkhard Jung", "Someone Else"
 MAYOR = (
     PREFIXES
     + """SELECT ?name WHERE {
@@ -31,25 +29,8 @@ MAYOR = (
 
 
 @pytest.fixture(scope="module")
-def two_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The first release (the real mayor) and the second (another mayor)."""
-    root = tmp_path_factory.mktemp("project")
-    project = make_project(root, {"leipzig-deu-2020.txt": leipzig_text()})
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        first = write_release(assemble(project), project.var_dir).path
-        edited = leipzig_text().replace(OLD_MAYOR, NEW_MAYOR)
-        project.profiles()[0].write_text(edited, encoding="utf-8")
-        patch.setenv("SOURCE_DATE_EPOCH", "1767312000")
-        second = write_release(assemble(project), project.var_dir).path
-    return first, second
-
-
-def point(link: Path, release: Path) -> None:
-    """Move the symbolic link ``link`` to ``release`` atomically, as a build does."""
-    staging = link.with_name(link.name + ".new")
-    staging.symlink_to(release)
-    os.replace(staging, link)
+def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return two_releases(tmp_path_factory.mktemp("project"))
 
 
 def mayor(client, path: str = "/sparql") -> tuple[str, list[str]]:
@@ -62,16 +43,16 @@ def mayor(client, path: str = "/sparql") -> tuple[str, list[str]]:
 
 
 @pytest.fixture
-def link(tmp_path: Path, two_releases: tuple[Path, Path]) -> Path:
+def link(tmp_path: Path, releases: tuple[Path, Path]) -> Path:
     served = tmp_path / "current"
-    served.symlink_to(two_releases[0])
+    served.symlink_to(releases[0])
     return served
 
 
 def test_the_server_moves_to_the_new_release_and_in_flight_work_ends_on_the_old(
-    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+    link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    first, second = two_releases
+    first, second = releases
     others = set(query_workers(os.getpid()))  # of apps other tests keep
     with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
         client = app.test_client()
@@ -100,9 +81,9 @@ def test_the_server_moves_to_the_new_release_and_in_flight_work_ends_on_the_old(
 
 
 def test_each_queryable_release_answers_from_its_own_data(
-    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+    link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    first, second = two_releases
+    first, second = releases
     point(link, second)
     with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
         client = app.test_client()
@@ -126,9 +107,9 @@ def test_each_queryable_release_answers_from_its_own_data(
 
 
 def test_releases_past_the_newest_n_say_that_they_no_longer_answer(
-    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+    link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    first, second = two_releases
+    first, second = releases
     point(link, second)
     with app_for(link, tmp_path / "stores", RELEASE_POLL=0, QUERYABLE_RELEASES=1) as app:
         client = app.test_client()
@@ -140,9 +121,9 @@ def test_releases_past_the_newest_n_say_that_they_no_longer_answer(
 
 
 def test_a_release_that_cannot_be_opened_is_not_served(
-    link: Path, two_releases: tuple[Path, Path], tmp_path: Path
+    link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    first, _ = two_releases
+    first, _ = releases
     broken = tmp_path / "releases" / "ffffffffffffffff"
     broken.mkdir(parents=True)
     (broken / "citykg.nq").write_text("this is not N-Quads\n")
@@ -153,8 +134,8 @@ def test_a_release_that_cannot_be_opened_is_not_served(
         assert mayor(client) == (first.name, [OLD_MAYOR])
 
 
-def test_every_response_names_its_release(link: Path, two_releases, tmp_path: Path) -> None:
-    first, _ = two_releases
+def test_every_response_names_its_release(link: Path, releases, tmp_path: Path) -> None:
+    first, _ = releases
     with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
         client = app.test_client()
         for path in ("/", "/releases/", "/no/such/page", "/health", "/dumps/SHA256SUMS"):
