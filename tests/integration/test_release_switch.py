@@ -10,6 +10,7 @@ import json
 import os
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from citykg.serve.editions import RELEASE_HEADER
@@ -17,6 +18,7 @@ from citykg.serve.engine.base import QueryJob
 from citykg.serve.services import services
 
 from support.app import app_for
+from support.html import parse_html
 from support.processes import query_workers
 from support.project import PREFIXES
 from support.releases import NEW_MAYOR, OLD_MAYOR, point, two_releases
@@ -116,8 +118,35 @@ def test_releases_past_the_newest_n_say_that_they_no_longer_answer(
         gone = client.get(f"/releases/{first.name}/sparql", query_string={"query": MAYOR})
         assert gone.status_code == 410
         assert "no longer answers queries" in gone.text and f"/releases/{first.name}/" in gone.text
-        assert client.get(f"/releases/{first.name}/").status_code == 200  # its description stays
+        page = client.get(f"/releases/{first.name}/", headers={"Accept": "text/html"})
+        assert page.status_code == 200  # its description stays
+        status = parse_html(page.text).one("dl", class_="header").definitions["Status"]
+        assert status == ["an earlier release, no longer queried here: its files are below"]
         assert mayor(client, f"/releases/{second.name}/sparql") == (second.name, [NEW_MAYOR])
+        assert endpoints(client) == {second.name: f"{second.name}/sparql"}
+
+
+def endpoints(client) -> dict[str, str]:
+    """Release id -> the end of its void:sparqlEndpoint IRI, from the RDF of /releases/."""
+    described = client.get("/releases/", headers={"Accept": "application/n-triples"})
+    triples = ox.parse(described.data, format=ox.RdfFormat.N_TRIPLES)
+    return {
+        t.subject.value.rstrip("/").rpartition("/")[2]: t.object.value.split("/releases/")[1]
+        for t in triples
+        if t.predicate.value == "http://rdfs.org/ns/void#sparqlEndpoint"
+    }
+
+
+def test_the_release_pages_name_the_endpoints_of_the_queryable_releases(
+    link: Path, releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    first, second = releases
+    point(link, second)
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
+        client = app.test_client()
+        assert endpoints(client) == {r.name: f"{r.name}/sparql" for r in releases}
+        page = parse_html(client.get(f"/releases/{first.name}/").text)
+        assert f"/releases/{first.name}/sparql" in page.one("dl", class_="header").hrefs
 
 
 def test_a_release_that_cannot_be_opened_is_not_served(

@@ -101,8 +101,9 @@ def running(command: list[str], ready_url: str, env: dict[str, str] | None = Non
                 process.kill()
 
 
-def citykg_serve(release: Path, env: dict[str, str] | None = None):
-    """``citykg serve`` of ``release`` as a real process; yields its base URL."""
+def citykg_serve(release: Path, env: dict[str, str] | None = None, project: Path = ROOT):
+    """``citykg serve`` of ``release`` (its ``var/current``, which it follows) in ``project``
+    as a real process; its base URL and the context that runs it."""
     port = free_port()
     command = [
         sys.executable,
@@ -110,7 +111,7 @@ def citykg_serve(release: Path, env: dict[str, str] | None = None):
         "citykg",
         "serve",
         "--project",
-        str(ROOT),
+        str(project),
         "--var-dir",
         str(release.parent.parent),
         "--port",

@@ -183,6 +183,7 @@ def _described(path: Path) -> dict:
         "revises": record.get("revises"),
         "software": record.get("citykg"),
         "current": path.name == services().release.id,
+        "queryable": path.name in services().editions.queryable(),
         "files": files,
         "cite": Citable(_title(path), path.name, issued, url, nquads_sha256, dumps),
     }
@@ -250,6 +251,9 @@ def _release_triples(described: dict) -> list[ox.Triple]:
         out.append(
             ox.Triple(ox.NamedNode(DATASET_IRI), ox.NamedNode(DCAT + "hasCurrentVersion"), node)
         )
+    if described["queryable"]:
+        endpoint = ox.NamedNode(described["url"] + "sparql")
+        out.append(ox.Triple(node, ox.NamedNode(PREFIXES["void"] + "sparqlEndpoint"), endpoint))
     for f in described["files"]:
         dist = ox.NamedNode(f"{described['url']}#{f['name']}")
         out += [
