@@ -9,6 +9,7 @@ shows which release it came from. Every loop stops at a deadline."""
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +25,7 @@ from citykg.builder.synthetic import write_project
 from citykg.contract.project import Project
 
 from support.processes import citykg_serve, descendants, query_workers, rss_kib
-from support.project import PREFIXES, ROOT, leipzig_text
+from support.project import PREFIXES, ROOT, leipzig_text, make_project
 from support.releases import NEW_MAYOR, OLD_MAYOR
 
 MAYOR = (
@@ -155,3 +156,26 @@ def test_a_build_is_served_without_restart_under_load(tmp_path: Path, capsys) ->
             f"{switched - built_at:.1f} s after the build ended; query workers {workers_before} "
             f"-> {workers_after}; server RSS {rss_before / 1024:.0f} -> {rss_after / 1024:.0f} MiB"
         )
+
+
+def test_a_hangup_signal_serves_the_new_release_when_polling_is_off(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"leipzig-deu-2020.txt": leipzig_text()})
+    first = write_release(assemble(project), project.var_dir).path
+    base, running = citykg_serve(first, {"CITYKG_RELEASE_POLL": "0"}, project=tmp_path)
+    with running as server:
+        profile = project.profiles_dir / "leipzig-deu-2020.txt"
+        profile.write_text(leipzig_text().replace(OLD_MAYOR, NEW_MAYOR), encoding="utf-8")
+        status, output = build(tmp_path)
+        assert status == 0, output
+        time.sleep(2.0)  # were it polling, it would have moved by now
+        assert ask(requests.Session(), base, 0) == (200, first.name, OLD_MAYOR)
+        server.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + SWITCH_BOUND_S
+        answer = None
+        while time.monotonic() < deadline:
+            answer = ask(requests.Session(), base, 0)
+            if answer[1] != first.name:
+                break
+            time.sleep(0.2)
+        assert answer is not None and answer[0] == 200 and answer[2] == NEW_MAYOR
+        assert answer[1] == project.release.resolve().name
