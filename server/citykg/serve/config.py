@@ -21,7 +21,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_RELEASE_POLL": (
         1.0,
         "seconds between looks at where CITYKG_RELEASE points, when it is a symbolic link "
-        "(var/current): a new release is served without a restart (0: never)",
+        "(var/current): a new release is served without a restart (0: never; never with a "
+        "remote store)",
     ),
     "CITYKG_QUERYABLE_RELEASES": (
         3,

@@ -194,9 +194,11 @@ class Editions:
         return True
 
     def follow(self) -> None:
-        """Watch the served link in a thread when it is a symbolic link and polling is on."""
+        """Watch the served link in a thread when it is a symbolic link and polling is on. Not
+        over a remote store: a new release there is what ``citykg publish`` put in it, which the
+        link does not tell (restart, or SIGHUP, once it is published)."""
         poll = self._settings["CITYKG_RELEASE_POLL"]
-        if poll > 0 and self._served.is_symlink():
+        if poll > 0 and self._served.is_symlink() and not self._remote():
             threading.Thread(target=self._watch, args=(poll,), daemon=True).start()
 
     def _watch(self, poll_s: float) -> None:
