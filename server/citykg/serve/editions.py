@@ -97,6 +97,7 @@ class Editions:
         self._archive: dict[str, Edition] = {}
         self._opening = threading.Lock()  # one release opened at a time
         self._failed: dict[Path, float] = {}
+        self._kept_at: tuple[object, list[Path]] = (None, [])
         self._stopped = threading.Event()
 
     @property
@@ -141,7 +142,13 @@ class Editions:
         return ids if self._current.release.id in ids else [self._current.release.id, *ids]
 
     def _kept(self) -> list[Path]:
-        return kept_releases(self._current.release.path.parent)
+        """The kept releases, newest first, read again when a release is added or pruned (the
+        directory's modification time moves)."""
+        releases = self._current.release.path.parent
+        stamp = (releases, releases.stat().st_mtime_ns)
+        if self._kept_at[0] != stamp:
+            self._kept_at = (stamp, kept_releases(releases))
+        return self._kept_at[1]
 
     def _queryable(self, release_id: str) -> Path:
         kept = {p.name: p for p in self._kept()}
