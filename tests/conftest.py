@@ -16,7 +16,7 @@ from citykg.contract.project import Project
 
 from support.app import app_for
 from support.processes import Canary, citykg_serve, oxigraph_server
-from support.project import ROOT, Sparql, load_as_served
+from support.project import LEIPZIG, ROOT, Sparql, leipzig_text, load_as_served, make_project
 
 TIERS = ("unit", "integration", "system")
 SYSTEM_FIXTURES = {"served", "wikidata"}
@@ -41,13 +41,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A release built from the real project into a temporary build directory, after an earlier
-    build of it stamped 2026-01-01 (so the release revises another, and has changes: the build
-    times in the profile graphs)."""
+    """A release built from the real project into a temporary var directory, after an earlier
+    build, stamped 2026-01-01, of a copy with another mayor of Leipzig (so the release revises
+    another and has changes: that edit)."""
     project = Project.at(ROOT, tmp_path_factory.mktemp("build"))
+    profiles = {path.name: path.read_bytes() for path in project.profiles()}
+    profiles[LEIPZIG.name] = leipzig_text().replace("Burkhard Jung", "Someone Else")
+    edited = make_project(tmp_path_factory.mktemp("edited"), profiles)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        write_release(assemble(project), project.var_dir)
+        write_release(assemble(Project.at(edited.root, project.var_dir)), project.var_dir)
     assembly = assemble(project)
     assert not assembly.errors, [f.format() for f in assembly.errors]
     return write_release(assembly, project.var_dir).path

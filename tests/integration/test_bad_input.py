@@ -4,7 +4,6 @@ is invented (the facts of a broken variant are a subset of the real profile's fa
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 
 import pytest
 from rdflib import Graph, URIRef
@@ -20,7 +19,6 @@ from citykg.contract.findings import Severity
 from support.project import ROOT, leipzig_text, make_project
 
 FILE = "data/profiles/leipzig-deu-2020.txt"
-WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +36,7 @@ def run(vocabulary, links):
     def run(text: str | bytes):
         data = text.encode() if isinstance(text, str) else text
         sha = hashlib.sha256(data).hexdigest()
-        return import_profile(data, Source.from_path(FILE), vocabulary, links, WHEN, sha)
+        return import_profile(data, Source.from_path(FILE), vocabulary, links, sha)
 
     return run
 
@@ -61,7 +59,7 @@ def codes(result) -> dict[str, list]:
 @pytest.fixture(scope="module")
 def original(vocabulary, links):
     data = leipzig_text().encode()
-    result = import_profile(data, Source.from_path(FILE), vocabulary, links, WHEN, "x")
+    result = import_profile(data, Source.from_path(FILE), vocabulary, links, "x")
     assert [f.code for f in result.findings] == ["ambiguous-chart"]
     return result
 

@@ -6,7 +6,6 @@ shapes, unknown options, pages cut mid-word. Every line of every profile is acco
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from support.html import parse_html
 from support.project import LEIPZIG, ROOT, make_project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "profiles"
-WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 CONCEPT = f"{ID}concept/"
 SAFETY_NET = "line not understood: "
 
@@ -42,7 +40,7 @@ def run():
         data = path.read_bytes()
         source = Source.from_path(f"data/profiles/{path.name}")
         sha = hashlib.sha256(data).hexdigest()
-        return import_profile(data, source, vocabulary, links, WHEN, sha)
+        return import_profile(data, source, vocabulary, links, sha)
 
     return run
 
@@ -291,7 +289,7 @@ def test_every_line_of_synthetic_profiles_is_accounted_for(tmp_path):
     for path in project.profiles():
         data = path.read_bytes()
         source = Source.from_path(f"data/profiles/{path.name}")
-        result = import_profile(data, source, vocabulary, links, WHEN, "x", allow_synthetic=True)
+        result = import_profile(data, source, vocabulary, links, "x", allow_synthetic=True)
         assert result.ok, [f.format() for f in result.findings]
         assert result.unaccounted() == [], path.name
         assert [n for n, fate in result.fates.items() if fate.conflicting] == [], path.name

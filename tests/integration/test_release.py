@@ -13,11 +13,13 @@ import time
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, VOID
+from rdflib.namespace import DCTERMS, PROV, RDF, VOID
 
+from citykg.builder.assemble import assemble
 from citykg.builder.namespaces import REPORT_GRAPH
+from citykg.builder.release import write_release
 from citykg.cli import main
-from citykg.contract.layout import CHANGES_FILE, DUMPS, NQUADS_FILE, RELEASE_FILE
+from citykg.contract.layout import CHANGES_FILE, DUMPS, HISTORY_FILE, NQUADS_FILE, RELEASE_FILE
 from citykg.contract.layout import SHAPES_FILE as SHAPES_FILE
 from citykg.contract.layout import SUMS_FILE as SUMS_FILE
 from citykg.contract.layout import VOID_FILE as VOID_FILE
@@ -88,6 +90,7 @@ def test_checksums(release):
         SHAPES_FILE,
         RELEASE_FILE,
         CHANGES_FILE,  # the session's release revises an earlier build
+        HISTORY_FILE,
         *(d.name for d in DUMPS),
     }
     for name, digest in sums.items():
@@ -193,7 +196,12 @@ def test_build_prints_findings_and_summary(tmp_path, capsys):
     assert "1 profile: 0 error(s), 1 warning(s), 1 info(s)" in out
     assert f"now {project.var_dir / 'current'}" in out
     steps = out.rpartition("seconds: ")[2].strip().split(", ")
-    assert [step.rpartition(" ")[0] for step in steps] == ["import + validate", "sort", "dumps"]
+    assert [step.rpartition(" ")[0] for step in steps] == [
+        "import + validate",
+        "sort",
+        "dumps",
+        "history",
+    ]
     assert all(float(step.rpartition(" ")[2]) >= 0 for step in steps)
 
 
@@ -287,32 +295,56 @@ def test_a_rebuild_of_the_same_data_brings_its_release_up_to_date(tmp_path):
 
 @pytest.mark.system  # runs citykg as a process
 def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
-    """`SOURCE_DATE_EPOCH=... citykg build`: that time, and no other, is the profile graphs'
-    prov:generatedAtTime, the validation report's, the dumps' dct:issued and (as a date) the
-    dataset's dct:modified."""
+    """`SOURCE_DATE_EPOCH=... citykg build`: that time, and no other, is the release's issue time
+    in its record, the dumps' dct:issued and (as a date) the dataset's dct:modified. No graph
+    states it: the N-Quads hold no time of the build."""
     project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     build = [sys.executable, "-m", "citykg", "build", "-q", "--project", str(project.root)]
     done = subprocess.run(build, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     release = project.var_dir / "current"
-    stamp = '"2023-11-14T22:13:20+00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
-    times = {
-        line.split(" ")[0]: line.split(" ", 2)[2].rsplit(" ", 2)[0]
-        for line in (release / NQUADS_FILE).read_text().splitlines()
-        if " <http://www.w3.org/ns/prov#generatedAtTime> " in line
-    }
-    assert times == {
-        "<https://w3id.org/citykg/graph/profile/leipzig-deu/2020>": stamp,
-        "<https://w3id.org/citykg/id/validation-report>": stamp,
-    }
-    assert "2023-11-14T22:13:20" in (release / NQUADS_FILE).read_text().split("endedAtTime")[1]
+    assert json.loads((release / RELEASE_FILE).read_text())["issued"] == "2023-11-14T22:13:20+00:00"
+    nquads = (release / NQUADS_FILE).read_text()
+    assert "2023-11-14" not in nquads
+    assert "generatedAtTime" not in nquads and "endedAtTime" not in nquads
     void = Graph().parse(release / VOID_FILE)
     dataset = URIRef("https://w3id.org/citykg/dataset")
     assert [str(d) for d in void.objects(dataset, DCTERMS.modified)] == ["2023-11-14"]
     issued = {str(d) for d in void.objects(None, DCTERMS.issued)}
     assert issued == {"2023-11-14T22:13:20+00:00"}
     assert len(list(void.subjects(DCTERMS.issued, None))) == len(DUMPS)
+
+
+def test_builds_at_other_times_give_the_same_graphs(tmp_path, monkeypatch):
+    """The same input built at two times: the same N-Quads, byte for byte (so the same release
+    id), every profile graph carrying its provenance and no time; only the release's record and
+    VoID say when each build was issued."""
+    project = make_project(tmp_path / "p", {"leipzig-deu-2020.txt": leipzig_text()})
+    built = {}
+    for epoch in ("1767225600", "1800000000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        var_dir = tmp_path / epoch
+        built[epoch] = write_release(assemble(project), var_dir).path
+    first, second = built.values()
+    assert first.name == second.name
+    assert (first / NQUADS_FILE).read_bytes() == (second / NQUADS_FILE).read_bytes()
+    issued = [json.loads((r / RELEASE_FILE).read_text())["issued"] for r in (first, second)]
+    assert issued == ["2026-01-01T00:00:00+00:00", "2027-01-15T08:00:00+00:00"]
+    dataset = Dataset()
+    dataset.parse(first / NQUADS_FILE, format="nquads")
+    profile = dataset.graph(URIRef(PROFILE_GRAPH))
+    graph = URIRef(PROFILE_GRAPH)
+    assert set(profile.predicates(graph)) == {RDF.type, PROV.wasDerivedFrom, PROV.wasGeneratedBy}
+    activity = profile.value(graph, PROV.wasGeneratedBy)
+    assert set(profile.predicates(activity)) == {
+        RDF.type,
+        PROV.used,
+        PROV.wasAssociatedWith,
+        URIRef("https://w3id.org/citykg/ontology#waveBasis"),
+        URIRef("https://w3id.org/citykg/ontology#waveBasisNote"),
+    }
+    assert "XMLSchema#dateTime" not in (first / NQUADS_FILE).read_text()
 
 
 def test_void_counts_the_default_graph_and_the_named_graphs(release):

@@ -125,7 +125,7 @@ def test_the_report_does_not_depend_on_the_order_of_the_runs(tmp_path):
     assembly = assemble(project, write_graphs=False)
     assert len(assembly.reports) >= 2
     made = [
-        validation_report(reports, findings, assembly.shapes, assembly.generated_at)
+        validation_report(reports, findings, assembly.shapes)
         for reports, findings in (
             (assembly.reports, assembly.findings),
             (assembly.reports[::-1], assembly.findings[::-1]),

@@ -91,7 +91,7 @@ def assemble(
     assembly = Assembly(generation_time(project))
     ontology = canonical_graph(read_rdf(project.ontology, project.relative(project.ontology)))
     assembly.graphs[ONTOLOGY_GRAPH] = ontology
-    inputs = read_inputs(project, assembly.generated_at, assembly.findings, allow_synthetic)
+    inputs = read_inputs(project, assembly.findings, allow_synthetic)
     assembly.shapes = inputs.shapes.graph
     assembly.graphs[CONCEPTS_GRAPH] = inputs.concepts
     _validate_static(assembly, inputs, project.relative(project.concepts))
@@ -172,7 +172,7 @@ def import_file(project: Project, path: Path) -> ProfileImport:
     """One profile imported and validated with the project's concept schemes, links and shapes,
     its SHACL findings added to the fates of their lines (for ``citykg explain``)."""
     findings: list[Finding] = []
-    inputs = read_inputs(project, generation_time(project), findings, allow_synthetic=True)
+    inputs = read_inputs(project, findings, allow_synthetic=True)
     result = import_path(inputs, path)
     if result.ok:
         _, shacl_findings = validate_profiles([result], inputs)

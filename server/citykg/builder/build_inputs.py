@@ -1,6 +1,7 @@
-"""What a build reads from the project besides the profiles: its reproducible generation time,
-the concept schemes, the Wikidata link file and the shapes (:class:`BuildInputs`); and one
-profile file, read within its size limit and imported with them."""
+"""What a build reads from the project besides the profiles: its reproducible generation time
+(:func:`generation_time`), the concept schemes, the Wikidata link file and the shapes
+(:class:`BuildInputs`); and one profile file, read within its size limit and imported with
+them."""
 
 from __future__ import annotations
 
@@ -35,7 +36,6 @@ class BuildInputs:
     concepts: Graph
     options: set[URIRef]
     shapes: Shapes
-    generated_at: datetime
     allow_synthetic: bool
 
 
@@ -65,9 +65,7 @@ def generation_time(project: Project) -> datetime:
     return datetime.fromtimestamp(int(max(mtimes, default=0)), UTC)
 
 
-def read_inputs(
-    project: Project, generated_at: datetime, findings: list[Finding], allow_synthetic: bool
-) -> BuildInputs:
+def read_inputs(project: Project, findings: list[Finding], allow_synthetic: bool) -> BuildInputs:
     """The project's concepts, shapes and link file; the link file's findings go to
     ``findings``. Raises InputError when an RDF file cannot be read."""
     concepts = canonical_graph(read_rdf(project.concepts, project.relative(project.concepts)))
@@ -79,7 +77,6 @@ def read_inputs(
         concepts,
         concept_options(concepts),
         shapes,
-        generated_at,
         allow_synthetic,
     )
 
@@ -123,7 +120,6 @@ def import_path(inputs: BuildInputs, path: Path) -> ProfileImport:
         source,
         inputs.schemes,
         inputs.links,
-        inputs.generated_at,
         digest,
         inputs.allow_synthetic,
     )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,30 +58,6 @@ def release_id(directory: Path) -> str:
     N-Quads as its checksum file lists it, else the directory's name."""
     digest = read_sums(directory).get(layout.NQUADS_FILE)
     return digest[:16] if digest else directory.resolve().name
-
-
-def write_release_changes(previous: Path, staging: Path, new_id: str) -> bool:
-    """Write ``changes.trig.gz`` into the staged release ``staging`` (release ``new_id``, its
-    N-Quads written): what changed since the release ``previous`` (``var/current``). When
-    ``previous`` is this very release (the same data built again) its changes file, if it has
-    one, is carried over. False when no file was written: no previous release, or the same
-    data again with no changes file to carry over."""
-    if not (previous / layout.NQUADS_FILE).is_file():
-        return False
-    output = staging / layout.CHANGES_FILE
-    if previous.resolve().name == new_id:
-        carried = previous / layout.CHANGES_FILE
-        if not carried.is_file():
-            return False
-        shutil.copyfile(carried, output)
-        return True
-    diff = staging / ".changes"
-    try:
-        diff_lines(previous / layout.NQUADS_FILE, staging / layout.NQUADS_FILE, diff)
-        write_changes_file(diff, output, release_id(previous), new_id)
-    finally:
-        diff.unlink(missing_ok=True)
-    return True
 
 
 def diff_lines(old: Path, new: Path, output: Path) -> None:

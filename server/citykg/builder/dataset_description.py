@@ -6,6 +6,7 @@ metadata) and named graphs (https://www.w3.org/TR/void/, https://www.w3.org/TR/v
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
@@ -31,13 +32,15 @@ class NamedGraphCounts:
 
 def void_description(
     assembly: Assembly,
+    issued: datetime,
     triples: int,
     sums: dict[str, str],
     sizes: dict[str, int],
     named: NamedGraphCounts | None = None,
 ) -> Graph:
-    """VoID + DCAT 3 description of the dataset, its dumps, endpoint and Wikidata linkset, and
-    (with ``named``) of the named graphs the endpoint serves and the validation report.
+    """VoID + DCAT 3 description of the dataset, its dumps (issued at ``issued``, the release's
+    issue time), endpoint and Wikidata linkset, and (with ``named``) of the named graphs the
+    endpoint serves and the validation report.
 
     ``<dataset>`` is the data: its ``void:triples`` counts the default graph (the N-Triples dump).
     The validation report graph is the dataset's DQV quality metadata, a ``void:Dataset`` with
@@ -59,7 +62,7 @@ def void_description(
         (
             dataset,
             DCTERMS.modified,
-            Literal(assembly.generated_at.date().isoformat(), datatype=XSD.date),
+            Literal(issued.date().isoformat(), datatype=XSD.date),
         )
     )
     g.add((dataset, DCTERMS.conformsTo, URIRef(iris.ONTOLOGY_IRI)))
@@ -90,7 +93,7 @@ def void_description(
     g.add((tpf, DCAT.endpointURL, URIRef(iris.FRAGMENTS_IRI)))
     g.add((tpf, DCAT.servesDataset, dataset))
     g.add((tpf, DCTERMS.conformsTo, URIRef(TPF_SPEC)))
-    issued = Literal(assembly.generated_at.isoformat(), datatype=XSD.dateTime)
+    issued_at = Literal(issued.isoformat(), datatype=XSD.dateTime)
     for dump in layout.DUMPS:
         url = URIRef(iris.dump(dump.name))
         dist = URIRef(iris.distribution(dump.name))
@@ -103,7 +106,7 @@ def void_description(
         g.add((dist, DCAT.mediaType, URIRef(IANA + dump.format.media_type)))
         g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
         g.add((dist, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.issued, issued))
+        g.add((dist, DCTERMS.issued, issued_at))
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))

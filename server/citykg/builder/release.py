@@ -1,9 +1,10 @@
 """Writing a release: N-Quads of the whole dataset, gzip dumps with SHA-256 sums, VoID + DCAT.
 
 Output is byte-identical for identical input: quads and triples are written sorted, gzip headers
-carry no time or name, and the only time stamp is the assembly's reproducible generation time.
-A release is written to a fresh staging directory under ``var/releases/`` and then published
-(:mod:`citykg.builder.release_dirs`).
+carry no time or name, and the N-Quads carry no time at all: the release's one time stamp, its
+issue time (the assembly's reproducible generation time, or the issue time of the release of the
+same data built before), is in its record and its VoID. A release is written to a fresh staging
+directory under ``var/releases/`` and then published (:mod:`citykg.builder.release_dirs`).
 """
 
 from __future__ import annotations
@@ -17,20 +18,22 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from citykg.builder.assemble import Assembly
-from citykg.builder.changes import write_release_changes
 from citykg.builder.dataset_description import NamedGraphCounts, void_description
+from citykg.builder.history import write_changes_and_history
 from citykg.builder.rdf_output import oxigraph_triples, serialize_sorted, write_lines, write_quads
 from citykg.builder.release_dirs import (
     STAGING_PREFIX,
     install,
     point_current,
     prune_stale,
+    record_json,
     release_record,
 )
 from citykg.builder.report import REPORT_GRAPH, validation_report
@@ -44,7 +47,7 @@ from citykg.contract.iris import DATASET_GRAPH, PREFIXES
 class Release:
     """A written release: its directory, headline figures, and the seconds its steps took
     (``sort``: ordering and deduplicating quads and triples; ``dumps``: the gzipped dumps and
-    the checksums; ``changes``, when there is a release before it: what changed since)."""
+    the checksums; ``history``: what changed since the release before, and the history)."""
 
     path: Path
     quads: int
@@ -64,9 +67,7 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=releases))
     try:
-        report = validation_report(
-            assembly.reports, assembly.findings, assembly.shapes, assembly.generated_at
-        )
+        report = validation_report(assembly.reports, assembly.findings, assembly.shapes)
         shared_nq, shared_nt = staging / "shared.nq", staging / "shared.nt"
         graph_sizes = _write_shared(assembly, shared_nq, shared_nt, {REPORT_GRAPH: report.graph})
         nt = staging / layout.DEFAULT_GRAPH_FILE.removesuffix(".gz")
@@ -80,6 +81,9 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         shared_nt.unlink()
         assembly.discard()
         sums: dict[str, str] = {layout.NQUADS_FILE: _sha256_file(staging / layout.NQUADS_FILE)}
+        release_id = sums[layout.NQUADS_FILE][:16]
+        record = release_record(var_dir, release_id, assembly.generated_at)
+        issued = datetime.fromisoformat(record["issued"])
         sizes: dict[str, int] = {}
         with ThreadPoolExecutor(max_workers=2) as pool:  # zlib works outside the GIL
             written = pool.map(lambda dump: _write_dump(staging, dump, nt), layout.DUMPS)
@@ -88,7 +92,7 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         seconds = {"sort": sorted_at - started, "dumps": time.monotonic() - sorted_at}
         nt.unlink()
         named = NamedGraphCounts(quads, len(report.graph))
-        void = void_description(assembly, triples, sums, sizes, named)
+        void = void_description(assembly, issued, triples, sums, sizes, named)
         _write(staging / layout.VOID_FILE, serialize_sorted(void, ox.RdfFormat.TURTLE))
         graph_sizes[DATASET_GRAPH] = len(void)  # the server loads it as this graph
         _write(staging / layout.GRAPHS_FILE, json.dumps(sorted(graph_sizes.items())).encode())
@@ -99,13 +103,11 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         _write(staging / layout.CITIES_FILE, cities.encode())
         shapes = serialize_sorted(assembly.shapes, ox.RdfFormat.TURTLE)
         _write(staging / layout.SHAPES_FILE, shapes)
-        release_id = sums[layout.NQUADS_FILE][:16]
-        record = release_record(var_dir, release_id, assembly.generated_at)
-        _write(staging / layout.RELEASE_FILE, record)
-        changes_from = time.monotonic()
-        if write_release_changes(var_dir / layout.CURRENT, staging, release_id):
-            sums[layout.CHANGES_FILE] = _sha256_file(staging / layout.CHANGES_FILE)
-            seconds["changes"] = time.monotonic() - changes_from
+        _write(staging / layout.RELEASE_FILE, record_json(record))
+        history_from = time.monotonic()
+        for name in write_changes_and_history(staging, releases, record):
+            sums[name] = _sha256_file(staging / name)
+        seconds["history"] = time.monotonic() - history_from
         for name in (layout.VOID_FILE, layout.SHAPES_FILE, layout.RELEASE_FILE):
             sums[name] = _sha256_file(staging / name)
         lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))

@@ -1,8 +1,8 @@
 """Release directories on disk: a staged release moved into place, made current by atomically
-replacing the ``var/current`` symbolic link; its record (``release.json``: which release it
-revises); stale staging and scratch pruned after every build, releases only when asked
-(``citykg prune --keep N``), so that a release someone cited stays until the publisher retires
-it. A failed or killed build never touches the last good release."""
+replacing the ``var/current`` symbolic link; its record (``release.json``: when it was issued,
+which release it revises); stale staging and scratch pruned after every build, releases only
+when asked (``citykg prune --keep N``), so that a release someone cited stays until the
+publisher retires it. A failed or killed build never touches the last good release."""
 
 from __future__ import annotations
 
@@ -51,21 +51,39 @@ def point_current(var_dir: Path, release: Path) -> None:
     os.replace(tmp, link)
 
 
-def release_record(var_dir: Path, release_id: str, issued: datetime) -> bytes:
+def release_record(var_dir: Path, release_id: str, built: datetime) -> dict:
     """``release.json`` of the release ``release_id``: its id, issue time, citykg's version and
-    the release it revises (the current one; when the data did not change, what the release
-    already said it revises)."""
+    the release it revises. A new release was issued at ``built`` and revises the current one;
+    a release of the same data built before keeps what its record says (issued then, revising
+    what it revised then), whichever release is current now."""
     current = var_dir / layout.CURRENT
     revises = current.resolve().name if current.exists() else None
-    if revises == release_id:
-        revises = read_record(var_dir / layout.RELEASES_DIR / release_id).get("revises")
-    record = {
+    issued = built.isoformat()
+    before = read_record(var_dir / layout.RELEASES_DIR / release_id)
+    if before.get("id") == release_id and _is_time(before.get("issued")):
+        issued, revises = before["issued"], before.get("revises")
+    return {
         "citykg": __version__,
         "id": release_id,
-        "issued": issued.isoformat(),
-        "revises": revises,
+        "issued": issued,
+        "revises": revises if revises != release_id else None,
     }
+
+
+def record_json(record: dict) -> bytes:
+    """The bytes of a ``release.json``."""
     return (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _is_time(value: object) -> bool:
+    """Whether ``value`` is an ISO 8601 date-time."""
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def prune_stale(releases: Path) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
@@ -56,10 +55,11 @@ def validation_report(
     reports: Iterable[Graph],
     findings: Iterable[Finding],
     shapes: Graph,
-    generated_at: datetime,
 ) -> ValidationReport:
     """The report graph of a build: its SHACL report graphs (pyshacl's, one per validation run)
-    joined with its findings, which know the file and line of each result."""
+    joined with its findings, which know the file and line of each result. It states no time:
+    what it says follows from the data, the shapes and citykg's version, and the release it
+    belongs to has the one time stamp (its issue time)."""
     findings = sorted(set(findings), key=_order)
     report = VALIDATION_REPORT
     out = ValidationReport(Graph())
@@ -101,16 +101,13 @@ def validation_report(
         g.add((report, CITYKG.finding, iri))
         g += _rename(description, iri)
         out.nodes[f] = str(iri)
-    stamp = Literal(generated_at.isoformat(), datatype=XSD.dateTime)
     activity = URIRef(f"{report}/validation")
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, Literal(conforms)))
-    g.add((report, PROV.generatedAtTime, stamp))
     g.add((report, PROV.wasGeneratedBy, activity))
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, PROV.used, URIRef(iris.SHAPES_IRI)))
     g.add((activity, PROV.wasAssociatedWith, URIRef(iris.software(__version__))))
-    g.add((activity, PROV.endedAtTime, stamp))
     return out
 
 

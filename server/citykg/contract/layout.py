@@ -28,6 +28,7 @@ GRAPHS_FILE = "graphs.json"  # every named graph with its triple count, counted 
 SUMS_FILE = "SHA256SUMS"
 RELEASE_FILE = "release.json"  # id, issue time, the release it revises, citykg's version
 CHANGES_FILE = "changes.trig.gz"  # the triples added and removed since the release it revises
+HISTORY_FILE = "history.tsv"  # every named graph: the release its triples last changed in
 
 
 @dataclass(frozen=True)

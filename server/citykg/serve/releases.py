@@ -22,6 +22,7 @@ from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, HTML
 from citykg.contract.iris import CITYKG, DATASET_IRI, PREFIXES, RELEASES, release
 from citykg.contract.layout import (
     CHANGES_FILE,
+    HISTORY_FILE,
     NQUADS_FILE,
     RELEASE_FILE,
     SHAPES_FILE,
@@ -43,6 +44,7 @@ RELEASE_FILES = {
     SHAPES_FILE: BY_EXTENSION["ttl"].media_type,
     RELEASE_FILE: "application/json",
     CHANGES_FILE: "application/gzip",
+    HISTORY_FILE: "text/tab-separated-values",
 }
 DCAT, DCT, PROV = PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["prov"]
 WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES["xsd"]}

@@ -18,7 +18,6 @@ and the fate of every line; ``explain`` prints them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
@@ -96,7 +95,6 @@ def import_profile(
     source: Source,
     schemes: ConceptSchemes,
     links: WikidataLinks,
-    generated_at: datetime,
     sha256: str,
     allow_synthetic: bool = False,
 ) -> ProfileImport:
@@ -123,7 +121,7 @@ def import_profile(
         )
         record.note(synthetic, Severity.ERROR, "synthetic", msg)
     else:
-        _run(ctx, result, generated_at, sha256)
+        _run(ctx, result, sha256)
     _account_the_rest(ctx, lines, [*split_findings, *record.findings])
     result.findings.extend(split_findings)
     result.findings.extend(record.findings)
@@ -176,7 +174,7 @@ def _account_the_rest(ctx: Context, lines: list[Line], findings: list[Finding]) 
             )
 
 
-def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: str) -> None:
+def _run(ctx: Context, result: ProfileImport, sha256: str) -> None:
     """Import the profile, section by section."""
     found = header.header(ctx)
     if found is None:
@@ -203,7 +201,7 @@ def _run(ctx: Context, result: ProfileImport, generated_at: datetime, sha256: st
     synthetic = ctx.profile.metadata.get("synthetic")
     if synthetic is not None:
         record.fact(p, CITYKG.synthetic, Literal(True), synthetic)
-    provenance(ctx, graph_iri, wave, generated_at, sha256)
+    provenance(ctx, graph_iri, wave, sha256)
     header.posts(ctx, city, city_slug)
     header.population(ctx)
     for key, prop in answers.LIST_SECTIONS.items():

@@ -1,13 +1,14 @@
-"""PROV-O for a profile graph: derived from its source file by this importer at the build time,
-with how its survey wave was decided and what the publisher's metadata lines say."""
+"""PROV-O for a profile graph: derived from its source file (and its SHA-256) by this importer,
+with how its survey wave was decided and what the publisher's metadata lines say. No time: the
+same source gives the same graph in every build, so a graph changes between releases only when
+what it says does (the release's issue time is in its record)."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, RDFS
 
 from citykg import __version__
 from citykg.builder.importer.context import Context
@@ -19,21 +20,16 @@ from citykg.contract.findings import Severity
 SOFTWARE = URIRef(iris.software(__version__))
 
 
-def provenance(
-    ctx: Context, graph_iri: URIRef, wave: Wave, generated_at: datetime, sha256: str
-) -> None:
+def provenance(ctx: Context, graph_iri: URIRef, wave: Wave, sha256: str) -> None:
     """The graph's derivation, the wave's basis and the metadata lines."""
     record, src = ctx.record, ctx.source.iri
     activity = URIRef(f"{graph_iri}/import")
     record.structure(graph_iri, RDF.type, PROV.Entity)
     record.structure(graph_iri, PROV.wasDerivedFrom, src)
     record.structure(graph_iri, PROV.wasGeneratedBy, activity)
-    stamp = Literal(generated_at.isoformat(), datatype=XSD.dateTime)
-    record.structure(graph_iri, PROV.generatedAtTime, stamp)
     record.structure(activity, RDF.type, PROV.Activity)
     record.structure(activity, PROV.used, src)
     record.structure(activity, PROV.wasAssociatedWith, SOFTWARE)
-    record.structure(activity, PROV.endedAtTime, stamp)
     software = ctx.entities
     software.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
     software.add((SOFTWARE, RDFS.label, Literal(f"citykg importer {__version__}")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from citykg.contract.iris import (
     CITYKG,
@@ -12,8 +13,12 @@ from citykg.contract.iris import (
     ORG,
     SCHEMA,
     concept_scheme,
+    release_changes,
     sparql_prefixes,
 )
+from citykg.contract.iris import release as release_iri
+from citykg.contract.layout import CHANGES_FILE, HISTORY_FILE, NQUADS_FILE
+from citykg.contract.release_history import history_below
 from citykg.contract.survey import BY_KEY
 from citykg.serve.pages.select import by_notation, select
 from citykg.serve.store import ReleaseInfo, Store
@@ -100,14 +105,15 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
 
     Four queries: the profile's header (city, country, links, source, and the name of its
     graph), the whole named graph of the profile (one range scan: answers and parts), the
-    source lines of its answers and the survey statistics it quotes; labels come from ``vocab``.
+    source lines of its answers and the survey statistics it quotes; labels come from ``vocab``,
+    since when its facts stand from the release's history.
     """
     data: dict = {"iri": iri, "lists": [], "values": {}}
     head = select(
         store,
         f"""
         SELECT ?g ?city ?name ?country ?countryName ?cityWikidata ?countryWikidata ?wave ?source
-               ?sourcePath ?primary ?generated WHERE {{
+               ?sourcePath ?primary WHERE {{
           GRAPH ?g {{ <{iri}> citykg:city ?city }}
           FILTER NOT EXISTS {{ GRAPH ?g {{ ?g a citykg:SourceLines }} }}
           <{iri}> citykg:surveyWave/skos:notation ?wave .
@@ -117,7 +123,6 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
           OPTIONAL {{ ?city owl:sameAs ?cityWikidata }}
           OPTIONAL {{ <{iri}> prov:wasDerivedFrom ?source . ?source rdfs:label ?sourcePath
                       OPTIONAL {{ ?source prov:hadPrimarySource ?primary }} }}
-          OPTIONAL {{ ?g prov:generatedAtTime ?generated }}
         }} LIMIT 1""",
     )
     data.update(head[0] if head else {})
@@ -175,7 +180,33 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
     path = data.get("sourcePath")
     data["findings"] = [f for f in release.findings if path and f.get("file") == path]
     data["query"] = ready_made_query(iri)
+    data["since"] = facts_since(release, data["g"]) if head else None
     return data
+
+
+def facts_since(release: ReleaseInfo, graph: str) -> dict | None:
+    """Since which release the facts of the profile graph ``graph`` stand: the latest (by issue
+    time) of the releases in which it and its source-line graphs last changed, as the served
+    release's history says, with a link to what changed then (the changes page, at the first
+    of those graphs), or to the release when it has no changes (the first), or none when it is
+    no longer kept. None for a release without a (readable) history."""
+    try:
+        rows = history_below(release.path / HISTORY_FILE, graph)
+        if not rows:
+            return None
+        latest = max(rows, key=lambda r: (datetime.fromisoformat(r.issued), r.release))
+    except (OSError, ValueError):  # a history or an issue time that is not one
+        return None
+    changed = next(r.graph for r in rows if r.release == latest.release)  # rows: graph first
+    kept = release.path.parent / latest.release
+    href = (
+        f"{release_changes(latest.release)}#{changed}"
+        if (kept / CHANGES_FILE).is_file()
+        else release_iri(latest.release)
+        if (kept / NQUADS_FILE).is_file()
+        else None
+    )
+    return {"release": latest.release, "date": latest.issued[:10], "href": href}
 
 
 def _names(store: Store, person: str) -> list[str]:
