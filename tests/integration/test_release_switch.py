@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -172,3 +173,29 @@ def test_every_response_names_its_release(link: Path, releases, tmp_path: Path) 
             assert response.headers[RELEASE_HEADER] == first.name, path
         exposed = client.get("/sparql", headers={"Origin": "https://example.org"})
         assert RELEASE_HEADER in exposed.headers["Access-Control-Expose-Headers"]
+
+
+def test_a_kept_release_that_cannot_be_opened_answers_503_and_has_no_memento(
+    releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    copied = tmp_path / "releases"
+    for release in releases:
+        shutil.copytree(release, copied / release.name)
+    broken = copied / "ffffffffffffffff"
+    broken.mkdir()
+    (broken / "citykg.nq").write_text("this is not N-Quads\n")
+    (broken / "release.json").write_text(
+        '{"id": "ffffffffffffffff", "issued": "2026-01-03T00:00:00+00:00"}'
+    )
+    link = tmp_path / "current"
+    link.symlink_to(copied / releases[1].name)
+    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
+        client = app.test_client()
+        for _ in range(2):  # the second time without trying again
+            failed = client.get(f"/releases/{broken.name}/sparql", query_string={"query": MAYOR})
+            assert failed.status_code == 503 and "cannot be opened" in failed.text
+        timemap = client.get("/timemap/id/city/leipzig-deu")
+        assert timemap.status_code == 200
+        listed = {r.name for r in releases if f"/releases/{r.name}/" in timemap.text}
+        assert listed == {r.name for r in releases} and broken.name not in timemap.text
+        assert mayor(client) == (releases[1].name, [NEW_MAYOR])

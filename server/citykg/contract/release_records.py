@@ -1,10 +1,12 @@
 """The record of each release (``release.json``: id, issue time, citykg's version, the release it
-revises), its checksums (``SHA256SUMS``) and the releases kept on disk, newest first: read by the
-release writer, ``citykg prune``, ``citykg diff`` and the server's release pages alike."""
+revises; :func:`issued` reads its time), its checksums (``SHA256SUMS``) and the releases kept on
+disk, newest first: read by the release writer, ``citykg prune``, ``citykg diff`` and the server's
+release pages alike."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from citykg.contract import layout
@@ -16,6 +18,16 @@ def read_record(release: Path) -> dict:
         return json.loads((release / layout.RELEASE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def issued(release: Path) -> datetime:
+    """When ``release`` was issued (its ``release.json``; for a release written before its
+    record, when its N-Quads were written), in UTC to the second."""
+    try:
+        when = datetime.fromisoformat(read_record(release)["issued"])
+    except (KeyError, TypeError, ValueError):
+        when = datetime.fromtimestamp(int((release / layout.NQUADS_FILE).stat().st_mtime), UTC)
+    return when.astimezone(UTC).replace(microsecond=0)
 
 
 def read_sums(release: Path) -> dict[str, str]:

@@ -5,11 +5,11 @@ remote, :mod:`citykg.serve.engine`) as the current edition (:mod:`citykg.serve.e
 also moves to a new release without a restart), attaches it with the metrics and the fair
 share of each client (:mod:`citykg.serve.services`), installs the HTTP steps (conditional
 requests and gzip, errors, logging, security headers) and registers the blueprints: ``sparql``
-(/sparql, /query), ``resources`` (dereferenceable IRIs, VoID), ``fragments`` (Triple Pattern
-Fragments), ``site`` (index, dumps), ``releases`` (every kept release) and ``observability``
-(/metrics, /health). The app keeps no state between
-requests beyond the read-only releases, so several processes can serve one release behind a load
-balancer.
+(/sparql, /query), ``resources`` (dereferenceable IRIs, VoID), ``memento`` (their
+TimeGates, mementos and TimeMaps), ``fragments`` (Triple Pattern Fragments), ``site`` (index,
+dumps), ``releases`` (every kept release) and ``observability`` (/metrics, /health). The app
+keeps no state between requests beyond the read-only releases, so several processes can serve
+one release behind a load balancer.
 """
 
 from __future__ import annotations
@@ -52,9 +52,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.install(app)
     observability.install(app)
     security_headers.install(app)
-    from citykg.serve import fragments, releases, resources, site, sparql
+    from citykg.serve import fragments, memento, releases, resources, site, sparql
 
-    blueprints = (sparql.bp, resources.bp, fragments.bp, site.bp, releases.bp, observability.bp)
+    blueprints = (
+        sparql.bp,
+        resources.bp,
+        memento.bp,
+        fragments.bp,
+        site.bp,
+        releases.bp,
+        observability.bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     served.follow()

@@ -13,6 +13,8 @@ graph; the labels of what they mention from the default graph.
 
 from __future__ import annotations
 
+import itertools
+
 import pyoxigraph as ox
 
 from citykg.contract.iris import (
@@ -91,3 +93,19 @@ def _graph(store: Store, name: str) -> list[ox.Triple]:
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[name], named_graphs=[]
     )
     return sorted(result, key=str)
+
+
+def published(store: Store, iri: str) -> bool:
+    """Whether the document about ``iri`` (:func:`document`) has any triple, found without
+    building it (a few index lookups)."""
+    if iri in WHOLE_GRAPH:
+        return store.has_graph(WHOLE_GRAPH[iri])
+    if is_line_graph(iri):
+        return store.has_graph(iri)
+    if iri.startswith(ONTOLOGY_IRI + "/"):
+        return iri in ontology_versions(store)
+    graph = str(REPORT_GRAPH) if iri == REPORT_IRI or iri.startswith(REPORT_IRI + "/") else None
+    if next(store.triples(subject=iri, graph=graph), None) is not None:
+        return True
+    incoming = itertools.islice(store.triples(obj=ox.NamedNode(iri), graph=graph), MAX_INCOMING)
+    return any(t.predicate.value not in SKIP_INCOMING for t in incoming)

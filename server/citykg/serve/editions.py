@@ -125,13 +125,23 @@ class Editions:
                 return edition
         path = self._queryable(release_id)
         with self._opening:  # requests on other editions go on meanwhile
-            edition = self._archive.get(release_id)
-            if edition is None:
-                edition = Edition.open({**self._settings, **ARCHIVE_SETTINGS}, path)
+            edition = self._archive.get(release_id) or self._open_archived(path)
             with self._lock:
                 self._archive[release_id] = edition
                 edition.enter()
         return edition
+
+    def _open_archived(self, path: Path) -> Edition:
+        """An older release opened on its disk store with one worker; HttpError 503 when it
+        cannot be (logged; tried again after RETRY_AFTER_FAILURE_S)."""
+        failed_at = self._failed.get(path)
+        if failed_at is None or time.monotonic() - failed_at >= RETRY_AFTER_FAILURE_S:
+            try:
+                return Edition.open({**self._settings, **ARCHIVE_SETTINGS}, path)
+            except Exception:  # any failure leaves the other releases served
+                LOG.exception("release at %s could not be opened", path)
+                self._failed[path] = time.monotonic()
+        raise HttpError(503, f"release {path.name} cannot be opened here; see the server's log")
 
     def queryable(self) -> list[str]:
         """The ids of the releases answering queries here, newest first."""

@@ -35,7 +35,7 @@ COMPRESSIBLE = (
 CORS_METHODS = "GET, POST, HEAD, OPTIONS"
 CORS_EXPOSE = (
     "Content-Type, Content-Length, Content-Location, ETag, Last-Modified, Link, Vary, "
-    "Citykg-Truncated, Citykg-Cache, Citykg-Release"
+    "Memento-Datetime, Citykg-Truncated, Citykg-Cache, Citykg-Release"
 )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import gzip
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,7 +27,9 @@ from citykg.contract.layout import (
     SHAPES_FILE,
     VOID_FILE,
 )
+from citykg.contract.release_records import issued as release_issued
 from citykg.contract.release_records import kept_releases, read_record
+from citykg.serve import memento
 from citykg.serve.citation import Citable, script_json
 from citykg.serve.errors import HttpError
 from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
@@ -111,13 +112,15 @@ def changes(release_id: str) -> Response:
 
 @bp.route("/releases/<release_id>/<name>", methods=["GET"])
 def release_file(release_id: str, name: str) -> Response:
-    """One file of a release (its dumps, sums, record and changes)."""
+    """One file of a release (its dumps, sums, record and changes); any other name is the
+    memento of an IRI (``/releases/{id}/ontology``, :mod:`citykg.serve.memento`)."""
     if name not in RELEASE_FILES:
-        raise HttpError(404, f"no release file named {name[:100]!r}; see /releases/{release_id}/")
+        return memento.memento(release_id, name)
     path = _path(release_id) / name
     if not path.is_file():
         raise HttpError(404, f"{name} is not in release {release_id}")
-    return send_release_file(path, RELEASE_FILES[name], max_age=86400)  # a release never changes
+    response = send_release_file(path, RELEASE_FILES[name], max_age=86400)  # it never changes
+    return memento.label_file(response, release_id, name)
 
 
 SHOWN_GRAPHS, SHOWN_TRIPLES = 50, 20  # on the HTML page of the changes; the TriG has them all
@@ -173,7 +176,7 @@ def _path(release_id: str) -> Path:
 def _described(path: Path) -> dict:
     """What the pages and the RDF say of one release."""
     record = read_record(path)
-    issued = _issued(record, path)
+    issued = release_issued(path)
     url = release(path.name)
     files = release_files(path, RELEASE_FILES)
     nquads_sha256 = next((f["sha256"] for f in files if f["name"] == NQUADS_FILE), None)
@@ -189,13 +192,6 @@ def _described(path: Path) -> dict:
         "files": files,
         "cite": Citable(_title(path), path.name, issued, url, nquads_sha256, dumps),
     }
-
-
-def _issued(record: dict, path: Path) -> datetime:
-    try:
-        return datetime.fromisoformat(record["issued"])
-    except (KeyError, TypeError, ValueError):  # a release written before its record
-        return datetime.fromtimestamp(int((path / NQUADS_FILE).stat().st_mtime), UTC)
 
 
 @functools.lru_cache(maxsize=256)

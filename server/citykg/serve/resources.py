@@ -4,7 +4,8 @@
 IRI answers **200 with ``Vary: Accept``** and a ``Content-Location`` naming the format-specific
 document URL (``.ttl .jsonld .rdf .nt .html``), which answers the same bytes without negotiation.
 A request on any host maps onto the canonical IRI (``/id/city/x`` -> ``{base}id/city/x``), so every
-IRI dereferences on localhost too.
+IRI dereferences on localhost too. Each of these routes is also a Memento TimeGate
+(:mod:`citykg.serve.memento`).
 """
 
 from __future__ import annotations
@@ -38,11 +39,7 @@ EXTENSIONS = {f.extension: f for f in OFFERS}
 @bp.route("/shapes.<ext>", methods=["GET"])
 def resource(_rest: str = "", ext: str | None = None) -> Response:
     """The document about the IRI this path stands for, in the negotiated or named format."""
-    path, fmt = split_extension(request.path)
-    iri = DEFAULT_BASE + path.lstrip("/")
-    if not is_iri(iri):
-        raise HttpError(404, f"nothing is published at {shorten(iri)}")
-    return respond_document(iri, path, fmt)
+    return respond_document(*document_at(request.path))
 
 
 @bp.route("/ontology/<_version>", methods=["GET"])
@@ -66,6 +63,16 @@ def ontology_version(_version: str) -> Response:
 def void() -> Response:
     """The VoID + DCAT description of the dataset (VoID §6.2, RFC 8615)."""
     return respond_document(DATASET_IRI, "/dataset", None, content_location=False)
+
+
+def document_at(path: str) -> tuple[str, str, Format | None]:
+    """The IRI the path of a request stands for, the path of its document and the format its
+    extension names (None: negotiated); HttpError 404 when it stands for no IRI."""
+    stem, fmt = split_extension(path)
+    iri = DEFAULT_BASE + stem.lstrip("/")
+    if not is_iri(iri):
+        raise HttpError(404, f"nothing is published at {shorten(iri)}")
+    return iri, stem, fmt
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
