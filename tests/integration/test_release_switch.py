@@ -6,6 +6,7 @@ that the test moves from the first to the second, as ``citykg build`` moves ``va
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -43,6 +44,14 @@ def mayor(client, path: str = "/sparql") -> tuple[str, list[str]]:
     assert response.status_code == 200, response.text
     rows = response.get_json()["results"]["bindings"]
     return response.headers[RELEASE_HEADER], [row["name"]["value"] for row in rows]
+
+
+@contextlib.contextmanager
+def client_on(link: Path, release: Path, stores: Path, **settings: object):
+    """A test client of an app serving ``link``, moved to ``release`` first."""
+    point(link, release)
+    with app_for(link, stores, RELEASE_POLL=0, **settings) as app:
+        yield app.test_client()
 
 
 @pytest.fixture
@@ -87,9 +96,7 @@ def test_each_queryable_release_answers_from_its_own_data(
     link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
     first, second = releases
-    point(link, second)
-    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
-        client = app.test_client()
+    with client_on(link, second, tmp_path / "stores") as client:
         assert mayor(client, f"/releases/{first.name}/sparql") == (first.name, [OLD_MAYOR])
         assert mayor(client, f"/releases/{second.name}/sparql") == (second.name, [NEW_MAYOR])
         assert mayor(client) == (second.name, [NEW_MAYOR])
@@ -113,9 +120,7 @@ def test_releases_past_the_newest_n_say_that_they_no_longer_answer(
     link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
     first, second = releases
-    point(link, second)
-    with app_for(link, tmp_path / "stores", RELEASE_POLL=0, QUERYABLE_RELEASES=1) as app:
-        client = app.test_client()
+    with client_on(link, second, tmp_path / "stores", QUERYABLE_RELEASES=1) as client:
         gone = client.get(f"/releases/{first.name}/sparql", query_string={"query": MAYOR})
         assert gone.status_code == 410
         assert "no longer answers queries" in gone.text and f"/releases/{first.name}/" in gone.text
@@ -142,9 +147,7 @@ def test_the_release_pages_name_the_endpoints_of_the_queryable_releases(
     link: Path, releases: tuple[Path, Path], tmp_path: Path
 ) -> None:
     first, second = releases
-    point(link, second)
-    with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
-        client = app.test_client()
+    with client_on(link, second, tmp_path / "stores") as client:
         assert endpoints(client) == {r.name: f"{r.name}/sparql" for r in releases}
         page = parse_html(client.get(f"/releases/{first.name}/").text)
         assert f"/releases/{first.name}/sparql" in page.one("dl", class_="header").hrefs
