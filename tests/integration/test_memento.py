@@ -8,18 +8,19 @@ Vary into its tokens) and bodies are read as RDF or as a tree of HTML elements."
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from rdflib.namespace import VOID
 from werkzeug.http import http_date
 
 from citykg.contract.iris import is_line_graph
-from citykg.serve.describe import document, ontology_versions
+from citykg.serve.describe import document, ontology_versions, published
 from citykg.serve.editions import RELEASE_HEADER
-from citykg.serve.memento import published
 from citykg.serve.services import services
 from citykg.serve.store import Store
 
@@ -341,3 +342,27 @@ def test_existence_is_found_as_the_document_would_be(web):
     assert [mine for mine, _ in found] == [theirs for _, theirs in found]
     assert [mine for mine, _ in found][:5] == [True, True, True, True, False]
     assert [mine for mine, _ in found][-3:] == [True, True, False]
+
+
+def test_the_dataset_memento_names_its_own_release_files_and_endpoint(web, releases) -> None:
+    for release in releases:
+        response = web.get(f"/releases/{release.name}/dataset", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200 and response.headers[RELEASE_HEADER] == release.name
+        graph = Graph().parse(data=response.data, format="turtle")
+        rows = graph.query("""
+            PREFIX dcat: <http://www.w3.org/ns/dcat#>
+            PREFIX spdx: <http://spdx.org/rdf/terms#>
+            SELECT ?url ?sha256 WHERE {
+              ?dist dcat:downloadURL ?url ; spdx:checksum/spdx:checksumValue ?sha256 }""")
+        downloads = {str(url): str(sha256) for url, sha256 in rows}
+        assert downloads and all(
+            url.startswith(f"{HOST}/releases/{release.name}/") for url in downloads
+        )
+        for url, sha256 in downloads.items():
+            body = web.get(url.removeprefix(HOST)).data
+            assert hashlib.sha256(body).hexdigest() == sha256, url
+        endpoints = {str(o) for o in graph.objects(None, VOID.sparqlEndpoint)}
+        assert f"{HOST}/releases/{release.name}/sparql" in endpoints
+        assert f"{HOST}/sparql" not in endpoints
+    current = Graph().parse(data=web.get("/dataset.ttl").data, format="turtle")
+    assert f"{HOST}/sparql" in {str(o) for o in current.objects(None, VOID.sparqlEndpoint)}

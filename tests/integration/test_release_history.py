@@ -38,10 +38,12 @@ def test_each_release_records_the_one_it_revises_and_all_are_kept(tmp_path, monk
     }
     profile = project.profiles()[0]
     profile.write_text(leipzig_text().replace("Burkhard Jung", "Someone Else"), encoding="utf-8")
-    second = build(project)
+    second = build(project)  # the same time (one commit): issued a second after the first
     assert second.name != first.name and record(second)["revises"] == first.name
+    assert record(second)["issued"] == "2026-01-01T00:00:01+00:00"
     again = build(project)  # the same data again: the same release, still revising the first
     assert again == second and record(again)["revises"] == first.name
+    assert record(again)["issued"] == "2026-01-01T00:00:01+00:00"
     sums = dict(
         reversed(line.split("  ")) for line in (second / "SHA256SUMS").read_text().splitlines()
     )

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from citykg import __version__
@@ -53,12 +53,18 @@ def point_current(var_dir: Path, release: Path) -> None:
 
 def release_record(var_dir: Path, release_id: str, built: datetime) -> dict:
     """``release.json`` of the release ``release_id``: its id, issue time, citykg's version and
-    the release it revises. A new release was issued at ``built`` and revises the current one;
-    a release of the same data built before keeps what its record says (issued then, revising
-    what it revised then), whichever release is current now."""
+    the release it revises. A new release was issued at ``built``, or a second after the
+    release it revises when that is not earlier (two builds of one commit: releases are ordered
+    by issue time), and revises the current one; a release of the same data built before keeps
+    what its record says (issued then, revising what it revised then), whichever release is
+    current now."""
     current = var_dir / layout.CURRENT
     revises = current.resolve().name if current.exists() else None
     issued = built.isoformat()
+    if revises is not None:
+        previous = read_record(var_dir / layout.RELEASES_DIR / revises).get("issued")
+        if _is_time(previous) and datetime.fromisoformat(previous) >= built:
+            issued = (datetime.fromisoformat(previous) + timedelta(seconds=1)).isoformat()
     before = read_record(var_dir / layout.RELEASES_DIR / release_id)
     if before.get("id") == release_id and _is_time(before.get("issued")):
         issued, revises = before["issued"], before.get("revises")

@@ -37,6 +37,7 @@ from citykg.serve.pages.select import query_link
 from citykg.serve.store import ReleaseInfo, Store
 
 OFFERS = (*DOCUMENT_FORMATS, HTML)
+DUMPS_PREFIX = "dumps/"  # the dumps' path under the base; a release's own are releases/{id}/
 ACCESS_PREDICATES = {
     PREFIXES["void"] + "sparqlEndpoint",
     PREFIXES["void"] + "dataDump",
@@ -100,7 +101,7 @@ class Documents:
         else:
             triples = document(store, job.iri)
             if job.iri == DATASET_IRI:
-                triples = _localise(triples, job.host_url)
+                triples = _localise(triples, job.host_url, _release_prefix(job.path))
         if not triples:
             raise NotFound(job.iri)
         return triples
@@ -171,8 +172,9 @@ PAGES = {
 }
 
 
-def _localise(triples: list[ox.Triple], host_url: str) -> list[ox.Triple]:
-    """Access URLs (endpoint, dumps) of this deployment instead of their canonical IRIs."""
+def _localise(triples: list[ox.Triple], host_url: str, release: str | None) -> list[ox.Triple]:
+    """Access URLs (endpoint, dumps) of this deployment instead of their canonical IRIs; in the
+    memento of release ``release`` (``releases/{id}/``), that release's endpoint and files."""
     out = []
     for t in triples:
         o = t.object
@@ -181,9 +183,18 @@ def _localise(triples: list[ox.Triple], host_url: str) -> list[ox.Triple]:
             and isinstance(o, ox.NamedNode)
             and o.value.startswith(DEFAULT_BASE)
         ):
-            o = ox.NamedNode(host_url + o.value[len(DEFAULT_BASE) :])
+            local = o.value[len(DEFAULT_BASE) :]
+            if release and (local == "sparql" or local.startswith(DUMPS_PREFIX)):
+                local = release + local.removeprefix(DUMPS_PREFIX)
+            o = ox.NamedNode(host_url + local)
         out.append(ox.Triple(t.subject, t.predicate, o))
     return sorted(out, key=str)
+
+
+def _release_prefix(path: str) -> str | None:
+    """``releases/{id}/`` for the path of a memento (``/releases/{id}/dataset``), else None."""
+    parts = path.split("/")
+    return f"releases/{parts[2]}/" if len(parts) > 3 and parts[1] == "releases" else None
 
 
 def _rows(triples: list[ox.Triple], iri: str) -> dict[str, list]:
