@@ -74,6 +74,10 @@ def test_serve_refuses_a_bad_setting_with_its_name(release, monkeypatch, capsys)
     var_dir = str(release.parent.parent)
     assert main(["serve", "--project", str(ROOT), "--var-dir", var_dir]) == 2
     assert "CITYKG_QUERY_WORKERS must be a number, not 'four'" in capsys.readouterr().err
+    monkeypatch.setenv("CITYKG_QUERY_WORKERS", "4")
+    monkeypatch.setenv("CITYKG_QUERYABLE_RELEASES", "0")
+    assert main(["serve", "--project", str(ROOT), "--var-dir", var_dir]) == 2
+    assert "CITYKG_QUERYABLE_RELEASES must be 1 or more, not 0" in capsys.readouterr().err
 
 
 @pytest.mark.system  # runs citykg as a process

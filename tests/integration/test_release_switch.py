@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -84,6 +85,9 @@ def test_the_server_moves_to_the_new_release_and_in_flight_work_ends_on_the_old(
         assert [b["name"]["value"] for b in old_answer["results"]["bindings"]] == [OLD_MAYOR]
         assert not old_engine.pool.closed
         in_flight.leave()  # the last request on the old release ends: its workers stop
+        deadline = time.monotonic() + 10  # they stop in a thread of their own
+        while old_workers & set(query_workers(os.getpid())) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert old_engine.pool.closed
         assert not old_workers & set(query_workers(os.getpid()))
         page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
@@ -168,12 +172,16 @@ def test_a_release_that_cannot_be_opened_is_not_served(
 
 
 def test_every_response_names_its_release(link: Path, releases, tmp_path: Path) -> None:
-    first, _ = releases
+    first, second = releases
     with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
         client = app.test_client()
         for path in ("/", "/releases/", "/no/such/page", "/health", "/dumps/SHA256SUMS"):
             response = client.get(path)
             assert response.headers[RELEASE_HEADER] == first.name, path
+        for name in ("history.tsv", "release.json", "changes", "id/city/leipzig-deu"):
+            response = client.get(f"/releases/{second.name}/{name}")  # of the other release
+            assert response.status_code == 200, name
+            assert response.headers[RELEASE_HEADER] == second.name, name
         exposed = client.get("/sparql", headers={"Origin": "https://example.org"})
         assert RELEASE_HEADER in exposed.headers["Access-Control-Expose-Headers"]
 

@@ -26,8 +26,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     ),
     "CITYKG_QUERYABLE_RELEASES": (
         3,
-        "the newest kept releases that answer /releases/{id}/sparql and serve mementos "
-        "(older ones keep their dumps and description)",
+        "how many of the newest kept releases (and the current one) answer "
+        "/releases/{id}/sparql and serve mementos; older ones keep their dumps and description",
     ),
     "CITYKG_STORE_DIR": (None, "where Oxigraph stores live (default: PROJECT/var/stores)"),
     "CITYKG_STORE_URL": (None, "query endpoint of a remote SPARQL 1.1 store to serve from"),
@@ -96,6 +96,9 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
                 values[key] = type(default)(values[key])
             except ValueError:
                 raise ValueError(f"{key} must be a number, not {values[key]!r}") from None
+    for key, least in (("CITYKG_QUERYABLE_RELEASES", 1), ("CITYKG_RELEASE_POLL", 0)):
+        if values[key] < least:
+            raise ValueError(f"{key} must be {least} or more, not {values[key]!r}")
     allocator.check(values["CITYKG_ALLOCATOR"])
     for key in ("CITYKG_SERVICE_ALLOWLIST", "CITYKG_TRUSTED_PROXIES"):
         listed = values[key] or ()

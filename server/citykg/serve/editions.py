@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 from flask import Flask, Response, g, has_request_context
 
+from citykg.contract.layout import NQUADS_FILE
 from citykg.contract.release_records import kept_releases
 from citykg.serve import templating
 from citykg.serve.engine import open_engine
@@ -81,6 +82,11 @@ class Edition:
             self._close()
 
     def _close(self) -> None:
+        """Stop the engine and give its memory back, off the request thread whose end let it
+        go (stopping workers and collecting take a while)."""
+        threading.Thread(target=self._stop, daemon=True).start()
+
+    def _stop(self) -> None:
         self.engine.close()
         _give_back_memory()
         LOG.info("release %s closed", self.release.id)
@@ -114,22 +120,36 @@ class Editions:
 
     def enter(self, release_id: str) -> Edition:
         """The edition of the kept release ``release_id``, entered; HttpError 404 when no such
-        release is kept, 410 when it is kept but not queryable here."""
+        release is kept, 410 when it is kept but not queryable here, 503 when it cannot be
+        opened."""
+        edition = self._enter_open(release_id)
+        if edition is not None:
+            return edition
+        with self._opening:  # one release opened at a time; requests on open ones go on
+            edition = self._enter_open(release_id)  # opened meanwhile (or made current)
+            if edition is not None:
+                return edition
+            edition = self._open_archived(self._queryable(release_id))
+            with self._lock:
+                self._archive[release_id] = edition
+                edition.enter()
+        return edition
+
+    def _enter_open(self, release_id: str) -> Edition | None:
+        """The edition of ``release_id`` entered, if it is open and still kept; else None."""
         with self._lock:
             if release_id == self._current.release.id:
                 self._current.enter()
                 return self._current
             edition = self._archive.get(release_id)
-            if edition is not None:
+            if edition is None:
+                return None
+            if (edition.release.path / NQUADS_FILE).is_file():
                 edition.enter()
                 return edition
-        path = self._queryable(release_id)
-        with self._opening:  # requests on other editions go on meanwhile
-            edition = self._archive.get(release_id) or self._open_archived(path)
-            with self._lock:
-                self._archive[release_id] = edition
-                edition.enter()
-        return edition
+            del self._archive[release_id]  # pruned since it was opened
+        edition.retire()
+        return None
 
     def _open_archived(self, path: Path) -> Edition:
         """An older release opened on its disk store with one worker; HttpError 503 when it
@@ -145,13 +165,13 @@ class Editions:
 
     def queryable(self) -> list[str]:
         """The ids of the releases answering queries here, newest first."""
-        if self._settings["CITYKG_STORE_URL"]:
+        if self._remote():
             return [self._current.release.id]
-        newest = self._kept()[: self._settings["CITYKG_QUERYABLE_RELEASES"]]
+        newest = self.kept()[: self._settings["CITYKG_QUERYABLE_RELEASES"]]
         ids = [p.name for p in newest]
         return ids if self._current.release.id in ids else [self._current.release.id, *ids]
 
-    def _kept(self) -> list[Path]:
+    def kept(self) -> list[Path]:
         """The kept releases, newest first, read again when a release is added or pruned (the
         directory's modification time moves)."""
         releases = self._current.release.path.parent
@@ -161,7 +181,7 @@ class Editions:
         return self._kept_at[1]
 
     def _queryable(self, release_id: str) -> Path:
-        kept = {p.name: p for p in self._kept()}
+        kept = {p.name: p for p in self.kept()}
         if release_id not in kept:
             raise HttpError(404, f"no release {release_id[:40]!r} is kept here; see /releases/")
         if release_id not in self.queryable():
@@ -199,6 +219,9 @@ class Editions:
                     self._current.release.id,
                 )
                 self._failed[target] = time.monotonic()
+                return False
+            if self._stopped.is_set():  # closed while this one opened
+                edition.retire()
                 return False
             keep = set(self.queryable()) - {edition.release.id}
             with self._lock:
@@ -248,6 +271,13 @@ def pin(editions: Editions, release_id: str) -> Edition:
     return edition
 
 
+def of_release(response: Response, release_id: str) -> Response:
+    """Name ``release_id`` as the release that answered (a file or page of that release,
+    served whichever release is current)."""
+    response.headers[RELEASE_HEADER] = release_id
+    return response
+
+
 def install(app: Flask, editions: Editions) -> None:
     """Pin every request to the current edition, name its release on the response, and let
     it go when the request ends."""
@@ -259,7 +289,7 @@ def install(app: Flask, editions: Editions) -> None:
     @app.after_request
     def _name(response: Response) -> Response:
         edition = pinned() or editions.current
-        response.headers[RELEASE_HEADER] = edition.release.id
+        response.headers.setdefault(RELEASE_HEADER, edition.release.id)
         return response
 
     @app.teardown_request

@@ -28,9 +28,10 @@ from citykg.contract.layout import (
     VOID_FILE,
 )
 from citykg.contract.release_records import issued as release_issued
-from citykg.contract.release_records import kept_releases, read_record
+from citykg.contract.release_records import read_record
 from citykg.serve import memento
 from citykg.serve.citation import Citable, script_json
+from citykg.serve.editions import of_release
 from citykg.serve.errors import HttpError
 from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
 from citykg.serve.negotiation import serialize_graph
@@ -55,7 +56,7 @@ WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES[
 def series() -> Response:
     """The kept releases, newest first."""
     fmt = choose((HTML, *GRAPH_FORMATS))
-    kept = [_described(path) for path in _kept()]
+    kept = [_described(path) for path in services().editions.kept()]
     if fmt is HTML:
         body = render_template("releases.html", title="Releases", releases=kept)
         return represent(body.encode(), HTML)
@@ -100,14 +101,16 @@ def changes(release_id: str) -> Response:
             shown_graphs=SHOWN_GRAPHS,
             shown_triples=SHOWN_TRIPLES,
         )
-        return represent(body.encode(), HTML)
+        response = represent(body.encode(), HTML)
+        response.set_etag(f"{release_id}-changes-html")
+        return of_release(response, release_id)
     zipped = accepts_gzip(request)
     body = path.read_bytes() if zipped else gzip.decompress(path.read_bytes())
     response = represent(body, fmt)
     response.set_etag(f"{release_id}-changes")
     if zipped:
         mark_gzipped(response)
-    return response
+    return of_release(response, release_id)
 
 
 @bp.route("/releases/<release_id>/<name>", methods=["GET"])
@@ -120,13 +123,14 @@ def release_file(release_id: str, name: str) -> Response:
     if not path.is_file():
         raise HttpError(404, f"{name} is not in release {release_id}")
     response = send_release_file(path, RELEASE_FILES[name], max_age=86400)  # it never changes
-    return memento.label_file(response, release_id, name)
+    return memento.label_file(of_release(response, release_id), release_id, name)
 
 
 SHOWN_GRAPHS, SHOWN_TRIPLES = 50, 20  # on the HTML page of the changes; the TriG has them all
 ADDED_TRIPLES, REMOVED_TRIPLES = (f"{CITYKG}{t}Triples" for t in ("added", "removed"))
 
 
+@functools.lru_cache(maxsize=8)
 def read_changes(path: Path) -> list[dict]:
     """The changed graphs of a ``changes.trig.gz``, in its order: each graph's IRI, its counts,
     and the first SHOWN_TRIPLES triples added and removed of the first SHOWN_GRAPHS graphs (in
@@ -159,10 +163,6 @@ def read_changes(path: Path) -> list[dict]:
     for name, (change, kind) in holder.items():
         change[f"{kind}_count"] = counts.get(name, 0)
     return list(changed.values())
-
-
-def _kept() -> list[Path]:
-    return kept_releases(services().release.path.parent)
 
 
 def _path(release_id: str) -> Path:
