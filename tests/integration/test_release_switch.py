@@ -202,7 +202,7 @@ def test_a_kept_release_that_cannot_be_opened_answers_503_and_has_no_memento(
     link.symlink_to(copied / releases[1].name)
     with app_for(link, tmp_path / "stores", RELEASE_POLL=0) as app:
         client = app.test_client()
-        for _ in range(2):  # the second time without trying again
+        for _ in range(2):  # and again: the failure is remembered, not a 500
             failed = client.get(f"/releases/{broken.name}/sparql", query_string={"query": MAYOR})
             assert failed.status_code == 503 and "cannot be opened" in failed.text
         timemap = client.get("/timemap/id/city/leipzig-deu")

@@ -224,8 +224,9 @@ def _add_links(response: Response, links: list[str]) -> None:
 
 
 def _url(path: str) -> str:
-    """The URL of ``path`` on the host the request reached."""
-    return request.host_url + quote(path.lstrip("/"))
+    """The URL of ``path`` on the host the request reached (what RFC 3986 allows in a path
+    segment kept as it is)."""
+    return request.host_url + quote(path.lstrip("/"), safe="/:@!$&'()*+,;=~")
 
 
 def _memento_url(found: Memento, original: str) -> str:

@@ -77,6 +77,8 @@ class EmbeddedEngine(Engine):
         memory = load_in_memory(self._release.path, memory_lock(self._disk.path))
         if memory is not None and not self.pool.closed:
             self._local = memory
+            if self.pool.closed:  # closed meanwhile: let the copy go
+                self._local = self._disk
 
     def _run(self, job: QueryJob, timeout_s: float) -> Answer:
         return self.pool.run(job, timeout_s, self._queue_wait_s)

@@ -76,6 +76,8 @@ class WorkerPool:
         finally:
             if keep and not self.closed:
                 self._idle.put(worker)
+                if self.closed:  # closed meanwhile: stop what is idle now
+                    self.close()
             else:
                 self._retire(worker)
         if isinstance(outcome, EngineError):
@@ -125,10 +127,9 @@ class WorkerPool:
             except (RuntimeError, OSError):
                 time.sleep(2**attempt)
                 continue
-            if self.closed:
-                worker.kill()
-            else:
-                self._idle.put(worker)
+            self._idle.put(worker)
+            if self.closed:  # closed while it started: stop what is idle now
+                self.close()
             return
         LOG.error("could not replace a query worker; the pool is one worker smaller")
 
