@@ -196,7 +196,7 @@ def test_the_html_form_sends_back_the_same_pattern(client, obj):
     response = client.get(
         "/fragments", query_string={"object": obj}, headers={"Accept": "text/html"}
     )
-    form = parse_html(response.data).one("form")
+    form = parse_html(response.data).one("form", "fragment")
     values = {i.get("name"): i.get("value") for i in form.find_all("input")}
     assert values["object"] == obj and values["subject"] == values["predicate"] == ""
     again = client.get("/fragments", query_string=values, headers={"Accept": "text/html"})

@@ -19,7 +19,16 @@ from citykg.builder.assemble import assemble
 from citykg.builder.namespaces import REPORT_GRAPH
 from citykg.builder.release import write_release
 from citykg.cli import main
-from citykg.contract.layout import CHANGES_FILE, DUMPS, HISTORY_FILE, NQUADS_FILE, RELEASE_FILE
+from citykg.contract.layout import (
+    CHANGES_FILE,
+    DUMPS,
+    HISTORY_FILE,
+    NQUADS_FILE,
+    RELEASE_FILE,
+    TABLE_FILES,
+    TABLE_METADATA_FILE,
+)
+from citykg.contract.layout import SEARCH_FILE as SEARCH_FILE
 from citykg.contract.layout import SHAPES_FILE as SHAPES_FILE
 from citykg.contract.layout import SUMS_FILE as SUMS_FILE
 from citykg.contract.layout import VOID_FILE as VOID_FILE
@@ -91,6 +100,9 @@ def test_checksums(release):
         RELEASE_FILE,
         CHANGES_FILE,  # the session's release revises an earlier build
         HISTORY_FILE,
+        SEARCH_FILE,
+        TABLE_METADATA_FILE,
+        *TABLE_FILES,
         *(d.name for d in DUMPS),
     }
     for name, digest in sums.items():
@@ -167,6 +179,8 @@ def test_same_input_gives_byte_identical_output(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in sorted(release.iterdir())})
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) >= {NQUADS_FILE, SUMS_FILE, VOID_FILE, *(d.name for d in DUMPS)}
+    assert set(outputs[0]) >= {TABLE_METADATA_FILE, *TABLE_FILES}
+    assert SEARCH_FILE in outputs[0]  # the search index is byte-identical too
 
 
 @pytest.mark.system  # runs citykg as a process
@@ -200,6 +214,8 @@ def test_build_prints_findings_and_summary(tmp_path, capsys):
         "import + validate",
         "sort",
         "dumps",
+        "search",
+        "tables",
         "history",
     ]
     assert all(float(step.rpartition(" ")[2]) >= 0 for step in steps)
@@ -313,7 +329,8 @@ def test_source_date_epoch_is_the_time_of_the_release(tmp_path):
     assert [str(d) for d in void.objects(dataset, DCTERMS.modified)] == ["2023-11-14"]
     issued = {str(d) for d in void.objects(None, DCTERMS.issued)}
     assert issued == {"2023-11-14T22:13:20+00:00"}
-    assert len(list(void.subjects(DCTERMS.issued, None))) == len(DUMPS)
+    distributions = len(DUMPS) + len(TABLE_FILES) + 1  # the dumps, the tables, their metadata
+    assert len(list(void.subjects(DCTERMS.issued, None))) == distributions
 
 
 def test_builds_at_other_times_give_the_same_graphs(tmp_path, monkeypatch):

@@ -23,6 +23,12 @@ FLAGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1200, "height": 900}
+# An init script (run whatever the page's CSP says) keeping what the CSP refuses in
+# ``window.__cspViolations`` (CSP Level 3, violation events).
+WATCH_CSP = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
+  `${e.effectiveDirective} refused ${e.blockedURI || 'inline'}`
+  + ` at ${e.sourceFile}:${e.lineNumber}`));"""
 
 
 def chromium() -> str:

@@ -43,6 +43,7 @@ PAGES: dict[str, tuple[str, int, str]] = {
     "sparql-for-a-browser": ("/sparql", 200, "query.html"),
     "sparql-results": (f"/sparql?query={CONSTRUCT}", 200, "query.html"),
     "dumps": ("/dumps/", 200, "dumps.html"),
+    "use-the-data": ("/use", 200, "use.html"),
     "fragments": ("/fragments", 200, "fragments.html"),
     "releases": ("/releases/", 200, "releases.html"),
     "release": ("/releases/{release}/", 200, "release.html"),
@@ -51,6 +52,8 @@ PAGES: dict[str, tuple[str, int, str]] = {
     "not-found": ("/nothing/here", 404, "error.html"),
     "no-such-index-page": ("/?page=9999", 404, "error.html"),
     "bad-query": ("/query?query=SELECT", 400, "error.html"),
+    "search": ("/search", 200, "search.html"),
+    "search-results": ("/search?q=leipzig", 200, "search.html"),
 }
 
 

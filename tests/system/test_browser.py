@@ -1,10 +1,17 @@
-"""A person's path through the site in headless Chromium (Playwright driving Debian's chromium)."""
+"""A person's path through the site in headless Chromium (Playwright driving Debian's chromium),
+and the charts of the pages as a browser draws them."""
 
 from __future__ import annotations
 
 import pytest
 
-from support.browser import ARTIFACTS, VIEWPORT, launched
+from citykg.builder.synthetic import write_project
+from citykg.cli import main
+from citykg.contract.project import Project
+
+from support.browser import ARTIFACTS, VIEWPORT, WATCH_CSP, launched
+from support.processes import citykg_serve
+from support.project import ROOT
 
 ACTIVITIES = [
     "Taking risks or testing new ideas",
@@ -18,11 +25,16 @@ ACTIVITIES = [
 
 
 @pytest.fixture(scope="module")
-def page(served):
+def browser():
     with launched() as browser:
-        page = browser.new_context(viewport=VIEWPORT).new_page()
-        page.set_default_timeout(20000)
-        yield page
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(browser, served):
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.set_default_timeout(20000)
+    yield page
 
 
 def test_browse_from_index_to_query(page, served):
@@ -30,7 +42,7 @@ def test_browse_from_index_to_query(page, served):
     page.get_by_role("link", name="Leipzig").click()
     page.wait_for_url("**/id/city/leipzig-deu")
     assert page.locator("h1").first.inner_text().startswith("Leipzig")
-    assert page.locator("ol.ranked li").all_inner_texts() == ACTIVITIES
+    assert page.locator("ol.ranked li > a").all_inner_texts() == ACTIVITIES
     assert page.locator("ol.ranked li").nth(2).get_attribute("value") == "3"
     rows = page.locator("table.matrix tbody tr")
     assert rows.count() == 19
@@ -57,3 +69,75 @@ def test_browse_from_index_to_query(page, served):
     assert any(c.startswith("600000") for c in cells)
     assert "http://www.wikidata.org/entity/Q2079" in cells
     page.screenshot(path=str(ARTIFACTS / "query.png"), full_page=True)
+
+
+# Pages with charts: (name, path, the charts' selector) on 40 synthetic profiles
+CHARTS = [
+    ("home", "/", "#chart-countries svg"),
+    ("scheme", "/id/concept/policy-area", "#chart-sufficientDataFor svg"),
+    ("concept", "/id/concept/policy-area/health", "#chart-choices svg"),
+    ("city", "/id/city/synthcity-000010-swe", ".share svg"),
+]
+# Each bar of the charts in the page, with the box of the bar and of the number beside it.
+BARS = """(selector) => [...document.querySelectorAll(selector)].flatMap((svg) =>
+  [...svg.querySelectorAll('rect.bar')].map((bar) => {
+    const number = bar.nextElementSibling;
+    const box = (e) => { const r = e.getBoundingClientRect();
+                         return {left: r.left, right: r.right, width: r.width, height: r.height}; };
+    return {bar: box(bar), number: number && number.matches('text.value') ? box(number) : null,
+            value: number && number.matches('text.value') ? Number(number.textContent) : null,
+            svg: box(svg)};
+  }))"""
+
+
+@pytest.fixture(scope="module")
+def synthetic_served(tmp_path_factory):
+    """``citykg serve`` of a release of 40 synthetic profiles (both survey waves)."""
+    project = write_project(tmp_path_factory.mktemp("synth") / "p", 40, Project.at(ROOT))
+    assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
+    base, server = citykg_serve((project.var_dir / "current").resolve(), project=project.root)
+    with server:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def watched_page(browser):
+    """A page under its CSP, what the CSP refuses kept in ``__cspViolations``."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("name", "path", "selector"), CHARTS, ids=[c[0] for c in CHARTS])
+def test_charts_are_drawn_under_the_page_policy(
+    watched_page, synthetic_served, name, path, selector
+):
+    """Each chart is on the page and has bars as long as their numbers, each number right of
+    its bar; at 320 px wide (WCAG 1.4.10) it still fits the window; the CSP refuses nothing."""
+    page = watched_page
+    try:
+        for width in (VIEWPORT["width"], 320):
+            page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
+            response = page.goto(synthetic_served + path)
+            assert response is not None and response.status == 200
+            charts = page.locator(selector)
+            assert charts.count() > 0
+            box = charts.first.bounding_box()
+            assert box and box["width"] > 40 and box["height"] > 8, box
+            bars = page.evaluate(BARS, selector)
+            assert any(b["bar"]["width"] > 0 and b["bar"]["height"] > 0 for b in bars)
+            assert all(b["svg"]["right"] <= width for b in bars)
+            numbered = [b for b in bars if b["number"] is not None]  # none beside a city's answers
+            for b in numbered:
+                assert (b["bar"]["width"] > 0) == (b["value"] > 0), b
+                assert b["bar"]["right"] <= b["number"]["left"] < b["number"]["right"] <= width, b
+            per_unit = [b["bar"]["width"] / b["value"] for b in numbered if b["value"]]
+            assert not per_unit or max(per_unit) - min(per_unit) < 0.5, per_unit  # one scale
+            assert page.evaluate("window.__cspViolations") == []
+            charts.first.evaluate("(e) => (e.closest('section') || e).scrollIntoView()")
+            page.screenshot(path=str(ARTIFACTS / f"chart-{name}-{width}.png"))
+    finally:
+        page.set_viewport_size(VIEWPORT)

@@ -163,6 +163,17 @@ def test_pages_and_documents_work_on_the_remote_store(fronted):
     assert turtle.status_code == 200 and "insufficientDataFor" in turtle.text
 
 
+def test_the_vocabulary_page_is_the_same_on_the_remote_store(fronted, served):
+    """Terms, examples from Leipzig, concept schemes and shapes read alike from either store."""
+    pages = [
+        requests.get(f"{base}/ontology", headers={"Accept": "text/html"}, timeout=30)
+        for base in (fronted, served)
+    ]
+    assert [p.status_code for p in pages] == [200, 200]
+    assert "Example from Leipzig" in pages[0].text
+    assert pages[0].text == pages[1].text
+
+
 @pytest.fixture(scope="module")
 def remote_endpoint(fronted):
     """The query endpoint of citykg in front of the remote store."""

@@ -9,16 +9,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD, Namespace
 
 from citykg.builder.assemble import LINKS_GRAPH, Assembly
 from citykg.builder.namespaces import CITYKG, DQV, ORG, SCHEMA, SPDX
 from citykg.builder.report import REPORT_GRAPH, VALIDATION_REPORT
 from citykg.contract import dataset as described
 from citykg.contract import iris, layout
+from citykg.contract.formats import CSV_TABLE, CSVW_METADATA
 
 IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
+CSVW_SPEC = "https://www.w3.org/TR/tabular-data-model/"  # CSV on the Web: the tabular data model
+CSVW_METADATA_SPEC = "https://www.w3.org/TR/tabular-metadata/"
+WDRS = Namespace("http://www.w3.org/2007/05/powder-s#")  # describedby, the Link relation's IRI
 
 
 @dataclass(frozen=True)
@@ -95,22 +99,12 @@ def void_description(
     g.add((tpf, DCTERMS.conformsTo, URIRef(TPF_SPEC)))
     issued_at = Literal(issued.isoformat(), datatype=XSD.dateTime)
     for dump in layout.DUMPS:
-        url = URIRef(iris.dump(dump.name))
-        dist = URIRef(iris.distribution(dump.name))
-        checksum = URIRef(f"{dist}/checksum")
-        g.add((dataset, VOID.dataDump, url))
-        g.add((dataset, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCAT.accessURL, url))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + dump.format.media_type)))
+        dist = _distribution(g, dataset, dump.name, dump.format.media_type, issued_at, sums, sizes)
+        g.add((dataset, VOID.dataDump, URIRef(iris.dump(dump.name))))
         g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
-        g.add((dist, DCAT.byteSize, Literal(sizes[dump.name], datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.issued, issued_at))
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(sums[dump.name], datatype=XSD.hexBinary)))
+    for name in (layout.TABLE_METADATA_FILE, *layout.TABLE_FILES):
+        if name in sums:  # not RDF dumps: no void:dataDump
+            _describe_table_file(g, dataset, name, issued_at, sums, sizes)
     links = assembly.graphs.get(LINKS_GRAPH, Graph())
     g.add((linkset, RDF.type, VOID.Linkset))
     g.add((linkset, VOID.linkPredicate, OWL.sameAs))
@@ -131,6 +125,52 @@ def void_description(
     if named is not None:
         _describe_named_graphs(g, dataset, named)
     return g
+
+
+def _distribution(
+    g: Graph,
+    dataset: URIRef,
+    name: str,
+    media_type: str,
+    issued: Literal,
+    sums: dict[str, str],
+    sizes: dict[str, int],
+) -> URIRef:
+    """The DCAT distribution of release file ``name``: its URL, media type, size, issue time
+    and SHA-256."""
+    url, dist = URIRef(iris.dump(name)), URIRef(iris.distribution(name))
+    checksum = URIRef(f"{dist}/checksum")
+    g.add((dataset, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+    g.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
+    g.add((dist, DCTERMS.issued, issued))
+    g.add((dist, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(sums[name], datatype=XSD.hexBinary)))
+    return dist
+
+
+def _describe_table_file(
+    g: Graph,
+    dataset: URIRef,
+    name: str,
+    issued: Literal,
+    sums: dict[str, str],
+    sizes: dict[str, int],
+) -> None:
+    """A CSV table (conforming to the CSVW tabular data model and ``wdrs:describedby`` its
+    metadata, as its Link header says) or the CSVW metadata file, as a distribution."""
+    if name == layout.TABLE_METADATA_FILE:
+        dist = _distribution(g, dataset, name, CSVW_METADATA.media_type, issued, sums, sizes)
+        g.add((dist, DCTERMS.conformsTo, URIRef(CSVW_METADATA_SPEC)))
+        return
+    dist = _distribution(g, dataset, name, CSV_TABLE.media_type, issued, sums, sizes)
+    g.add((dist, DCTERMS.conformsTo, URIRef(CSVW_SPEC)))
+    g.add((dist, WDRS.describedby, URIRef(iris.dump(layout.TABLE_METADATA_FILE))))
 
 
 def _describe_named_graphs(g: Graph, dataset: URIRef, named: NamedGraphCounts) -> None:

@@ -37,7 +37,9 @@ from citykg.builder.release_dirs import (
     release_record,
 )
 from citykg.builder.report import REPORT_GRAPH, validation_report
+from citykg.builder.search_index import write_search_index
 from citykg.builder.sorting import sort_lines
+from citykg.builder.tables import write_tables
 from citykg.contract import layout
 from citykg.contract.findings import findings_json
 from citykg.contract.iris import DATASET_GRAPH, PREFIXES
@@ -47,7 +49,8 @@ from citykg.contract.iris import DATASET_GRAPH, PREFIXES
 class Release:
     """A written release: its directory, headline figures, and the seconds its steps took
     (``sort``: ordering and deduplicating quads and triples; ``dumps``: the gzipped dumps and
-    the checksums; ``history``: what changed since the release before, and the history)."""
+    the checksums; ``search``: the search index; ``tables``: the CSV tables and their CSVW
+    metadata; ``history``: what changed since the release before, and the history)."""
 
     path: Path
     quads: int
@@ -90,6 +93,14 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
             for dump, (digest, size) in zip(layout.DUMPS, written, strict=True):
                 sums[dump.name], sizes[dump.name] = digest, size
         seconds = {"sort": sorted_at - started, "dumps": time.monotonic() - sorted_at}
+        search_from = time.monotonic()
+        write_search_index(nt, staging / layout.SEARCH_FILE)
+        seconds["search"] = time.monotonic() - search_from
+        tables_from = time.monotonic()
+        for name in write_tables(nt, staging):
+            _fsync(staging / name)
+            sums[name], sizes[name] = _sha256_file(staging / name), (staging / name).stat().st_size
+        seconds["tables"] = time.monotonic() - tables_from
         nt.unlink()
         named = NamedGraphCounts(quads, len(report.graph))
         void = void_description(assembly, issued, triples, sums, sizes, named)
@@ -108,7 +119,7 @@ def write_release(assembly: Assembly, var_dir: Path) -> Release:
         for name in write_changes_and_history(staging, releases, record):
             sums[name] = _sha256_file(staging / name)
         seconds["history"] = time.monotonic() - history_from
-        for name in (layout.VOID_FILE, layout.SHAPES_FILE, layout.RELEASE_FILE):
+        for name in (layout.VOID_FILE, layout.SHAPES_FILE, layout.RELEASE_FILE, layout.SEARCH_FILE):
             sums[name] = _sha256_file(staging / name)
         lines = "".join(f"{digest}  {name}\n" for name, digest in sorted(sums.items()))
         _write(staging / layout.SUMS_FILE, lines.encode())

@@ -111,6 +111,10 @@ FORMATS: tuple[Format, ...] = (
     Format("html", "text/html", "html", "html", ("application/xhtml+xml",)),
 )
 TEXT = Format("text", "text/plain", "text")  # short error messages only
+# The release's CSV tables (header=present, RFC 4180) and their W3C CSVW metadata file.
+CSV_TABLE = Format("csv-table", "text/csv", "table", "csv")
+CSVW_METADATA = Format("csvw", "application/csvm+json", "table", "json", charset=False)
+JSON = Format("json", "application/json", "json", "json", charset=False)  # search results
 BY_NAME = {f.name: f for f in FORMATS}
 BY_EXTENSION = {f.extension: f for f in FORMATS if f.extension}
 HTML = BY_NAME["html"]

@@ -29,6 +29,12 @@ SUMS_FILE = "SHA256SUMS"
 RELEASE_FILE = "release.json"  # id, issue time, the release it revises, citykg's version
 CHANGES_FILE = "changes.trig.gz"  # the triples added and removed since the release it revises
 HISTORY_FILE = "history.tsv"  # every named graph: the release its triples last changed in
+SEARCH_FILE = "search.sqlite"  # the full-text index of names and texts (contract/search_index.py)
+# The release as CSV tables, described by one W3C CSVW metadata file (builder/table_schemas.py).
+TABLE_METADATA_FILE = "csv-metadata.json"
+PROFILES_TABLE, ANSWERS_TABLE = "profiles.csv", "answers.csv"
+OPTION_COUNTS_TABLE, DATA_AVAILABILITY_TABLE = "option-counts.csv", "data-availability.csv"
+TABLE_FILES = (PROFILES_TABLE, ANSWERS_TABLE, OPTION_COUNTS_TABLE, DATA_AVAILABILITY_TABLE)
 
 
 @dataclass(frozen=True)

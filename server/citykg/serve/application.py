@@ -7,9 +7,9 @@ share of each client (:mod:`citykg.serve.services`), installs the HTTP steps (co
 requests and gzip, errors, logging, security headers) and registers the blueprints: ``sparql``
 (/sparql, /query), ``resources`` (dereferenceable IRIs, VoID), ``memento`` (their
 TimeGates, mementos and TimeMaps), ``fragments`` (Triple Pattern Fragments), ``site`` (index,
-dumps), ``releases`` (every kept release) and ``observability`` (/metrics, /health). The app
-keeps no state between requests beyond the read-only releases, so several processes can serve
-one release behind a load balancer.
+dumps), ``releases`` (every kept release), ``search`` (/search), ``use_the_data`` (/use) and
+``observability`` (/metrics, /health). The app keeps no state between requests beyond the
+read-only releases, so several processes can serve one release behind a load balancer.
 """
 
 from __future__ import annotations
@@ -52,7 +52,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.install(app)
     observability.install(app)
     security_headers.install(app)
-    from citykg.serve import fragments, memento, releases, resources, site, sparql
+    from citykg.serve import (
+        fragments,
+        memento,
+        releases,
+        resources,
+        search,
+        site,
+        sparql,
+        use_the_data,
+    )
 
     blueprints = (
         sparql.bp,
@@ -61,6 +70,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         fragments.bp,
         site.bp,
         releases.bp,
+        search.bp,
+        use_the_data.bp,
         observability.bp,
     )
     for blueprint in blueprints:

@@ -154,7 +154,8 @@ def _concept(documents: Documents, store: Store, job: DocumentJob) -> dict:
 
 def _ontology(documents: Documents, store: Store, job: DocumentJob) -> dict:
     documents.triples(store, job)
-    return {"title": "Ontology", "ontology": ontology.ontology(store, str(ONTOLOGY_GRAPH))}
+    data = ontology.ontology(store, str(ONTOLOGY_GRAPH), documents._shapes)
+    return {"title": data["title"], "ontology": data}
 
 
 def _resource(documents: Documents, store: Store, job: DocumentJob) -> dict:

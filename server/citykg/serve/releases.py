@@ -24,6 +24,7 @@ from citykg.contract.layout import (
     HISTORY_FILE,
     NQUADS_FILE,
     RELEASE_FILE,
+    SEARCH_FILE,
     SHAPES_FILE,
     VOID_FILE,
 )
@@ -47,6 +48,7 @@ RELEASE_FILES = {
     RELEASE_FILE: "application/json",
     CHANGES_FILE: "application/gzip",
     HISTORY_FILE: "text/tab-separated-values",
+    SEARCH_FILE: "application/vnd.sqlite3",
 }
 DCAT, DCT, PROV = PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["prov"]
 WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES["xsd"]}

@@ -12,6 +12,7 @@ minutes at 100 000 cities on disk; the default graph's from the VoID).
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +33,7 @@ from citykg.serve.errors import HttpError
 from citykg.serve.http import choose, represent
 from citykg.serve.negotiation import by_request_name, serialize_graph
 from citykg.serve.queryview import examples
+from citykg.serve.search_index import SEARCH_FUNCTIONS
 from citykg.serve.services import Services, services
 from citykg.serve.store import Store, release_json
 
@@ -78,11 +80,13 @@ def description(
     services: tuple[str, ...],
     default_size: int | None = None,
     client_limits: tuple[int, float] = (0, 0.0),
+    functions: Mapping[str, str] | None = None,
 ) -> list[ox.Triple]:
     """The service description of ``endpoint`` serving ``graphs`` (name, triple count; at most
     MAX_LISTED_GRAPHS listed, source-line graphs never) and a default graph of ``default_size``
-    triples (None: not known), calling only ``services`` with SERVICE, and allowing each client
-    ``client_limits``: queries at once and query seconds per minute (0: no limit)."""
+    triples (None: not known), calling only ``services`` with SERVICE, allowing each client
+    ``client_limits``: queries at once and query seconds per minute (0: no limit), and offering
+    the extension ``functions`` (IRI: what it does)."""
     service = ox.NamedNode(f"{endpoint}#service")
     dataset = ox.NamedNode(f"{endpoint}#dataset")
     default = ox.NamedNode(f"{endpoint}#default-graph")
@@ -115,6 +119,12 @@ def description(
     out += _client_limits(service, *client_limits)
     for allowed in services:
         out.append(ox.Triple(service, ox.NamedNode(ALLOWED_SERVICE), ox.NamedNode(allowed)))
+    for function, note in (functions or {}).items():
+        out += [
+            ox.Triple(service, sd("extensionFunction"), ox.NamedNode(function)),
+            ox.Triple(ox.NamedNode(function), RDF_TYPE, sd("Function")),
+            ox.Triple(ox.NamedNode(function), RDFS_COMMENT, ox.Literal(note, language="en")),
+        ]
     for fmt in FORMATS:
         iri = format_iri(fmt)
         if iri:
@@ -182,7 +192,8 @@ def respond(endpoint: str, format_name: str | None) -> Response:
     sizes = release_json(release, GRAPHS_FILE)
     if sizes is None:
         sizes = _counted(services())
-    triples = description(endpoint, sizes, allowed, default_graph_size(release), limits)
+    functions = {} if config["CITYKG_STORE_URL"] else SEARCH_FUNCTIONS
+    triples = description(endpoint, sizes, allowed, default_graph_size(release), limits, functions)
     body = serialize_graph(triples, fmt, WRITTEN_PREFIXES)
     return represent(body, fmt)
 

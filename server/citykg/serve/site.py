@@ -6,8 +6,16 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, send_file
 
-from citykg.contract.formats import BY_EXTENSION, GZIP, HTML, TEXT
-from citykg.contract.layout import CITIES_FILE, DUMPS, NQUADS_FILE, SUMS_FILE, VOID_FILE
+from citykg.contract.formats import BY_EXTENSION, CSV_TABLE, CSVW_METADATA, GZIP, HTML, TEXT
+from citykg.contract.layout import (
+    CITIES_FILE,
+    DUMPS,
+    NQUADS_FILE,
+    SUMS_FILE,
+    TABLE_FILES,
+    TABLE_METADATA_FILE,
+    VOID_FILE,
+)
 from citykg.contract.release_records import read_sums
 from citykg.serve.errors import HttpError, shorten
 from citykg.serve.http import represent
@@ -24,7 +32,11 @@ DUMP_FILES = {
     NQUADS_FILE: BY_EXTENSION["nq"].media_type,
     VOID_FILE: BY_EXTENSION["ttl"].media_type,
     SUMS_FILE: TEXT.media_type,
+    **{name: CSV_TABLE.media_type for name in TABLE_FILES},
+    TABLE_METADATA_FILE: CSVW_METADATA.media_type,
 }
+# A table names its CSVW metadata with a Link header (W3C tabular data model, section 5.2).
+DESCRIBED_BY = f'<{TABLE_METADATA_FILE}>; rel="describedby"; type="{CSVW_METADATA.media_type}"'
 CITIES_PER_PAGE = 500
 
 
@@ -45,6 +57,7 @@ def index() -> Response:
         page=number,
         last=last,
         schemes=services().engine.read(index_page.schemes),
+        countries=index_page.countries(cities) if number == 1 else None,
     )
     return represent(body.encode(), HTML, negotiated=False)
 
@@ -69,7 +82,7 @@ def dump(name: str) -> Response:
 
 def send_release_file(path: Path, media_type: str, max_age: int) -> Response:
     """A file of a release, with Content-Length, Range and conditional requests; gzipped ones
-    as downloads."""
+    as downloads; a CSV table with its header row announced and its metadata linked."""
     response = send_file(
         path,
         mimetype=media_type,
@@ -80,6 +93,9 @@ def send_release_file(path: Path, media_type: str, max_age: int) -> Response:
         max_age=max_age,
     )
     response.headers["Accept-Ranges"] = "bytes"
+    if path.name in TABLE_FILES:
+        response.headers["Content-Type"] = f"{CSV_TABLE.content_type}; header=present"
+        response.headers["Link"] = DESCRIBED_BY
     return response
 
 

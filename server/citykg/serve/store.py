@@ -23,7 +23,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,11 +141,18 @@ class EmbeddedStore:
     is in a data graph and a provenance graph too): the query mix needed 1.4 times the time.
     """
 
-    def __init__(self, store: ox.Store, path: Path | None = None, data: ox.Store | None = None):
+    def __init__(
+        self,
+        store: ox.Store,
+        path: Path | None = None,
+        data: ox.Store | None = None,
+        functions: Mapping[ox.NamedNode, Callable] | None = None,
+    ):
         self._store = store
         self._data = data
         self.path = path
         self.location = "disk" if path else "memory"
+        self.functions = functions  # SPARQL extension functions, by IRI
 
     def _for(self, sparql: str) -> ox.Store:
         """The store to run ``sparql`` on: the default graph's own, unless it may name a graph
@@ -171,12 +178,13 @@ class EmbeddedStore:
     ) -> QueryResult:
         """See :meth:`Store.query`."""
         if default_graphs is None and named_graphs is None:
-            return self._for(sparql).query(sparql)
+            return self._for(sparql).query(sparql, custom_functions=self.functions)
         # An empty list is an empty default graph (only None would mean the store's own).
         return self._store.query(
             sparql,
             default_graph=[ox.NamedNode(g) for g in default_graphs or []],
             named_graphs=[ox.NamedNode(g) for g in named_graphs or []],
+            custom_functions=self.functions,
         )
 
     def triples(

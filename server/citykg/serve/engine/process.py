@@ -17,9 +17,11 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from citykg.contract.layout import SEARCH_FILE
 from citykg.serve import allocator, templating
 from citykg.serve.documents import Documents
 from citykg.serve.engine.execute import execute
+from citykg.serve.search_index import sparql_functions
 from citykg.serve.store import EmbeddedStore, ReleaseInfo, load_in_memory
 
 PARENT_CHECK_S = 0.5
@@ -47,7 +49,8 @@ def serve(conn: Connection, store_path: str, release: str, in_memory: bool) -> N
     import pyoxigraph as ox
 
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path))]
+    functions = sparql_functions(Path(release), SEARCH_FILE)
+    current = [EmbeddedStore(ox.Store.read_only(store_path), Path(store_path), functions=functions)]
     info = ReleaseInfo.read(Path(release))
     documents = Documents(info, templating.environment(info))
     malloc = allocator.in_use()  # fixed for the life of the process
@@ -75,6 +78,7 @@ def _load_in_memory(release: Path, lock: Path, current: list[EmbeddedStore]) -> 
     """Load ``release`` into memory and make it current (the store in ``current[0]``)."""
     memory = load_in_memory(release, lock)
     if memory is not None:
+        memory.functions = current[0].functions
         current[0] = memory
 
 

@@ -1,9 +1,12 @@
 """The data of the concept and concept-scheme pages: labels, notes, and the profiles that chose
-each option (from the release's option counts)."""
+each option, in all and per survey wave (from the release's option counts), also as bar charts."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from citykg.contract.iris import AGGREGATES_GRAPH, CITYKG
+from citykg.serve.charts import BarChart, Row, bar_chart
 from citykg.serve.pages.select import by_notation, query_link, select
 from citykg.serve.store import Store
 
@@ -23,16 +26,21 @@ def concept(store: Store, iri: str) -> dict:
         }} LIMIT 1""",
     )
     alt = select(store, f"SELECT ?alt WHERE {{ <{iri}> skos:altLabel ?alt }} ORDER BY ?alt")
-    counts = select(
+    per_wave = select(
         store,
         f"""
-        SELECT ?property ?propertyLabel (SUM(?n) AS ?count) WHERE {{
+        SELECT ?property ?propertyLabel ?wave ?n WHERE {{
           GRAPH <{AGGREGATES_GRAPH}> {{
             ?observation citykg:option <{iri}> ; citykg:countedProperty ?property ;
-              citykg:profileCount ?n }}
+              citykg:surveyWave ?w ; citykg:profileCount ?n }}
+          ?w skos:notation ?wave
           OPTIONAL {{ ?property rdfs:label ?propertyLabel }}
-        }} GROUP BY ?property ?propertyLabel ORDER BY ?propertyLabel""",
+        }}""",
     )
+    waves = survey_waves(store)
+    labels = {row["property"]: row.get("propertyLabel", row["property"]) for row in per_wave}
+    chosen = _by_wave(per_wave, "property")
+    properties = sorted(labels, key=lambda p: (labels[p], p))
     ranked = select(
         store,
         f"""
@@ -44,23 +52,53 @@ def concept(store: Store, iri: str) -> dict:
     )
     groups = [
         {
-            "property": row.get("propertyLabel") or row["property"],
-            "count": int(row["count"]),
-            "uses": _uses(store, row["property"], iri),
+            "property": labels[prop],
+            "count": sum(chosen[prop].values()),
+            "uses": _uses(store, prop, iri),
             "all": query_link(
-                f"SELECT ?profile ?city WHERE {{ ?profile {_chosen(row['property'])} <{iri}> ; "
+                f"SELECT ?profile ?city WHERE {{ ?profile {_chosen(prop)} <{iri}> ; "
                 f"<{CITYKG}city> ?city }}"
             ),
         }
-        for row in counts
+        for prop in properties
     ]
+    rows = [Row(labels[p], tuple(chosen[p].get(w, 0) for w in waves), p) for p in properties]
+    title = f"{info[0]['label'] if info else iri}: profiles per property and survey wave"
     return {
         "iri": iri,
         **(info[0] if info else {}),
         "alt": [r["alt"] for r in alt],
         "groups": groups,
         "ranked": ranked,
+        "chart": _chart("choices", title, "Property", rows, waves),
     }
+
+
+def survey_waves(store: Store) -> list[str]:
+    """The survey waves the release's option counts count (those with profiles), in order."""
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?wave WHERE {{
+              GRAPH <{AGGREGATES_GRAPH}> {{ ?observation citykg:surveyWave ?w }}
+              ?w skos:notation ?wave }} ORDER BY ?wave""",
+    )
+    return [row["wave"] for row in rows]
+
+
+def _by_wave(rows: list[dict], *keys: str) -> dict:
+    """Counts by the values of ``keys`` in each row (one value or a tuple), then by wave."""
+    counts: dict = defaultdict(dict)
+    for row in rows:
+        at = tuple(row[k] for k in keys)
+        counts[at if len(at) > 1 else at[0]][row["wave"]] = int(row["n"])
+    return counts
+
+
+def _chart(
+    key: str, title: str, heading: str, rows: list[Row], waves: list[str]
+) -> BarChart | None:
+    """A bar chart of ``rows`` with a bar per survey wave; None without any row."""
+    return bar_chart(key, title, heading, rows, waves) if rows and waves else None
 
 
 def _chosen(prop: str) -> str:
@@ -106,22 +144,43 @@ def scheme(store: Store, iri: str) -> dict:
     counts = select(
         store,
         f"""
-        SELECT ?concept ?property ?propertyLabel (SUM(?n) AS ?count) WHERE {{
+        SELECT ?concept ?property ?propertyLabel ?wave ?n WHERE {{
           ?concept skos:inScheme <{iri}> .
           GRAPH <{AGGREGATES_GRAPH}> {{
             ?observation citykg:option ?concept ; citykg:countedProperty ?property ;
-              citykg:profileCount ?n }}
+              citykg:surveyWave ?w ; citykg:profileCount ?n }}
+          ?w skos:notation ?wave
           OPTIONAL {{ ?property rdfs:label ?propertyLabel }}
-        }} GROUP BY ?concept ?property ?propertyLabel""",
+        }}""",
     )
+    waves = survey_waves(store)
     labels = {row["property"]: row.get("propertyLabel", row["property"]) for row in counts}
     properties = sorted(labels, key=lambda p: (labels[p], p))
-    chosen = {(row["concept"], row["property"]): int(row["count"]) for row in counts}
+    chosen = _by_wave(counts, "concept", "property")
+    concepts.sort(key=by_notation)
     for concept in concepts:
-        concept["counts"] = [chosen.get((concept["concept"], p), 0) for p in properties]
+        concept["counts"] = [sum(chosen[concept["concept"], p].values()) for p in properties]
+    name = info[0]["label"] if info else iri
+    charts = {
+        p: _chart(
+            p.rsplit("#", 1)[-1],
+            f"{name}, {labels[p]}: profiles per option and survey wave",
+            "Option",
+            [
+                Row(
+                    c["label"],
+                    tuple(chosen[c["concept"], p].get(w, 0) for w in waves),
+                    c["concept"],
+                )
+                for c in concepts
+            ],
+            waves,
+        )
+        for p in properties
+    }
     return {
         "iri": iri,
         **(info[0] if info else {}),
-        "properties": [{"property": p, "label": labels[p]} for p in properties],
-        "concepts": sorted(concepts, key=by_notation),
+        "properties": [{"property": p, "label": labels[p], "chart": charts[p]} for p in properties],
+        "concepts": concepts,
     }

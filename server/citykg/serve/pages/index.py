@@ -1,9 +1,15 @@
-"""The data of the index page: the cities and the concept schemes."""
+"""The data of the index page: the cities, the cities by country and the concept schemes."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
+from citykg.serve.charts import BarChart, Row, bar_chart
 from citykg.serve.pages.select import select
 from citykg.serve.store import Store
+
+NO_COUNTRY = "No country stated"
 
 
 def cities(store: Store) -> list[dict]:
@@ -31,3 +37,13 @@ def schemes(store: Store) -> list[dict]:
           ?scheme a skos:ConceptScheme ; skos:prefLabel ?label . ?c skos:inScheme ?scheme }
         GROUP BY ?scheme ?label ORDER BY ?label""",
     )
+
+
+def countries(cities: Iterable[dict]) -> BarChart | None:
+    """The cities per country as a bar chart, most cities first (then by name); None without
+    cities. ``cities`` are rows of the city list (``country`` is the country's name)."""
+    counted = Counter(city.get("country") or NO_COUNTRY for city in cities)
+    rows = [Row(name, (n,)) for name, n in sorted(counted.items(), key=lambda c: (-c[1], c[0]))]
+    if not rows:
+        return None
+    return bar_chart("countries", "Participating cities by country", "Country", rows, unit="cities")

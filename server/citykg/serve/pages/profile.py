@@ -20,6 +20,7 @@ from citykg.contract.iris import release as release_iri
 from citykg.contract.layout import CHANGES_FILE, HISTORY_FILE, NQUADS_FILE
 from citykg.contract.release_history import history_below
 from citykg.contract.survey import BY_KEY
+from citykg.serve.pages.answer_counts import add_answer_counts
 from citykg.serve.pages.select import by_notation, select
 from citykg.serve.store import ReleaseInfo, Store
 
@@ -103,10 +104,10 @@ def city_profiles(store: Store, city: str) -> list[str]:
 def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> dict:
     """Everything the city page shows about one profile, in the profile's order.
 
-    Four queries: the profile's header (city, country, links, source, and the name of its
+    Five queries: the profile's header (city, country, links, source, and the name of its
     graph), the whole named graph of the profile (one range scan: answers and parts), the
-    source lines of its answers and the survey statistics it quotes; labels come from ``vocab``,
-    since when its facts stand from the release's history.
+    source lines of its answers, the survey statistics it quotes and how many cities gave each
+    answer; labels come from ``vocab``, since when its facts stand from the release's history.
     """
     data: dict = {"iri": iri, "lists": [], "values": {}}
     head = select(
@@ -181,6 +182,7 @@ def profile(store: Store, iri: str, release: ReleaseInfo, vocab: Vocabulary) -> 
     data["findings"] = [f for f in release.findings if path and f.get("file") == path]
     data["query"] = ready_made_query(iri)
     data["since"] = facts_since(release, data["g"]) if head else None
+    add_answer_counts(store, release, data)
     return data
 
 
