@@ -55,3 +55,17 @@ def launched():
             yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def watched_page(browser):
+    """A page as a visitor gets it, under its CSP; what the CSP refuses is kept in
+    ``window.__cspViolations`` (Playwright's init scripts run whatever the CSP says)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    try:
+        yield page
+    finally:
+        context.close()

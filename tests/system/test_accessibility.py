@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from support.browser import ARTIFACTS, VIEWPORT, WATCH_CSP, launched
+from support.browser import ARTIFACTS, VIEWPORT, launched, watched_page
 from support.pages import PAGES
 from support.processes import npm_tool
 from support.project import ROOT
@@ -134,12 +134,8 @@ def audit_page(browser):
 def page(browser):
     """A page as a visitor gets it, under its CSP; what the CSP refuses in ``__cspViolations``
     (Playwright's init scripts run whatever the CSP says)."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.add_init_script(WATCH_CSP)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    yield page
-    context.close()
+    with watched_page(browser) as page:
+        yield page
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from citykg.builder.synthetic import write_project
 from citykg.cli import main
 from citykg.contract.project import Project
 
-from support.browser import ARTIFACTS, VIEWPORT, WATCH_CSP, launched
+from support.browser import ARTIFACTS, VIEWPORT, launched, watched_page
 from support.processes import citykg_serve
 from support.project import ROOT
 
@@ -101,23 +101,17 @@ def synthetic_served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def watched_page(browser):
+def csp_page(browser):
     """A page under its CSP, what the CSP refuses kept in ``__cspViolations``."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.add_init_script(WATCH_CSP)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    yield page
-    context.close()
+    with watched_page(browser) as page:
+        yield page
 
 
 @pytest.mark.parametrize(("name", "path", "selector"), CHARTS, ids=[c[0] for c in CHARTS])
-def test_charts_are_drawn_under_the_page_policy(
-    watched_page, synthetic_served, name, path, selector
-):
+def test_charts_are_drawn_under_the_page_policy(csp_page, synthetic_served, name, path, selector):
     """Each chart is on the page and has bars as long as their numbers, each number right of
     its bar; at 320 px wide (WCAG 1.4.10) it still fits the window; the CSP refuses nothing."""
-    page = watched_page
+    page = csp_page
     try:
         for width in (VIEWPORT["width"], 320):
             page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
