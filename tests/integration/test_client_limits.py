@@ -115,3 +115,15 @@ def test_the_service_description_states_the_limits(app):
     assert seconds == Literal("0.9", datatype=DECIMAL)
     notes = [str(c) for c in graph.objects(service, RDFS.comment)]
     assert any("at most 1 query at once and at most 0.9 s of query time" in n for n in notes)
+
+
+def test_a_search_counts_as_a_query_of_its_client(app):
+    with services(app).fair_share.admit("192.0.2.7"):  # a query of this client is running
+        refused = app.test_client().get(
+            "/search", query_string={"q": "Leipzig"}, environ_base={"REMOTE_ADDR": "192.0.2.7"}
+        )
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    searched = app.test_client().get(
+        "/search", query_string={"q": "Leipzig"}, environ_base={"REMOTE_ADDR": "192.0.2.7"}
+    )
+    assert searched.status_code == 200

@@ -330,3 +330,17 @@ def test_the_documented_sparql_example_answers(client):
     [row] = response.get_json()["results"]["bindings"]
     assert row["name"]["value"] == "Leipzig"
     assert row["profile"]["value"] == "https://w3id.org/citykg/id/profile/leipzig-deu/2020"
+
+
+def test_a_control_character_is_a_clear_400_never_a_syntax_error(client):
+    response = client.get("/search", query_string={"q": "lei\x00pzig"})
+    assert response.status_code == 400 and "control character" in response.text
+
+
+def test_a_damaged_index_answers_503(release, tmp_path):
+    copied = tmp_path / "release"
+    shutil.copytree(release, copied)
+    (copied / "search.sqlite").write_bytes(b"not a database" * 100)
+    with app_for(copied, tmp_path / "stores") as app:
+        response = app.test_client().get("/search", query_string={"q": "Leipzig"})
+    assert response.status_code == 503 and "cannot be read" in response.text

@@ -21,6 +21,7 @@ from citykg.contract.formats import HTML, JSON, Format
 from citykg.contract.iris import DEFAULT_BASE
 from citykg.contract.layout import SEARCH_FILE
 from citykg.contract.search_index import KINDS, words_query
+from citykg.serve.clients import admitted
 from citykg.serve.errors import HttpError, shorten
 from citykg.serve.http import choose, represent
 from citykg.serve.links import safe_href
@@ -107,6 +108,8 @@ def _format() -> Format:
 
 def _asked() -> Asked:
     q = " ".join(request.args.get("q", "").split())
+    if any(ord(c) < 32 or ord(c) == 127 for c in q):
+        raise HttpError(400, "the search holds a control character; send words")
     if len(q) > MAX_QUERY_CHARS:
         raise HttpError(400, f"the search is too long: at most {MAX_QUERY_CHARS} characters")
     syntax = request.args.get("syntax", "words")
@@ -130,7 +133,10 @@ def _matches(asked: Asked, query: str) -> Matches:
     index = SearchIndex(services().release.path / SEARCH_FILE)
     offset = (asked.page - 1) * PER_PAGE
     try:
-        return index.search(query, asked.kind, max(0, min(PER_PAGE, MAX_RESULTS - offset)), offset)
+        with admitted():  # a search costs like a query: the same share per client
+            return index.search(
+                query, asked.kind, max(0, min(PER_PAGE, MAX_RESULTS - offset)), offset
+            )
     except SearchSyntaxError as exc:
         raise HttpError(
             400, f"search syntax error: {exc}; search without syntax=fts5 for plain words"

@@ -149,7 +149,11 @@ def connect(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise SearchUnavailable(f"the release has no search index ({path.name})")
     db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
-    (version,) = db.execute("PRAGMA user_version").fetchone()
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise SearchUnavailable(f"the search index cannot be read ({exc})") from None
     if version != FORMAT_VERSION:
         db.close()
         raise SearchUnavailable(f"the search index is of format {version}, not {FORMAT_VERSION}")

@@ -15,10 +15,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from citykg.contract.formats import BY_NAME, GRAPH_FORMATS, HTML, RESULT_FORMATS, Format
 from citykg.contract.iris import DEFAULT_BASE
 from citykg.serve import guard, limits, observability, service_description
+from citykg.serve.clients import requester
 from citykg.serve.editions import pin
 from citykg.serve.engine.base import Answer, EngineError, QueryJob, QueryTimeout
 from citykg.serve.errors import HttpError, status_of
-from citykg.serve.fair_share import LimitReached, client_of
+from citykg.serve.fair_share import LimitReached
 from citykg.serve.http import choose, gzip_accepted, mark_gzipped
 from citykg.serve.negotiation import by_request_name
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
@@ -115,7 +116,7 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
         gzip,
     )
     try:
-        with services().fair_share.admit(_client()):
+        with services().fair_share.admit(requester()):
             result = engine.query(job, timeout)
     except LimitReached as exc:
         metrics.count("rejected", f"client-{exc.reason}")
@@ -146,15 +147,6 @@ def answer(req: QueryRequest, fmt: Format | None = None) -> Response:
     if result.truncated:
         response.headers[TRUNCATED_HEADER] = f"rows={result.rows}"
     return response
-
-
-def _client() -> str:
-    """The client this request counts for (see fair_share.py)."""
-    return client_of(
-        request.remote_addr,
-        request.headers.get("X-Forwarded-For"),
-        current_app.config["CITYKG_TRUSTED_PROXIES"],
-    )
 
 
 def _formats(fmt: Format) -> tuple[Format, Format]:
