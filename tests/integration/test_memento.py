@@ -20,7 +20,7 @@ from werkzeug.http import http_date
 
 from citykg.contract.iris import is_line_graph
 from citykg.serve.describe import document, ontology_versions, published
-from citykg.serve.editions import RELEASE_HEADER
+from citykg.serve.pinning import RELEASE_HEADER
 from citykg.serve.services import services
 from citykg.serve.store import Store
 

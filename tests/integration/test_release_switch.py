@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citykg.serve.editions import RELEASE_HEADER
 from citykg.serve.engine.base import QueryJob
+from citykg.serve.pinning import RELEASE_HEADER
 from citykg.serve.services import services
 
 from support.app import app_for

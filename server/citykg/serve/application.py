@@ -25,6 +25,7 @@ from citykg.serve import (
     errors,
     http,
     observability,
+    pinning,
     security_headers,
     templating,
 )
@@ -47,7 +48,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         settings["CITYKG_QUEUE_WAIT"],
     )
     attach(app, Services(served, Metrics(), share))
-    editions.install(app, served)
+    pinning.install(app, served)
     http.install(app)
     errors.install(app)
     observability.install(app)

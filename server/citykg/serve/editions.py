@@ -6,8 +6,8 @@ environment its documents render with. :class:`Editions` holds the current one a
 ``CITYKG_QUERYABLE_RELEASES`` newest kept ones), each opened on first use on its disk store with
 one query worker.
 
-Each request pins the edition it starts on (:func:`pin`), so it is answered from one release
-from start to end, and every response names that release (``Citykg-Release``). When the served
+Each request pins the edition it starts on (:mod:`citykg.serve.pinning`), so it is answered
+from one release from start to end, and every response names that release. When the served
 path is a symbolic link (``var/current``, which each good build swaps), a thread looks every
 ``CITYKG_RELEASE_POLL`` seconds where it points; a new release is opened (its store loaded, its
 workers started) while the old one serves, then becomes current at once. The old edition is
@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from flask import Flask, Response, g, has_request_context
 
 from citykg.contract.layout import NQUADS_FILE
 from citykg.contract.release_records import kept_releases
@@ -37,7 +36,6 @@ from citykg.serve.engine.base import Engine
 from citykg.serve.errors import HttpError
 from citykg.serve.store import ReleaseInfo
 
-RELEASE_HEADER = "Citykg-Release"
 RETRY_AFTER_FAILURE_S = 30.0  # a release that failed to open is tried again after this long
 ARCHIVE_SETTINGS = {"CITYKG_QUERY_WORKERS": 1, "CITYKG_MEMORY_STORE_MAX_MB": 0}
 LOG = logging.getLogger("citykg.editions")
@@ -253,54 +251,6 @@ class Editions:
             self._archive = {}
         for edition in editions:
             edition.retire()
-
-
-def pinned() -> Edition | None:
-    """The edition the current request is answered from (None outside a request)."""
-    return g.get("citykg_edition") if has_request_context() else None
-
-
-def pin(editions: Editions, release_id: str) -> Edition:
-    """Answer the rest of this request from the release ``release_id`` (see
-    :meth:`Editions.enter`)."""
-    edition = editions.enter(release_id)
-    previous = g.get("citykg_edition")
-    g.citykg_edition = edition
-    if previous is not None:
-        previous.leave()
-    return edition
-
-
-def of_release(response: Response, release_id: str) -> Response:
-    """Name ``release_id`` as the release that answered (a file or page of that release,
-    served whichever release is current)."""
-    response.headers[RELEASE_HEADER] = release_id
-    return response
-
-
-def install(app: Flask, editions: Editions) -> None:
-    """Pin every request to the current edition, name its release on the response, and let
-    it go when the request ends."""
-
-    @app.before_request
-    def _pin() -> None:
-        g.citykg_edition = editions.enter_current()
-
-    @app.after_request
-    def _name(response: Response) -> Response:
-        edition = pinned() or editions.current
-        response.headers.setdefault(RELEASE_HEADER, edition.release.id)
-        return response
-
-    @app.teardown_request
-    def _unpin(_: BaseException | None) -> None:
-        edition = g.pop("citykg_edition", None)
-        if edition is not None:
-            edition.leave()
-
-    @app.context_processor
-    def _release() -> dict[str, ReleaseInfo]:
-        return {"release": (pinned() or editions.current).release}
 
 
 def _give_back_memory() -> None:

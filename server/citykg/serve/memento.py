@@ -30,8 +30,9 @@ from citykg.contract.layout import SHAPES_FILE
 from citykg.contract.release_records import issued
 from citykg.serve import resources
 from citykg.serve.describe import published
-from citykg.serve.editions import Edition, pin
+from citykg.serve.editions import Edition
 from citykg.serve.errors import HttpError, shorten
+from citykg.serve.pinning import pin
 from citykg.serve.services import services
 
 bp = Blueprint("memento", __name__)

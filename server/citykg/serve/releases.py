@@ -32,10 +32,10 @@ from citykg.contract.release_records import issued as release_issued
 from citykg.contract.release_records import read_record
 from citykg.serve import memento
 from citykg.serve.citation import Citable, script_json
-from citykg.serve.editions import of_release
 from citykg.serve.errors import HttpError
 from citykg.serve.http import accepts_gzip, choose, mark_gzipped, represent
 from citykg.serve.negotiation import serialize_graph
+from citykg.serve.pinning import of_release
 from citykg.serve.services import services
 from citykg.serve.site import DUMP_FILES, release_files, send_release_file
 

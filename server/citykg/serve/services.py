@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from citykg.serve.editions import Edition, Editions, pinned
+from citykg.serve.editions import Edition, Editions
 from citykg.serve.engine.base import Engine
 from citykg.serve.fair_share import FairShare
 from citykg.serve.metrics import Metrics
+from citykg.serve.pinning import pinned
 from citykg.serve.store import ReleaseInfo
 
 KEY = "citykg"

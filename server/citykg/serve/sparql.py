@@ -16,12 +16,12 @@ from citykg.contract.formats import BY_NAME, GRAPH_FORMATS, HTML, RESULT_FORMATS
 from citykg.contract.iris import DEFAULT_BASE
 from citykg.serve import guard, limits, observability, service_description
 from citykg.serve.clients import requester
-from citykg.serve.editions import pin
 from citykg.serve.engine.base import Answer, EngineError, QueryJob, QueryTimeout
 from citykg.serve.errors import HttpError, status_of
 from citykg.serve.fair_share import LimitReached
 from citykg.serve.http import choose, gzip_accepted, mark_gzipped
 from citykg.serve.negotiation import by_request_name
+from citykg.serve.pinning import pin
 from citykg.serve.protocol import ProtocolError, QueryRequest, parse_request, query_form
 from citykg.serve.queryview import MAX_HTML_ROWS, Table, examples, result_table
 from citykg.serve.services import services
