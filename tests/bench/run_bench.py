@@ -31,8 +31,6 @@ import json
 import multiprocessing
 import os
 import platform
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -44,6 +42,8 @@ from pathlib import Path
 import load
 import pyoxigraph as ox
 import requests
+from server_process import answers as answers_now
+from server_process import free_port, running
 
 from citykg.serve import allocator
 
@@ -124,13 +124,6 @@ def median_run(runs: list[dict]) -> dict:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run(command: list) -> None:
     subprocess.run([str(c) for c in command], check=True, stdout=subprocess.DEVNULL)
 
@@ -150,23 +143,8 @@ def serve_and_load(
     for the mix), drive it with the mix (or ``drive``) while counting its CPU time, read its
     RSS, stop it."""
     start = time.monotonic()
-    process = subprocess.Popen(
-        [str(c) for c in command],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-        start_new_session=True,
-    )
-    try:
-        while True:
-            try:
-                if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if process.poll() is not None or time.monotonic() - start > 900:
-                raise RuntimeError(f"{command[0]} did not start")
-            time.sleep(0.1)
+    environment = {**os.environ, **(env or {})}
+    with running(command, environment, lambda: answers_now(url, query="ASK {}")) as process:
         ready = time.monotonic() - start
         settled = settle(process.pid, url, args.release) - start
         prepared = prepare() if prepare else {}
@@ -186,12 +164,6 @@ def serve_and_load(
             **figures,
             **worker_malloc(url),
         }
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def drive_mix(url: str, args: argparse.Namespace) -> dict:

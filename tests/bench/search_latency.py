@@ -21,8 +21,6 @@ import datetime
 import json
 import math
 import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -31,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import requests
+from server_process import answers, free_port, running
 
 from citykg.contract.layout import SEARCH_FILE
 from citykg.contract.search_index import words_query
@@ -183,40 +182,13 @@ def percentiles(times: list[float]) -> dict[str, float]:
 @contextlib.contextmanager
 def served(project: Path) -> Iterator[str]:
     """``citykg serve`` of the project's current release on a free port; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "CITYKG_QUERY_WORKERS": "1", "CITYKG_MEMORY_STORE_MAX_MB": "0"}
     env |= {"CITYKG_RESPONSE_CACHE": "0", "CITYKG_DOCUMENT_CACHE": "0"}
     command = [BIN / "citykg", "serve", "--project", project, "--port", port]
-    process = subprocess.Popen(
-        [str(c) for c in command],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 900
-        while not _answers(f"{base}/health"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("citykg serve did not start")
-            time.sleep(0.2)
+    with running(command, env, lambda: answers(f"{base}/health")):
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).ok
-    except requests.RequestException:
-        return False
 
 
 if __name__ == "__main__":
