@@ -9,6 +9,7 @@ shows against a real server, so none of them goes stale.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import resources
 
@@ -80,10 +81,15 @@ SNIPPETS = (
 )
 
 
+@functools.cache
+def _written(file: str) -> str:
+    """A snippet file as written, read once per process."""
+    return resources.files(__package__).joinpath("snippets", file).read_text("utf-8")
+
+
 def snippet_text(snippet: Snippet, base: str) -> str:
     """The snippet's text with ``base`` (this deployment's URL) in place of the local one."""
-    text = resources.files(__package__).joinpath("snippets", snippet.file).read_text("utf-8")
-    return text.replace(DEFAULT_BASE, base.rstrip("/"))
+    return _written(snippet.file).replace(DEFAULT_BASE, base.rstrip("/"))
 
 
 @bp.route("/use", methods=["GET"])
