@@ -129,8 +129,9 @@ def served(release: Path):
         yield base
 
 
-def oxigraph_server(location: Path, files: list[Path]):
-    """Oxigraph server (PyPI ``oxigraph``), read-only on 127.0.0.1: (query URL, context)."""
+def oxigraph_server(location: Path, files: list[Path], *options: str):
+    """Oxigraph server (PyPI ``oxigraph``), read-only on 127.0.0.1, with ``options`` (such as
+    ``--timeout-s 1``): (query URL, context)."""
     exe = str(Path(sys.executable).parent / "oxigraph")
     subprocess.run(
         [exe, "load", "--location", str(location), *(a for f in files for a in ("--file", str(f)))],
@@ -140,6 +141,7 @@ def oxigraph_server(location: Path, files: list[Path]):
     )
     port = free_port()
     command = [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    command += options
     url = f"http://127.0.0.1:{port}/query"
     return url, running(command, f"{url}?query=ASK%7B%7D")
 

@@ -10,9 +10,10 @@ from citykg.contract.project import Project
 
 def run_publish(args: argparse.Namespace) -> int:
     """``citykg publish``: put the current release into a remote store: its default graph, its
-    named graphs and the provenance graphs of its source lines (see citykg.serve.remote_store)."""
+    named graphs and the provenance graphs of its source lines (see citykg.serve.publishing)."""
     # imported here: the other commands never load the serve wing
-    from citykg.serve.remote_store import RemoteStoreError, publish
+    from citykg.serve.publishing import publish
+    from citykg.serve.remote_store import RemoteStoreError
 
     project = Project.at(args.project, args.var_dir)
     if not project.release.exists():

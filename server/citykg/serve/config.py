@@ -36,6 +36,11 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         "query-string parameter asking the remote store for a union default graph (not for a "
         "store loaded by citykg publish, whose default graph is the data)",
     ),
+    "CITYKG_STORE_MAX_BYTES": (
+        64 * 2**20,
+        "bytes of a remote store's answer read at most; past it the result is cut and flagged, "
+        "as at CITYKG_MAX_ROWS",
+    ),
     "CITYKG_QUERY_TIMEOUT": (
         10.0,
         "wall-clock limit of a query in seconds (a request may ask less)",

@@ -16,6 +16,7 @@ from citykg.serve.engine.base import (
     EngineUnavailable,
     NotFound,
     QueryTimeout,
+    StoreFailure,
 )
 from citykg.serve.negotiation import NegotiationError, negotiate
 
@@ -27,6 +28,7 @@ ENGINE_STATUS: dict[type[EngineError], int] = {
     QueryTimeout: 503,
     EngineBusy: 503,
     EngineUnavailable: 503,
+    StoreFailure: 502,
 }
 
 

@@ -7,6 +7,7 @@ refused (this is a read-only query service, §2.2 and §4).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from citykg.contract.iris import is_iri
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+PROTOCOL_PARAMETERS = ("query", "update", "default-graph-uri", "named-graph-uri", "format")
 
 
 class ProtocolError(ValueError):
@@ -56,7 +58,8 @@ def parse_request(
         )
     if media_type == FORM:
         text = _decode(body, params.get("charset"))
-        return _from_params(parse_qsl(text, keep_blank_values=True), direct=None)
+        req = _from_params(parse_qsl(text, keep_blank_values=True), direct=None)
+        return _with_url_extras(req, url_params)
     if media_type == DIRECT:
         return _from_params(url_params, direct=_decode(body, params.get("charset")))
     if media_type == UPDATE:
@@ -96,6 +99,16 @@ def _from_params(pairs: Sequence[tuple[str, str]], direct: str | None) -> QueryR
     if len(formats) > 1:
         raise ProtocolError(400, "at most one format parameter is allowed")
     return QueryRequest(query, defaults, named, formats[0] if formats else None, values)
+
+
+def _with_url_extras(req: QueryRequest, url_params: Sequence[tuple[str, str]]) -> QueryRequest:
+    """A form POST's request with the parameters of its URL that are not the protocol's own
+    (``timeout``, say), as a GET and a direct POST take them."""
+    extra = {key: list(values) for key, values in req.extra.items()}
+    for key, value in url_params:
+        if key not in PROTOCOL_PARAMETERS:
+            extra.setdefault(key, []).append(value)
+    return dataclasses.replace(req, extra=extra)
 
 
 def _media_type(header: str | None) -> tuple[str | None, Mapping[str, str]]:

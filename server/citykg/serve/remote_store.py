@@ -1,67 +1,104 @@
 """A remote SPARQL 1.1 store over HTTP (Oxigraph server, Fuseki, Virtuoso, QLever, GraphDB...).
 
 Queries go to its query endpoint (SPARQL 1.1 Protocol, URL-encoded POST); results come back as
-SPARQL JSON or N-Triples and are parsed with pyoxigraph, so the rest of the server handles them
-exactly as the embedded store's.
+SPARQL JSON or XML, or as N-Triples or Turtle, and are parsed with pyoxigraph, so the rest of the
+server handles them exactly as the embedded store's.
+
+Every exchange with the store is bounded: a deadline covers all of it (connecting, sending,
+waiting for the answer, every byte of the body; a watchdog shuts the connection at the deadline,
+so a store that sends slowly cannot stretch it), and at most ``max_bytes`` of an answer are read.
+:meth:`RemoteStore.streamed` hands the answer to its reader while it arrives, so a result is
+never held whole: the reader stops at its row cap and the connection is closed. What went wrong
+is told apart: :class:`StoreTimeout` (the deadline passed, or the store stopped the query at its
+own limit), :class:`StoreUnreachable`, :class:`StoreRejected` (the store calls the query bad),
+:class:`StoreRefused` (any other error status) and :class:`StoreMalformed` (an answer that cannot
+be read); :class:`AnswerTooLarge` past ``max_bytes``.
 
 The store must hold the release as the embedded store does: a real default graph holding the
 data (the dump ``citykg.nt.gz``, the RDF merge of the data graphs, and the VoID), and every named
-graph of ``citykg.nq`` (data graphs, provenance graphs of the source lines, validation report)
-plus the VoID as ``graph/dataset``. :func:`publish` puts it there with the SPARQL 1.1 Graph Store
-Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/): a ``PUT ...?default`` of the default
-graph, one ``PUT ...?graph=`` per data graph, and the source-line graphs (some 70 for a real
-profile) as N-Quads in a few ``POST``s to the graph-store URL itself, without ``?graph=``, which
-adds quads to the dataset: **the store must accept that** (Oxigraph server and Fuseki do; the
-Graph Store Protocol itself only knows single graphs). Those POSTs add to what a source-line
-graph of the same name holds already, so publish a new release into an empty store, or with
-``replace=True`` (``citykg publish --replace``): the first of them is then a ``PUT`` to the
-graph-store URL, which replaces the store's whole dataset (Oxigraph server does so), so that the
-store holds this release and nothing else.
-
-A store loaded that way needs no union default graph: leave ``union_parameter`` unset. It is
-kept for a store loaded otherwise, whose default graph is empty: the parameter that asks for a
-union default graph per query (Oxigraph server: ``union-default-graph``); that union then holds
-the provenance graphs and the validation report too.
+graph of ``citykg.nq`` plus the VoID as ``graph/dataset``; :mod:`citykg.serve.publishing` puts it
+there. A store loaded otherwise, whose default graph is empty, may offer a union default graph
+per query: ``union_parameter`` names the query-string parameter asking for it (Oxigraph server:
+``union-default-graph``); that union then holds the provenance graphs and the report too.
 """
 
 from __future__ import annotations
 
-import gzip
-import itertools
-import urllib.error
+import contextlib
+import http.client
+import io
+import re
+import socket
+import threading
+import time
 import urllib.parse
-import urllib.request
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from citykg import __version__
-from citykg.contract.iris import is_iri, is_line_graph
-from citykg.contract.layout import DEFAULT_GRAPH_FILE, NQUADS_FILE, VOID_FILE
+from citykg.contract.iris import is_iri
 from citykg.serve.protocol import query_form
-from citykg.serve.store import DATASET_GRAPH_NODE
 
 USER_AGENT = f"citykg/{__version__}"
-NT = ox.RdfFormat.N_TRIPLES
-LINE_BATCH = 1_000_000  # source-line quads per request (about 150 MB of N-Quads)
+DEFAULT_TIMEOUT_S = 60.0  # an exchange with no deadline of its own (health, listings)
+DEFAULT_MAX_BYTES = 64 * 2**20
+ERROR_BYTES = 4096  # of an error answer, read for its message
+TAIL_BYTES = 512  # of a broken answer, searched for a timeout's words
+RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+TIMEOUT_WORDS = re.compile(
+    rb"time[d ]?\s?out|S1T00|S1TAT|execution time|operation has been cancell?ed", re.IGNORECASE
+)
 
 
 class RemoteStoreError(OSError):
     """The remote store could not be reached or refused a request."""
 
 
+class StoreTimeout(RemoteStoreError):
+    """The exchange ran past its deadline, or the store stopped the query at its own limit."""
+
+
+class StoreUnreachable(RemoteStoreError):
+    """No connection to the store."""
+
+
+class StoreRejected(RemoteStoreError):
+    """The store answered 400: it calls the query bad."""
+
+
+class StoreRefused(RemoteStoreError):
+    """The store answered another error status."""
+
+
+class StoreMalformed(RemoteStoreError):
+    """The store's answer cannot be read (its media type, its syntax, or it broke off)."""
+
+
+class AnswerTooLarge(RemoteStoreError):
+    """The answer is longer than the bytes allowed; what was read before stays usable."""
+
+
+Result = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
+
+
 class RemoteStore:
-    """The :class:`citykg.serve.store.Store` interface over a SPARQL endpoint."""
+    """The :class:`citykg.serve.store.Store` interface over a SPARQL endpoint. With
+    ``deadline`` (a :func:`time.monotonic` value) every exchange ends by then; without, each
+    exchange has DEFAULT_TIMEOUT_S."""
 
     def __init__(
-        self, query_url: str, union_parameter: str | None = None, timeout_s: float = 60.0
+        self,
+        query_url: str,
+        union_parameter: str | None = None,
+        deadline: float | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.query_url = query_url
         self.union_parameter = union_parameter
-        self.timeout_s = timeout_s
+        self.deadline = deadline
+        self.max_bytes = max_bytes
         self.location = "remote"
 
     def query(
@@ -69,8 +106,43 @@ class RemoteStore:
         sparql: str,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-    ) -> ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]:
-        """See :meth:`citykg.serve.store.Store.query`."""
+    ) -> Result:
+        """See :meth:`citykg.serve.store.Store.query`: the whole answer read (AnswerTooLarge
+        past ``max_bytes``) and checked, then handed on."""
+        with self._exchange(sparql, default_graphs, named_graphs) as answer:
+            body = answer.read()
+        try:
+            result = _parse(answer, body)
+            if isinstance(result, ox.QueryBoolean):
+                return result
+            rows = list(result)
+        except SyntaxError as exc:
+            raise answer.unreadable(exc) from None
+        if isinstance(result, ox.QuerySolutions):
+            return _parse(answer, body)  # read again: solutions are read once
+        return iter(rows)
+
+    @contextlib.contextmanager
+    def streamed(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Iterator[Result]:
+        """The answer to ``sparql``, parsed while it arrives; reading it may raise StoreTimeout,
+        AnswerTooLarge or StoreMalformed. The connection closes when the block ends."""
+        with self._exchange(sparql, default_graphs, named_graphs) as answer:
+            try:
+                yield _parse(answer, io.BufferedReader(answer, 65536))
+            except SyntaxError as exc:  # raised by the parser while the block read the answer
+                raise answer.unreadable(exc) from None
+
+    def _exchange(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+    ) -> _Exchange:
         params: list[tuple[str, str]] = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs or []]
         params += [("named-graph-uri", g) for g in named_graphs or []]
@@ -78,24 +150,10 @@ class RemoteStore:
         if default_graphs is None and named_graphs is None and self.union_parameter:
             url += ("&" if "?" in url else "?") + urllib.parse.quote(self.union_parameter)
         graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
-        accept = "application/n-triples" if graph else "application/sparql-results+json"
-        status, body = _request(
-            url,
-            urllib.parse.urlencode(params).encode(),
-            accept,
-            self.timeout_s,
-            "application/x-www-form-urlencoded",
-            "POST",
-        )
-        if status == 400:
-            raise SyntaxError(body.decode(errors="replace")[:500])
-        if status >= 300:
-            raise RemoteStoreError(
-                f"the store answered HTTP {status}: {body.decode(errors='replace')[:300]}"
-            )
-        if graph:
-            return iter(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        accept = f"{GRAPH_ACCEPT}, {RESULTS_ACCEPT};q=0.8" if graph else RESULTS_ACCEPT
+        deadline = self.deadline or time.monotonic() + DEFAULT_TIMEOUT_S
+        body = urllib.parse.urlencode(params).encode()
+        return _Exchange(url, body, accept, deadline, self.max_bytes)
 
     def triples(
         self,
@@ -130,124 +188,174 @@ class RemoteStore:
         return bool(self.query(f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", [], None))
 
 
-@dataclass(frozen=True)
-class Published:
-    """What :func:`publish` sent: the number of named graphs put one by one (the data graphs, the
-    report, the VoID's), and the quads of the source-line graphs and the requests they took."""
+class _Exchange(io.RawIOBase):
+    """One POST to the store, ended by ``deadline`` whatever the store does; as a readable
+    stream, the body of a 2xx answer, at most ``max_bytes`` of it. Entering it sends the
+    request and reads the status and headers (an error status raises)."""
 
-    graphs: int
-    line_quads: int
-    line_requests: int
+    def __init__(self, url: str, body: bytes, accept: str, deadline: float, max_bytes: int):
+        super().__init__()
+        self.url, self.base = url, url.split("?")[0]
+        self._body, self._accept = body, accept
+        self.deadline, self._max_bytes = deadline, max_bytes
+        self.read_bytes = 0
+        self.tail = b""  # the last bytes read, for what a store writes into a broken answer
+        self.expired = False
+        self.content_type = ""
+        self._connection: http.client.HTTPConnection | None = None
+        self._socket: socket.socket | None = None
+        self._response: http.client.HTTPResponse | None = None
+        self._watchdog = threading.Timer(max(deadline - time.monotonic(), 0.0), self._expire)
+        self._watchdog.daemon = True
 
+    def __enter__(self) -> _Exchange:
+        remaining = self._remaining()
+        parts = urllib.parse.urlsplit(self.url)
+        https = parts.scheme == "https"
+        connection_class = http.client.HTTPSConnection if https else http.client.HTTPConnection
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        self._connection = connection_class(parts.hostname or "", parts.port, timeout=remaining)
+        self._watchdog.start()
+        try:
+            try:
+                self._connection.connect()
+            except OSError as exc:
+                if self.expired or isinstance(exc, TimeoutError):
+                    raise self._timeout() from None
+                raise StoreUnreachable(f"could not reach {self.base}: {exc}") from None
+            self._socket = self._connection.sock  # the response reads it once the request is sent
+            headers = {
+                "Accept": self._accept,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": USER_AGENT,
+            }
+            try:
+                self._connection.request("POST", path, self._body, headers)
+                self._response = self._connection.getresponse()
+            except (OSError, http.client.HTTPException) as exc:
+                raise self._broken(exc) from None
+            if self.expired:
+                raise self._timeout()
+            self.content_type = self._response.getheader("Content-Type") or ""
+            status = self._response.status
+            if status >= 300 or _partial(self._response):
+                raise self._error(status)
+        except BaseException:
+            self.close()
+            raise
+        return self
 
-def publish(
-    release: Path, graph_store_url: str, timeout_s: float = 300.0, replace: bool = False
-) -> Published:
-    """Put a release into a store with the Graph Store Protocol (see the module's docstring).
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-    The default graph and each data graph are replaced whole (``PUT``); the source-line graphs
-    are added (``POST``), in requests of at most LINE_BATCH quads; with ``replace`` the first of
-    those is a ``PUT`` replacing the store's whole dataset, so it is sent first.
-    """
-    nquads, dump = release / NQUADS_FILE, release / DEFAULT_GRAPH_FILE
-    if not dump.is_file():
-        raise RemoteStoreError(f"{dump} is missing: the release has no default graph to put")
-    batches = _line_batches(nquads)
-    first = next(batches, b"" if replace else None)
-    line_quads, line_requests = 0, 0
-    if first is not None:
-        method = "PUT" if replace else "POST"
-        _send(graph_store_url, first, "application/n-quads", method, "the dataset", timeout_s)
-        line_quads, line_requests = first.count(b"\n"), 1
-    void = release / VOID_FILE
-    void_triples = (
-        ox.serialize(ox.parse(path=str(void), format=ox.RdfFormat.TURTLE), format=NT)
-        if void.exists()
-        else b""
-    )
-    _send(
-        _with(graph_store_url, "default"),
-        _default_graph(dump, void_triples),
-        "application/n-triples",
-        "PUT",
-        "the default graph",
-        timeout_s,
-    )
-    graphs: dict[str, list[ox.Triple]] = defaultdict(list)
-    for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
-        name = quad.graph_name.value
-        if not is_line_graph(name):
-            graphs[name].append(quad.triple)
-    if void_triples:
-        graphs[DATASET_GRAPH_NODE.value] = list(ox.parse(void_triples, format=NT))
-    for name, triples in sorted(graphs.items()):
-        url = _with(graph_store_url, urllib.parse.urlencode({"graph": name}))
-        body = ox.serialize(triples, format=NT)
-        _send(url, body, "application/n-triples", "PUT", f"graph {name}", timeout_s)
-    for batch in batches:
-        _send(graph_store_url, batch, "application/n-quads", "POST", "the dataset", timeout_s)
-        line_quads, line_requests = line_quads + batch.count(b"\n"), line_requests + 1
-    return Published(len(graphs), line_quads, line_requests)
+    def close(self) -> None:
+        """End the exchange: stop the watchdog and hang up (what is unread is not drained)."""
+        self._watchdog.cancel()
+        self._hang_up()
+        if self._response is not None:
+            self._response.close()
+        if self._connection is not None:
+            self._connection.close()
+        super().close()
 
+    def readable(self) -> bool:
+        """A body is read, never written."""
+        return True
 
-def _line_batches(nquads: Path) -> Iterator[bytes]:
-    """The quads of the source-line graphs as N-Quads (one quad a line), LINE_BATCH at most each
-    time: the file is read again for them, so that they are never all in memory."""
-    quads = (
-        q
-        for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        if is_line_graph(q.graph_name.value)
-    )
-    while batch := list(itertools.islice(quads, LINE_BATCH)):
-        yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS)
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        """Read the next bytes of the body within the deadline and the byte limit."""
+        assert self._response is not None
+        remaining = self._remaining()
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.settimeout(remaining)
+        try:
+            read = self._response.readinto(buffer)
+        except (OSError, http.client.HTTPException) as exc:
+            raise self._broken(exc) from None
+        if self.expired:
+            raise self._timeout()
+        if read == 0 and buffer and self._response.length:  # ended short of its Content-Length
+            raise StoreMalformed(f"the answer of {self.base} broke off")
+        self.read_bytes += read
+        self.tail = (self.tail + bytes(buffer[:read]))[-TAIL_BYTES:]
+        if self.read_bytes > self._max_bytes:
+            raise AnswerTooLarge(f"the store's answer is longer than {self._max_bytes} bytes")
+        return read
 
+    def unreadable(self, exc: SyntaxError) -> RemoteStoreError:
+        """The error for an answer whose syntax broke: a timeout when its last bytes say so
+        (Oxigraph server, past its ``--timeout-s``, ends a result it has begun with "The SPARQL
+        operation has been cancelled"), else StoreMalformed."""
+        if TIMEOUT_WORDS.search(self.tail):
+            words = " ".join(self.tail.decode(errors="replace").split())[-120:]
+            return StoreTimeout(f"{self.base} stopped the query at its own time limit: {words}")
+        return StoreMalformed(f"the answer of {self.base} cannot be read: {exc}")
 
-def _default_graph(dump: Path, void: bytes) -> Iterator[bytes]:
-    """The default graph as N-Triples, streamed (a chunked request body): the dump, decompressed
-    a block at a time, then the VoID."""
-    with gzip.open(dump, "rb") as triples:
-        while block := triples.read(1 << 20):
-            yield block
-    yield b"\n" + void
+    def _remaining(self) -> float:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0 or self.expired:
+            raise self._timeout()
+        return remaining
 
+    def _expire(self) -> None:
+        """At the deadline: mark the exchange expired and shut its socket, which ends any read
+        or write blocked on it."""
+        self.expired = True
+        self._hang_up()
 
-def _with(url: str, query: str) -> str:
-    return url + ("&" if "?" in url else "?") + query
+    def _hang_up(self) -> None:
+        """Shut the socket both ways: the store sees the end at once, and any read or write
+        blocked on it returns."""
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
 
-
-def _send(
-    url: str,
-    body: bytes | Iterator[bytes],
-    content_type: str,
-    method: str,
-    what: str,
-    timeout_s: float,
-) -> None:
-    status, answer = _request(url, body, "*/*", timeout_s, content_type, method)
-    if status >= 300:
-        raise RemoteStoreError(
-            f"{method} of {what} answered HTTP {status}: {answer.decode(errors='replace')[:300]}"
+    def _timeout(self) -> StoreTimeout:
+        return StoreTimeout(
+            f"the query ran past its time limit: {self.base} did not answer it whole in time"
         )
 
+    def _broken(self, exc: BaseException) -> RemoteStoreError:
+        """The error for a connection that failed after it was made."""
+        if self.expired or isinstance(exc, TimeoutError) or time.monotonic() >= self.deadline:
+            return self._timeout()
+        return StoreMalformed(f"the answer of {self.base} broke off: {exc or type(exc).__name__}")
 
-def _request(
-    url: str,
-    data: bytes | Iterator[bytes],
-    accept: str,
-    timeout_s: float,
-    content_type: str,
-    method: str,
-) -> tuple[int, bytes]:
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method=method,
-        headers={"Accept": accept, "Content-Type": content_type, "User-Agent": USER_AGENT},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise RemoteStoreError(f"could not reach {url.split('?')[0]}: {exc}") from None
+    def _error(self, status: int) -> RemoteStoreError:
+        """The error an error status (or partial results) stands for, with the store's words."""
+        assert self._response is not None
+        try:
+            text = self._response.read(ERROR_BYTES)
+        except (OSError, http.client.HTTPException):
+            text = b""
+        words = " ".join(text.decode(errors="replace").split())[:300]
+        if status < 300:  # partial results flagged in a header
+            return StoreTimeout(f"{self.base} stopped the query at its own time limit")
+        if status in (408, 504) or (status >= 500 and TIMEOUT_WORDS.search(text)):
+            return StoreTimeout(f"{self.base} stopped the query at its own time limit: {words}")
+        if status == 400:
+            return StoreRejected(f"the store refused the query: {words}")
+        return StoreRefused(f"{self.base} answered HTTP {status}: {words}")
+
+
+def _partial(response: http.client.HTTPResponse) -> bool:
+    """Whether a 2xx answer says it holds partial results cut by a time limit (Virtuoso's
+    "anytime" answers carry ``X-SQL-State: S1TAT``)."""
+    return (response.getheader("X-SQL-State") or "").upper().startswith("S1T")
+
+
+def _parse(answer: _Exchange, source: bytes | io.BufferedReader) -> Result:
+    """The answer in ``source`` (read lazily when a stream) in the syntax the Content-Type of
+    ``answer`` names; a syntax error raises SyntaxError, now or while it is read."""
+    media_type = answer.content_type.split(";")[0].strip().lower()
+    results = ox.QueryResultsFormat.from_media_type(media_type)
+    if results is not None:
+        return ox.parse_query_results(source, format=results)
+    graph = ox.RdfFormat.N_TRIPLES if media_type == "text/plain" else None
+    graph = graph or ox.RdfFormat.from_media_type(media_type)
+    if graph is None:
+        raise StoreMalformed(f"{answer.base} answered {media_type or 'no media type'}")
+    return (quad.triple for quad in ox.parse(source, format=graph))

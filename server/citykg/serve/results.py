@@ -14,7 +14,6 @@ Oxigraph writes it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable
 
@@ -25,13 +24,17 @@ from citykg.contract.iris import CITYKG
 TRUNCATED = CITYKG.TruncatedResult
 
 
-def capped(rows: Iterable, cap: int) -> tuple[list, bool]:
-    """The first ``cap`` rows, and whether there were more."""
-    out = []
-    for row in rows:
-        if len(out) == cap:
-            return out, True
-        out.append(row)
+def capped(rows: Iterable, cap: int, cut_by: tuple[type[Exception], ...] = ()) -> tuple[list, bool]:
+    """The first ``cap`` rows, and whether there were more (or the rows ended with one of the
+    ``cut_by`` errors: a source that stops at a byte limit)."""
+    out: list = []
+    try:
+        for row in rows:
+            if len(out) == cap:
+                return out, True
+            out.append(row)
+    except cut_by:
+        return out, True
     return out, False
 
 
@@ -49,12 +52,23 @@ def write_boolean(syntax: ox.QueryResultsFormat, value: bool) -> bytes:
 
 
 def write_solutions(
-    solutions: ox.QuerySolutions, syntax: ox.QueryResultsFormat, cap: int
+    solutions: ox.QuerySolutions,
+    syntax: ox.QueryResultsFormat,
+    cap: int,
+    cut_by: tuple[type[Exception], ...] = (),
 ) -> tuple[bytes, int, bool]:
-    """A SELECT result in ``syntax``, at most ``cap`` rows: the body, rows sent, whether cut."""
+    """A SELECT result in ``syntax``, at most ``cap`` rows: the body, rows sent, whether cut.
+    Solutions that end with one of the ``cut_by`` errors (a source that stops at a byte limit)
+    are cut there: the rows written before it are kept, the result flagged as cut; raised again
+    when not even the header was written."""
     writer = _CappedTsv(cap)
-    with contextlib.suppress(_CapReached):
+    try:
         solutions.serialize(writer, format=ox.QueryResultsFormat.TSV)
+    except _CapReached:
+        pass
+    except cut_by:
+        if not writer.cut():
+            raise
     tsv, rows, truncated = writer.result()
     if syntax == ox.QueryResultsFormat.TSV:
         return tsv, rows, truncated
@@ -90,6 +104,7 @@ class _CappedTsv:
         self._lines = 0
         self._cap = cap
         self._limit = cap + 2  # the header line, the rows kept, one more
+        self._cut = False
 
     def write(self, data: bytes) -> int:
         self._parts.append(bytes(data))
@@ -101,12 +116,23 @@ class _CappedTsv:
     def flush(self) -> None:
         """Nothing is buffered here."""
 
+    def cut(self) -> bool:
+        """Stop at the last whole line, as if the cap had been reached there; False when not
+        even the header line was written."""
+        body = b"".join(self._parts)
+        end = body.rfind(b"\n") + 1
+        if end == 0:
+            return False
+        self._parts = [body[:end]]
+        self._cut = True
+        return True
+
     def result(self) -> tuple[bytes, int, bool]:
         """The TSV of the first ``cap`` rows, their number, and whether there were more."""
         body = b"".join(self._parts)
         rows = max(body.count(b"\n") - 1, 0)
         if rows <= self._cap:
-            return body, rows, False
+            return body, rows, self._cut
         end = -1
         for _ in range(self._cap + 1):
             end = body.index(b"\n", end + 1)

@@ -28,6 +28,7 @@ def open_engine(
             env,
             query_url=settings["CITYKG_STORE_URL"],
             union_parameter=settings["CITYKG_STORE_UNION_PARAMETER"],
+            max_bytes=settings["CITYKG_STORE_MAX_BYTES"],
             **caches,
         )
     from citykg.serve.engine.embedded import EmbeddedEngine

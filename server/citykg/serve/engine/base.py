@@ -46,6 +46,10 @@ class EngineUnavailable(EngineError):
     """The store could not be reached, or the worker running the job stopped."""
 
 
+class StoreFailure(EngineError):
+    """The remote store refused the query, or answered something that cannot be read."""
+
+
 class EngineFailure(EngineError):
     """A document could not be rendered (logged)."""
 

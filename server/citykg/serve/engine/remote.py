@@ -1,13 +1,16 @@
 """The remote engine: a SPARQL 1.1 store over HTTP (``CITYKG_STORE_URL``).
 
-Each query is one HTTP request bounded by the query's time limit. The remote store keeps
-computing a query the client gave up on unless it has a time limit of its own: set one there
-(Fuseki ``arq:queryTimeout``, Virtuoso ``MaxQueryExecutionTime``, QLever ``timeout``, Oxigraph
-server ``--timeout-s``). Documents render in this process, from the store's answers.
+Each query is one HTTP exchange ended by the query's time limit (the whole exchange, the body
+included), its answer streamed through the row cap and ``CITYKG_STORE_MAX_BYTES`` as it arrives
+(:mod:`citykg.serve.remote_store`). A document's queries share its time limit. The remote store
+keeps computing a query the client gave up on unless it has a time limit of its own: set one
+there (Fuseki ``arq:queryTimeout``, Virtuoso ``MaxQueryExecutionTime``, QLever ``timeout``,
+Oxigraph server ``--timeout-s``). Documents render in this process, from the store's answers.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Container, Iterator
 from typing import TypeVar
 
@@ -15,10 +18,17 @@ import jinja2
 import pyoxigraph as ox
 
 from citykg.serve.documents import Documents
-from citykg.serve.engine.base import Answer, DocumentJob, Engine, EngineStatus, QueryJob
-from citykg.serve.engine.execute import run_here
+from citykg.serve.engine.base import (
+    Answer,
+    DocumentJob,
+    Engine,
+    EngineError,
+    EngineStatus,
+    QueryJob,
+)
+from citykg.serve.engine.execute import finish, run_here, serialise, store_error
 from citykg.serve.pages.profile import vocabulary
-from citykg.serve.remote_store import RemoteStore
+from citykg.serve.remote_store import RemoteStore, RemoteStoreError
 from citykg.serve.store import GraphNames, ReleaseInfo, Store
 
 T = TypeVar("T")
@@ -35,20 +45,27 @@ class RemoteEngine(Engine):
         *,
         query_url: str,
         union_parameter: str | None,
+        max_bytes: int,
         answer_cache: int,
         document_cache: int,
     ) -> None:
         super().__init__(answer_cache, document_cache)
         self._query_url, self._union_parameter = query_url, union_parameter
-        self._store = RemoteStore(query_url, union_parameter)
+        self._max_bytes = max_bytes
+        self._store = RemoteStore(query_url, union_parameter, max_bytes=max_bytes)
         self._graphs = GraphNames(self._store)
         self.documents = Documents(release, env, vocabulary(self._store))
 
     def _bounded(self, timeout_s: float) -> RemoteStore:
-        return RemoteStore(self._query_url, self._union_parameter, timeout_s)
+        """The store with every exchange ending ``timeout_s`` seconds from now."""
+        deadline = time.monotonic() + timeout_s
+        return RemoteStore(self._query_url, self._union_parameter, deadline, self._max_bytes)
 
     def _run(self, job: QueryJob, timeout_s: float) -> Answer:
-        return run_here(self._bounded(timeout_s), job, self.documents)
+        outcome = finish(_streamed_answer(self._bounded(timeout_s), job), job)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     def _render(self, job: DocumentJob, timeout_s: float) -> Answer:
         return run_here(self._bounded(timeout_s), job, self.documents)
@@ -77,3 +94,14 @@ class RemoteEngine(Engine):
 
     def close(self) -> None:
         """Nothing to stop."""
+
+
+def _streamed_answer(store: RemoteStore, job: QueryJob) -> Answer | EngineError:
+    """The answer serialised while the store's answer streams in (returned, never raised: the
+    parsed result must not outlive this call in a traceback, being bound to this thread)."""
+    try:
+        with store.streamed(job.query, job.default_graphs, job.named_graphs) as result:
+            outcome = serialise(result, job)
+        return outcome
+    except RemoteStoreError as exc:
+        return store_error(exc)
