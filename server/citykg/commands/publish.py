@@ -13,7 +13,7 @@ def run_publish(args: argparse.Namespace) -> int:
     named graphs and the provenance graphs of its source lines (see citykg.serve.publishing)."""
     # imported here: the other commands never load the serve wing
     from citykg.serve.publishing import publish
-    from citykg.serve.remote_store import RemoteStoreError
+    from citykg.serve.store_http import RemoteStoreError
 
     project = Project.at(args.project, args.var_dir)
     if not project.release.exists():

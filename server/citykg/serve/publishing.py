@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from citykg.contract.iris import is_line_graph
 from citykg.contract.layout import DEFAULT_GRAPH_FILE, NQUADS_FILE, VOID_FILE
-from citykg.serve.remote_store import USER_AGENT, RemoteStoreError
 from citykg.serve.store import DATASET_GRAPH_NODE
+from citykg.serve.store_http import USER_AGENT, RemoteStoreError
 
 NT = ox.RdfFormat.N_TRIPLES
 LINE_BATCH = 1_000_000  # source-line quads per request (about 150 MB of N-Quads)

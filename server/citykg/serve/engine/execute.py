@@ -28,14 +28,14 @@ from citykg.serve.engine.base import (
     StoreFailure,
 )
 from citykg.serve.negotiation import serialize_graph
-from citykg.serve.remote_store import (
+from citykg.serve.store import Store
+from citykg.serve.store_http import (
     AnswerTooLarge,
     RemoteStoreError,
     StoreRejected,
     StoreTimeout,
     StoreUnreachable,
 )
-from citykg.serve.store import Store
 
 LOG = logging.getLogger("citykg.engine")
 COMMENTED = ("turtle", "ntriples", "nquads", "trig")  # graph formats a truncation note fits in

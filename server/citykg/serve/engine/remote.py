@@ -28,8 +28,9 @@ from citykg.serve.engine.base import (
 )
 from citykg.serve.engine.execute import finish, run_here, serialise, store_error
 from citykg.serve.pages.profile import vocabulary
-from citykg.serve.remote_store import RemoteStore, RemoteStoreError
+from citykg.serve.remote_store import RemoteStore
 from citykg.serve.store import GraphNames, ReleaseInfo, Store
+from citykg.serve.store_http import RemoteStoreError
 
 T = TypeVar("T")
 
