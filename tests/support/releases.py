@@ -7,13 +7,20 @@ import os
 from pathlib import Path
 
 import pytest
+import requests
 
 from citykg.builder.assemble import assemble
 from citykg.builder.release import write_release
 
-from support.project import leipzig_text, make_project
+from support.project import PREFIXES, leipzig_text, make_project
 
 OLD_MAYOR, NEW_MAYOR = "Burkhard Jung", "Someone Else"
+MAYOR = (
+    PREFIXES
+    + """SELECT ?name WHERE {
+  <https://w3id.org/citykg/id/profile/leipzig-deu/2020> citykg:statesHolding ?holding .
+  ?holding citykg:post/org:role citykg:Mayor ; citykg:holder/schema:name ?name }"""
+)
 FIRST_ISSUED, SECOND_ISSUED = "1767225600", "1767312000"  # 2026-01-01 and 2026-01-02, UTC
 
 
@@ -36,3 +43,17 @@ def point(link: Path, release: Path) -> None:
     staging = link.with_name(link.name + ".new")
     staging.symlink_to(release)
     os.replace(staging, link)
+
+
+def mayor(session: requests.Session, base: str) -> tuple[int, str, str]:
+    """The mayor of Leipzig as the endpoint at ``base`` answers: the status, the release header
+    and the names (comma-separated)."""
+    response = session.get(
+        f"{base}/sparql",
+        params={"query": MAYOR},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    rows = response.json()["results"]["bindings"] if response.ok else []
+    named = ",".join(row["name"]["value"] for row in rows)
+    return response.status_code, response.headers.get("Citykg-Release", ""), named

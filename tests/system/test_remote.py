@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from citykg.cli import main
+from citykg.contract.iris import PUBLISHED_GRAPH
 
 from support.conformance import LINKED_DATA, PROTOCOL, SITE, Endpoint, Resource, Site
 from support.processes import citykg_serve, free_port, running
@@ -72,16 +73,29 @@ def _count(oxigraph: str, query: str) -> int:
 
 def test_publish_puts_every_graph(fronted, oxigraph, release):
     """Every graph of the release (the source-line graphs too) with all its quads, plus its VoID
-    as the dataset graph; and the default graph: the dump and the VoID."""
+    as the dataset graph and the marker naming the release; and the default graph: the dump
+    and the VoID."""
     quads = list(ox.parse(path=str(release / "citykg.nq"), format=ox.RdfFormat.N_QUADS))
     void = list(ox.parse(path=str(release / "void.ttl"), format=ox.RdfFormat.TURTLE))
     with gzip.open(release / "citykg.nt.gz") as dump:
         data = list(ox.parse(dump, format=ox.RdfFormat.N_TRIPLES))
     graphs = {q.graph_name for q in quads}
     named = "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
-    assert _count(oxigraph, named) == len(graphs) + 1
+    assert _count(oxigraph, named) == len(graphs) + 2
     in_graphs = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
-    assert _count(oxigraph, in_graphs) == len(quads) + len(void)
+    assert _count(oxigraph, in_graphs) == len(quads) + len(void) + 1
+    marker = requests.get(
+        f"{oxigraph}/store",
+        params={"graph": PUBLISHED_GRAPH},
+        headers={"Accept": "application/n-triples"},
+        timeout=10,
+    ).text
+    assert marker.split() == [
+        "<https://w3id.org/citykg/dataset>",
+        "<http://www.w3.org/ns/dcat#hasCurrentVersion>",
+        f"<https://w3id.org/citykg/releases/{release.name}/>",
+        ".",
+    ]
     assert _count(oxigraph, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == len(data) + len(void)
 
 
@@ -108,14 +122,13 @@ def test_publish_replace_leaves_only_the_release(fronted, oxigraph, release, cap
 
 def test_default_graph_is_the_data_as_embedded(fronted, served):
     """Without a union parameter the remote store answers as the embedded one: the default
-    graph holds the data once, GRAPH reaches every graph, named-graph-uri alone leaves the
-    default graph empty."""
+    graph holds the data once, GRAPH reaches every graph (and, there only, the marker
+    citykg publish writes), named-graph-uri alone leaves the default graph empty."""
     city = "https://w3id.org/citykg/id/city/leipzig-deu"
     queries = [
         ('SELECT ?s ?p WHERE { ?s ?p "Leipzig" }', {}),
         ('SELECT ?g WHERE { GRAPH ?g { ?s ?p "Leipzig" } } ORDER BY ?g', {}),
         ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}),
-        ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {}),
         (
             "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
             {"named-graph-uri": "https://w3id.org/citykg/graph/statistics"},
@@ -129,6 +142,17 @@ def test_default_graph_is_the_data_as_embedded(fronted, served):
         assert answers[0] == answers[1], query
     rows = answers[0]["results"]["bindings"]
     assert rows == [{"n": {"type": "literal", "datatype": XSD_INTEGER, "value": "0"}}]
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    remote, embedded = [
+        {
+            row["g"]["value"]: int(row["n"]["value"])
+            for row in requests.get(
+                f"{base}/sparql", params={"query": per_graph}, timeout=30
+            ).json()["results"]["bindings"]
+        }
+        for base in (fronted, served)
+    ]
+    assert remote == {**embedded, PUBLISHED_GRAPH: 1}
     leipzig = requests.get(f"{fronted}/sparql", params={"query": queries[0][0]}, timeout=30).json()[
         "results"
     ]["bindings"]

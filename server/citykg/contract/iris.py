@@ -138,6 +138,20 @@ def release(release_id: str) -> str:
     return f"{RELEASES}{release_id}/"
 
 
+def release_id_of(iri: str) -> str | None:
+    """The id of the release whose IRI (:func:`release`) ``iri`` is; None for any other IRI."""
+    release_id = iri.removeprefix(RELEASES).removesuffix("/")
+    if not iri.startswith(RELEASES) or not iri.endswith("/") or release_id in ("", ".", ".."):
+        return None
+    return None if "/" in release_id else release_id
+
+
+# In a remote store, the release it holds: ``citykg publish`` writes, last, this graph holding
+# ``<{DATASET_IRI}> dcat:hasCurrentVersion <{release(id)}>``; the web nodes read it.
+PUBLISHED_GRAPH = GRAPH.published
+HAS_CURRENT_VERSION = PREFIXES["dcat"] + "hasCurrentVersion"
+
+
 def release_changes(release_id: str) -> str:
     """IRI of what changed in a release since the one before it."""
     return f"{release(release_id)}changes"

@@ -20,9 +20,9 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_RELEASE": (None, "release directory to serve (default: PROJECT/var/current)"),
     "CITYKG_RELEASE_POLL": (
         1.0,
-        "seconds between looks at where CITYKG_RELEASE points, when it is a symbolic link "
-        "(var/current): a new release is served without a restart (0: never; never with a "
-        "remote store)",
+        "seconds between looks for a new release, served without a restart (0: never): where "
+        "CITYKG_RELEASE points, when it is a symbolic link (var/current); with a remote store, "
+        "the release citykg publish last put in it (its directory beside the served one)",
     ),
     "CITYKG_QUERYABLE_RELEASES": (
         3,

@@ -12,6 +12,12 @@ path is a symbolic link (``var/current``, which each good build swaps), a thread
 ``CITYKG_RELEASE_POLL`` seconds where it points; a new release is opened (its store loaded, its
 workers started) while the old one serves, then becomes current at once. The old edition is
 closed when the last request that pinned it ends, and the memory it held is given back.
+
+Over a remote store the store decides instead: the thread asks it every
+``CITYKG_RELEASE_POLL`` seconds for the release ``citykg publish`` named last
+(:mod:`citykg.serve.store_following`) and moves, the same way, to that release's directory
+beside the one served. So every node over one store follows it, with no state of its own; a
+store without that marker (loaded some other way) is not followed.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,7 @@ from citykg.serve.engine import open_engine
 from citykg.serve.engine.base import Engine
 from citykg.serve.errors import HttpError
 from citykg.serve.store import ReleaseInfo
+from citykg.serve.store_following import StoreFollower
 
 RETRY_AFTER_FAILURE_S = 30.0  # a release that failed to open is tried again after this long
 ARCHIVE_SETTINGS = {"CITYKG_QUERY_WORKERS": 1, "CITYKG_MEMORY_STORE_MAX_MB": 0}
@@ -202,6 +209,10 @@ class Editions:
             target = self._served.resolve(strict=True)
         except OSError:
             return False
+        return self.switch_to(target)
+
+    def switch_to(self, target: Path) -> bool:
+        """Make the release at ``target`` current, if it is another one (see :meth:`refresh`)."""
         if target == self._current.release.path:
             return False
         failed_at = self._failed.get(target)
@@ -232,16 +243,24 @@ class Editions:
         return True
 
     def follow(self) -> None:
-        """Watch the served link in a thread when it is a symbolic link and polling is on. Not
-        over a remote store: a new release there is what ``citykg publish`` put in it, which the
-        link does not tell (restart, or SIGHUP, once it is published)."""
+        """When polling is on, watch in a thread: over a remote store, the release its marker
+        names (the first look at once: a node started on an older release moves now); else
+        the served link, when it is a symbolic link."""
         poll = self._settings["CITYKG_RELEASE_POLL"]
-        if poll > 0 and self._served.is_symlink() and not self._remote():
-            threading.Thread(target=self._watch, args=(poll,), daemon=True).start()
+        if poll <= 0:
+            return
+        if self._remote():
+            look: Callable[[], bool] = StoreFollower(self, self._settings).look
+        elif self._served.is_symlink():
+            look = self.refresh
+        else:
+            return
+        threading.Thread(target=self._watch, args=(look, poll), daemon=True).start()
 
-    def _watch(self, poll_s: float) -> None:
+    def _watch(self, look: Callable[[], bool], poll_s: float) -> None:
+        look()
         while not self._stopped.wait(poll_s):
-            self.refresh()
+            look()
 
     def close(self) -> None:
         """Stop watching and close every edition."""

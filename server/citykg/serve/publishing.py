@@ -9,6 +9,13 @@ POSTs add to what a source-line graph of the same name holds already, so publish
 into an empty store, or with ``replace=True`` (``citykg publish --replace``): the first of them is
 then a ``PUT`` to the graph-store URL, which replaces the store's whole dataset (Oxigraph server
 does so), so that the store holds this release and nothing else.
+
+Last, once the store holds the whole release, publish writes the marker the web nodes read
+(:func:`published_release`): the graph ``graph/published`` holding
+``<dataset> dcat:hasCurrentVersion <releases/{id}/>``. Every ``citykg serve`` over the store asks
+for it every ``CITYKG_RELEASE_POLL`` seconds and moves to the release it names
+(:mod:`citykg.serve.editions`). With ``replace`` the marker is gone from the start of the
+publish to its end: the nodes keep the release they serve meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
@@ -24,8 +32,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from citykg.contract.iris import is_line_graph
+from citykg.contract.iris import (
+    DATASET_IRI,
+    HAS_CURRENT_VERSION,
+    PUBLISHED_GRAPH,
+    is_line_graph,
+    release_id_of,
+)
+from citykg.contract.iris import release as release_iri
 from citykg.contract.layout import DEFAULT_GRAPH_FILE, NQUADS_FILE, VOID_FILE
+from citykg.serve.remote_store import RemoteStore
 from citykg.serve.store import DATASET_GRAPH_NODE
 from citykg.serve.store_http import USER_AGENT, RemoteStoreError
 
@@ -50,7 +66,8 @@ def publish(
 
     The default graph and each data graph are replaced whole (``PUT``); the source-line graphs
     are added (``POST``), in requests of at most LINE_BATCH quads; with ``replace`` the first of
-    those is a ``PUT`` replacing the store's whole dataset, so it is sent first.
+    those is a ``PUT`` replacing the store's whole dataset, so it is sent first. The marker
+    naming the release goes last.
     """
     nquads, dump = release / NQUADS_FILE, release / DEFAULT_GRAPH_FILE
     if not dump.is_file():
@@ -90,7 +107,32 @@ def publish(
     for batch in batches:
         _send(graph_store_url, batch, "application/n-quads", "POST", "the dataset", timeout_s)
         line_quads, line_requests = line_quads + batch.count(b"\n"), line_requests + 1
+    marker = _with(graph_store_url, urllib.parse.urlencode({"graph": PUBLISHED_GRAPH}))
+    _send(marker, _marker(release.name), "application/n-triples", "PUT", "the marker", timeout_s)
     return Published(len(graphs), line_quads, line_requests)
+
+
+def _marker(release_id: str) -> bytes:
+    """The marker's one triple: the dataset's current version is release ``release_id``."""
+    version = ox.Triple(
+        ox.NamedNode(DATASET_IRI),
+        ox.NamedNode(HAS_CURRENT_VERSION),
+        ox.NamedNode(release_iri(release_id)),
+    )
+    return ox.serialize([version], format=NT)
+
+
+def published_release(store: RemoteStore) -> str | None:
+    """The id of the release the store's marker names (see the module's docstring); None when
+    it has no marker, or one naming no release. Raises what :meth:`RemoteStore.query` raises."""
+    rows = store.query(
+        f"SELECT ?v WHERE {{ GRAPH <{PUBLISHED_GRAPH}> {{ <{DATASET_IRI}> <{HAS_CURRENT_VERSION}> "
+        "?v } } LIMIT 1",
+        [],
+        None,
+    )
+    version = next((row["v"] for row in rows), None)
+    return release_id_of(version.value) if isinstance(version, ox.NamedNode) else None
 
 
 def _line_batches(nquads: Path) -> Iterator[bytes]:

@@ -1,0 +1,95 @@
+"""nginx (the Debian package) as a load balancer in front of citykg web nodes, for system tests:
+the configuration docs/operations.md gives (its ``nginx`` example, with the test's nodes and
+port), run in the foreground on 127.0.0.1 as the user running the tests, with its pid, logs and
+temporary files in a directory of the test's."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.processes import free_port, install_debian_package, running
+from support.project import ROOT
+
+SBIN = "/usr/sbin/nginx"  # where Debian puts it (not on a user's PATH)
+OPERATIONS = ROOT / "docs" / "operations.md"
+UPSTREAM_HEADER = "X-Upstream"  # the node (or nodes, comma-separated, when retried) that answered
+
+MAIN = """daemon off;
+{user}worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+{site}}}
+"""
+
+
+def documented_site() -> str:
+    """The ``nginx`` example of docs/operations.md: the upstream of the nodes and the server."""
+    blocks = re.findall(
+        r"^```nginx\n(.*?)^```", OPERATIONS.read_text(encoding="utf-8"), re.S | re.M
+    )
+    assert len(blocks) == 1, "one nginx example expected in docs/operations.md"
+    return blocks[0]
+
+
+def _once(pattern: str, replacement: str, text: str) -> str:
+    changed, count = re.subn(pattern, lambda _: replacement, text, flags=re.M)
+    assert count == 1, f"{pattern!r} expected once in the nginx example of docs/operations.md"
+    return changed
+
+
+def executable() -> str:
+    """The nginx program: installed from Debian's packages when missing and the tests run as
+    root; else the test is skipped with the instruction."""
+    found = shutil.which("nginx") or (SBIN if Path(SBIN).exists() else None)
+    if found is None:
+        install_debian_package("nginx")
+        found = shutil.which("nginx") or (SBIN if Path(SBIN).exists() else None)
+    if found is None:
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    return found
+
+
+def config(directory: Path, port: int, upstreams: list[str]) -> str:
+    """The documented configuration, listening on 127.0.0.1:``port`` and balancing over
+    ``upstreams`` (host:port each), naming the nodes tried in UPSTREAM_HEADER, its files in
+    ``directory``. Run by root, its worker runs as root too, so that it may enter the test's
+    private temporary directories."""
+    site = documented_site()
+    options = re.search(r"^ *server \S+:\d+([^;\n]*);$", site, re.M)[1]
+    servers = "".join(f"    server {u}{options};\n" for u in upstreams)
+    site = _once(r"(?:^ *server \S+:\d+[^;\n]*;\n)+", servers, site)
+    site = _once(r"listen \d+;", f"listen 127.0.0.1:{port};", site)
+    tried = f"add_header {UPSTREAM_HEADER} $upstream_addr always;\n        proxy_pass"
+    site = _once(r"proxy_pass(?= http://citykg;)", tried, site)
+    user = f"user {pwd.getpwuid(0).pw_name};\n" if os.geteuid() == 0 else ""
+    return MAIN.format(user=user, dir=directory, site=site)
+
+
+@contextlib.contextmanager
+def balancer(directory: Path, upstreams: list[str]) -> Iterator[str]:
+    """nginx balancing over ``upstreams`` (host:port each), from ready (``/health`` through it
+    answers 200) to stopped; its base URL."""
+    program = executable()
+    port = free_port()
+    path = directory / "nginx.conf"
+    path.write_text(config(directory, port, upstreams), encoding="utf-8")
+    command = [program, "-p", f"{directory}/", "-c", str(path), "-e", str(directory / "error.log")]
+    base = f"http://127.0.0.1:{port}"
+    with running(command, f"{base}/health"):
+        yield base
