@@ -14,6 +14,7 @@ from typing import Any
 from citykg.contract.iris import WIKIDATA_SPARQL
 from citykg.contract.project import Project
 from citykg.serve import allocator, fair_share
+from citykg.serve.remote_store import DIALECTS
 
 SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_PROJECT": (None, "project directory (default: the current directory)"),
@@ -35,6 +36,12 @@ SETTINGS: dict[str, tuple[Any, str]] = {
         None,
         "query-string parameter asking the remote store for a union default graph (not for a "
         "store loaded by citykg publish, whose default graph is the data)",
+    ),
+    "CITYKG_STORE_DIALECT": (
+        "standard",
+        "how the remote store reads a query's dataset: standard (the SPARQL 1.1 Protocol), or "
+        "virtuoso (its default graph is the union of all graphs: each query names the "
+        "release's graphs)",
     ),
     "CITYKG_STORE_MAX_BYTES": (
         64 * 2**20,
@@ -105,6 +112,11 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if values[key] < least:
             raise ValueError(f"{key} must be {least} or more, not {values[key]!r}")
     allocator.check(values["CITYKG_ALLOCATOR"])
+    if values["CITYKG_STORE_DIALECT"] not in DIALECTS:
+        raise ValueError(
+            f"CITYKG_STORE_DIALECT must be one of {', '.join(DIALECTS)}, "
+            f"not {values['CITYKG_STORE_DIALECT']!r}"
+        )
     for key in ("CITYKG_SERVICE_ALLOWLIST", "CITYKG_TRUSTED_PROXIES"):
         listed = values[key] or ()
         values[key] = tuple(listed.split() if isinstance(listed, str) else listed)

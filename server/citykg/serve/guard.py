@@ -6,7 +6,9 @@ here (SPARQL 1.1 Query §19 grammar terminals: strings, IRIs, prefixed names, va
 and refused with a clear message when it names
 
 * a ``SERVICE`` whose IRI is not on the allow-list, or a variable ``SERVICE``;
-* a ``FROM`` / ``FROM NAMED`` graph that is not one of the dataset's named graphs.
+* a ``FROM`` / ``FROM NAMED`` graph that is not one of the dataset's named graphs;
+* anything but a query after its prologue: an update sent as a query, or an engine's own
+  pragma (Virtuoso runs ``DEFINE sql:...`` and updates it is given rights for).
 
 ``LOAD`` and every other update are refused by the protocol layer (the endpoint is read-only).
 """
@@ -43,6 +45,10 @@ _OPAQUE = re.compile(  # strings, IRIs and comments: where brackets and keywords
 )
 _BRACKET = re.compile(r"[{}()\[\]]")
 _FETCHES = re.compile(r"SERVICE|FROM", re.IGNORECASE)
+_FIRST_WORD = re.compile(  # on the blanked text: the prologue's IRIs are blank already
+    r"\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*([A-Za-z]*)", re.IGNORECASE
+)
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 class QueryRefused(ValueError):
@@ -56,6 +62,7 @@ class QueryFacts:
     services: list[str] = field(default_factory=list)
     from_graphs: list[str] = field(default_factory=list)
     depth: int = 0
+    form: str = ""  # the first word after the prologue, upper-cased
 
 
 def inspect(query: str) -> QueryFacts:
@@ -65,7 +72,8 @@ def inspect(query: str) -> QueryFacts:
     brackets is all it takes (a fifth of the time of tokenising the whole query).
     """
     bare = _OPAQUE.sub(" ", query)
-    facts = QueryFacts(depth=_depth(bare))
+    first = _FIRST_WORD.match(bare)
+    facts = QueryFacts(depth=_depth(bare), form=first.group(1).upper() if first else "")
     if not _FETCHES.search(bare):
         return facts
     prefixes: dict[str, str] = {}
@@ -107,6 +115,12 @@ def check(
     """Refuse a query that would make the server fetch anything it must not, or that nests
     groups deeper than ``max_depth`` (engines crash or recurse without bound on those)."""
     facts = inspect(query)
+    if facts.form not in FORMS:
+        raise QueryRefused(
+            "not a SPARQL query: after its PREFIX and BASE declarations a query begins with "
+            f"SELECT, ASK, CONSTRUCT or DESCRIBE, not {facts.form or 'nothing'!r} (updates are "
+            "not accepted here)"
+        )
     if facts.depth > max_depth:
         raise QueryRefused(
             f"the query nests {facts.depth} levels of groups, brackets or "
@@ -130,6 +144,39 @@ def check(
                 "nothing (list the graphs with SELECT DISTINCT ?g { GRAPH ?g {} })"
             )
     return facts
+
+
+def ask_as_select(query: str) -> str:
+    """An ASK query as ``SELECT *`` over the same pattern (a solution exists: true), for a store
+    whose ASK is not to be trusted; any other query unchanged."""
+    blank = _OPAQUE.sub(lambda m: " " * len(m.group()), query)
+    first = _FIRST_WORD.match(blank)
+    if first is None or first.group(1).upper() != "ASK":
+        return query
+    return query[: first.start(1)] + "SELECT *" + query[first.end(1) :]
+
+
+def without_dataset_clauses(query: str) -> str:
+    """``query`` with its ``FROM`` and ``FROM NAMED`` clauses blanked: what a store must run
+    when the request names the dataset itself (the protocol's dataset takes precedence, SPARQL
+    1.1 Protocol §2.1.4; some stores merge the two instead)."""
+    if not _FETCHES.search(_OPAQUE.sub(" ", query)):
+        return query
+    tokens = [m for m in _TOKEN.finditer(query) if m.lastgroup not in ("ws", "comment")]
+    cut: list[tuple[int, int]] = []
+    index = 0
+    while index < len(tokens):
+        if tokens[index].lastgroup == "word" and tokens[index].group().upper() == "FROM":
+            end = index + 1
+            if end < len(tokens) and tokens[end].group().upper() == "NAMED":
+                end += 1
+            cut.append((tokens[index].start(), tokens[min(end, len(tokens) - 1)].end()))
+            index = end + 1
+            continue
+        index += 1
+    for start, end in reversed(cut):
+        query = query[:start] + " " + query[end:]
+    return query
 
 
 def _depth(bare: str) -> int:

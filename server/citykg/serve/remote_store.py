@@ -27,7 +27,8 @@ from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 
-from citykg.contract.iris import is_iri
+from citykg.contract.iris import GRAPH, PUBLISHED_GRAPH, REPORT_GRAPH, is_iri, is_line_graph
+from citykg.serve import guard
 from citykg.serve.protocol import query_form
 from citykg.serve.store_http import Exchange, StoreMalformed
 
@@ -36,12 +37,21 @@ DEFAULT_MAX_BYTES = 64 * 2**20
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 Result = ox.QuerySolutions | ox.QueryBoolean | Iterator[ox.Triple]
+DIALECTS = ("standard", "virtuoso")
+NO_GRAPH = "urn:x-citykg:no-graph"  # named so that a dataset holds no named graph on Virtuoso
 
 
 class RemoteStore:
     """The :class:`citykg.serve.store.Store` interface over a SPARQL endpoint. With
     ``deadline`` (a :func:`time.monotonic` value) every exchange ends by then; without, each
-    exchange has DEFAULT_TIMEOUT_S."""
+    exchange has DEFAULT_TIMEOUT_S.
+
+    In the ``virtuoso`` dialect (a store whose default graph is the union of all its graphs, the
+    provenance graphs among them): a query that names no dataset gets ``dataset``, Virtuoso's
+    pragmas naming the release's dataset (:func:`virtuoso_dataset`); a dataset of default
+    graphs only gets an empty set of named graphs, as the protocol says (Virtuoso would take
+    all); an ASK is sent as ``SELECT *`` and true when a solution comes back (Virtuoso answers
+    ASK with a result set, true for some false ones)."""
 
     def __init__(
         self,
@@ -49,9 +59,13 @@ class RemoteStore:
         union_parameter: str | None = None,
         deadline: float | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        dialect: str = "standard",
+        dataset: str = "",
     ) -> None:
         self.query_url = query_url
         self.union_parameter = union_parameter
+        self.dialect = dialect
+        self.dataset = dataset  # virtuoso: the pragmas naming a query's dataset
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.location = "remote"
@@ -64,7 +78,8 @@ class RemoteStore:
     ) -> Result:
         """See :meth:`citykg.serve.store.Store.query`: the whole answer read (AnswerTooLarge
         past ``max_bytes``) and checked, then handed on."""
-        with self._exchange(sparql, default_graphs, named_graphs) as answer:
+        sent, ask = self._sent(sparql)
+        with self._exchange(sent, default_graphs, named_graphs) as answer:
             body = answer.read()
         try:
             result = _parse(answer, body)
@@ -73,6 +88,8 @@ class RemoteStore:
             rows = list(result)
         except SyntaxError as exc:
             raise answer.unreadable(exc) from None
+        if ask:
+            return _boolean(bool(rows))
         if isinstance(result, ox.QuerySolutions):
             return _parse(answer, body)  # read again: solutions are read once
         return iter(rows)
@@ -86,11 +103,20 @@ class RemoteStore:
     ) -> Iterator[Result]:
         """The answer to ``sparql``, parsed while it arrives; reading it may raise StoreTimeout,
         AnswerTooLarge or StoreMalformed. The connection closes when the block ends."""
-        with self._exchange(sparql, default_graphs, named_graphs) as answer:
+        sent, ask = self._sent(sparql)
+        with self._exchange(sent, default_graphs, named_graphs) as answer:
             try:
-                yield _parse(answer, io.BufferedReader(answer, 65536))
+                result = _parse(answer, io.BufferedReader(answer, 65536))
+                yield _boolean(next(iter(result), None) is not None) if ask else result
             except SyntaxError as exc:  # raised by the parser while the block read the answer
                 raise answer.unreadable(exc) from None
+
+    def _sent(self, sparql: str) -> tuple[str, bool]:
+        """The query as sent to the store, and whether it is an ASK sent as SELECT."""
+        if self.dialect != "virtuoso" or query_form(sparql) != "ASK":
+            return sparql, False
+        sent = guard.ask_as_select(sparql)
+        return sent, sent != sparql
 
     def _exchange(
         self,
@@ -98,6 +124,12 @@ class RemoteStore:
         default_graphs: Sequence[str] | None,
         named_graphs: Sequence[str] | None,
     ) -> Exchange:
+        if default_graphs or named_graphs:
+            sparql = guard.without_dataset_clauses(sparql)  # the protocol's dataset wins
+            if self.dialect == "virtuoso" and not named_graphs:
+                named_graphs = [NO_GRAPH]
+        elif self.dialect == "virtuoso" and not guard.inspect(sparql).from_graphs:
+            sparql = self.dataset + sparql
         params: list[tuple[str, str]] = [("query", sparql)]
         params += [("default-graph-uri", g) for g in default_graphs or []]
         params += [("named-graph-uri", g) for g in named_graphs or []]
@@ -155,3 +187,26 @@ def _parse(answer: Exchange, source: bytes | io.BufferedReader) -> Result:
     if graph is None:
         raise StoreMalformed(f"{answer.base} answered {media_type or 'no media type'}")
     return (quad.triple for quad in ox.parse(source, format=graph))
+
+
+def virtuoso_dataset(store: RemoteStore) -> str:
+    """Virtuoso's pragmas giving a query the release's dataset, read from the store once per
+    release: as default graphs, the graphs whose merge is the release's default graph (the data
+    graphs and ``graph/dataset``: every graph but the source-line graphs, the validation report
+    and the publish marker; they share no triple, so no row comes twice); as named graphs, all
+    of the release's graphs (given a default graph and no named one, Virtuoso matches
+    ``GRAPH ?g`` in every graph but ``GRAPH <iri>`` in none). Some 70 bytes a graph."""
+    rows = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    named = sorted(g for row in rows if (g := row["g"].value).startswith(GRAPH))
+    default = [
+        g for g in named if not is_line_graph(g) and g not in (REPORT_GRAPH, PUBLISHED_GRAPH)
+    ]
+    pragmas = [f"DEFINE input:default-graph-uri <{g}>" for g in default]
+    pragmas += [f"DEFINE input:named-graph-uri <{g}>" for g in named]
+    return "".join(line + "\n" for line in pragmas)
+
+
+def _boolean(value: bool) -> ox.QueryBoolean:
+    """An ASK answer."""
+    body = b'{"head":{},"boolean":%s}' % (b"true" if value else b"false")
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)

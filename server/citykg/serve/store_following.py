@@ -39,6 +39,7 @@ class StoreFollower:
             self._settings["CITYKG_STORE_URL"],
             self._settings["CITYKG_STORE_UNION_PARAMETER"],
             deadline=time.monotonic() + MARKER_TIMEOUT_S,
+            dialect=self._settings["CITYKG_STORE_DIALECT"],
         )
         return self.follow(store)
 

@@ -29,6 +29,7 @@ def open_engine(
             query_url=settings["CITYKG_STORE_URL"],
             union_parameter=settings["CITYKG_STORE_UNION_PARAMETER"],
             max_bytes=settings["CITYKG_STORE_MAX_BYTES"],
+            dialect=settings["CITYKG_STORE_DIALECT"],
             **caches,
         )
     from citykg.serve.engine.embedded import EmbeddedEngine

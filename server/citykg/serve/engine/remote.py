@@ -28,7 +28,7 @@ from citykg.serve.engine.base import (
 )
 from citykg.serve.engine.execute import finish, run_here, serialise, store_error
 from citykg.serve.pages.profile import vocabulary
-from citykg.serve.remote_store import RemoteStore
+from citykg.serve.remote_store import RemoteStore, virtuoso_dataset
 from citykg.serve.store import GraphNames, ReleaseInfo, Store
 from citykg.serve.store_http import RemoteStoreError
 
@@ -47,20 +47,29 @@ class RemoteEngine(Engine):
         query_url: str,
         union_parameter: str | None,
         max_bytes: int,
+        dialect: str,
         answer_cache: int,
         document_cache: int,
     ) -> None:
         super().__init__(answer_cache, document_cache)
-        self._query_url, self._union_parameter = query_url, union_parameter
-        self._max_bytes = max_bytes
-        self._store = RemoteStore(query_url, union_parameter, max_bytes=max_bytes)
+        self._store = RemoteStore(query_url, union_parameter, None, max_bytes, dialect)
+        if dialect == "virtuoso":
+            self._store.dataset = virtuoso_dataset(self._store)
         self._graphs = GraphNames(self._store)
         self.documents = Documents(release, env, vocabulary(self._store))
 
     def _bounded(self, timeout_s: float) -> RemoteStore:
         """The store with every exchange ending ``timeout_s`` seconds from now."""
         deadline = time.monotonic() + timeout_s
-        return RemoteStore(self._query_url, self._union_parameter, deadline, self._max_bytes)
+        store = self._store
+        return RemoteStore(
+            store.query_url,
+            store.union_parameter,
+            deadline,
+            store.max_bytes,
+            store.dialect,
+            store.dataset,
+        )
 
     def _run(self, job: QueryJob, timeout_s: float) -> Answer:
         outcome = finish(_streamed_answer(self._bounded(timeout_s), job), job)
