@@ -295,7 +295,11 @@ def test_named_graphs_only_leave_the_default_graph_empty(client):
         ({"query_string": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "exactly one"),
         ({"query_string": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}}, 403, "read-only"),
         ({"query_string": {"query": "ASK {}", "update": "CLEAR ALL"}}, 400, "not both"),
-        ({"query_string": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}}, 400, "syntax"),
+        (
+            {"query_string": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+            400,
+            "not a SPARQL query",
+        ),
         ({"query_string": {"query": "ASK {}", "format": "png"}}, 400, "format must be one of"),
         (
             {"query_string": {"query": "ASK {}", "default-graph-uri": "not an iri"}},
