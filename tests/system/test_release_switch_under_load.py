@@ -12,7 +12,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,16 +23,11 @@ from citykg.builder.release import write_release
 from citykg.builder.synthetic import write_project
 from citykg.contract.project import Project
 
+from support.load import SteadyLoad
 from support.processes import citykg_serve, descendants, query_workers, rss_kib
-from support.project import PREFIXES, ROOT, leipzig_text, make_project
-from support.releases import NEW_MAYOR, OLD_MAYOR
+from support.project import ROOT, leipzig_text, make_project
+from support.releases import NEW_MAYOR, OLD_MAYOR, mayor
 
-MAYOR = (
-    PREFIXES
-    + """SELECT ?name WHERE {
-  <https://w3id.org/citykg/id/profile/leipzig-deu/2020> citykg:statesHolding ?holding .
-  ?holding citykg:post/org:role citykg:Mayor ; citykg:holder/schema:name ?name }"""
-)
 DOCUMENTS = {
     1: ("/id/city/leipzig-deu", "text/html"),
     2: ("/id/profile/leipzig-deu/2020", "text/turtle"),
@@ -60,18 +54,10 @@ def ask(session: requests.Session, base: str, kind: int) -> tuple[int, str, str]
     """One request of the steady load (a query, the city page or the profile's Turtle, by
     turn); its status, release header and the mayor it names."""
     if kind == 0:
-        response = session.get(
-            f"{base}/sparql",
-            params={"query": MAYOR},
-            headers={"Accept": "application/sparql-results+json"},
-            timeout=30,
-        )
-        rows = response.json()["results"]["bindings"] if response.ok else []
-        named = ",".join(row["name"]["value"] for row in rows)
-    else:
-        path, accept = DOCUMENTS[kind]
-        response = session.get(f"{base}{path}", headers={"Accept": accept}, timeout=30)
-        named = ",".join(m for m in (OLD_MAYOR, NEW_MAYOR) if m in response.text)
+        return mayor(session, base)
+    path, accept = DOCUMENTS[kind]
+    response = session.get(f"{base}{path}", headers={"Accept": accept}, timeout=30)
+    named = ",".join(m for m in (OLD_MAYOR, NEW_MAYOR) if m in response.text)
     return response.status_code, response.headers.get("Citykg-Release", ""), named
 
 
@@ -96,27 +82,18 @@ def test_a_build_is_served_without_restart_under_load(tmp_path: Path, capsys) ->
     (project.profiles_dir / "leipzig-deu-2020.txt").write_text(leipzig_text(), encoding="utf-8")
     first = write_release(assemble(project, allow_synthetic=True), project.var_dir).path
     base, running = citykg_serve(first, project=tmp_path)
-    seen: list[Seen] = []
-    lock = threading.Lock()
-    stop = threading.Event()
-
-    def load(turn: int) -> None:
-        session = requests.Session()
-        while not stop.is_set():
-            sent = time.monotonic()
-            status, release, named = ask(session, base, turn % 3)
-            with lock:
-                seen.append(Seen(sent, time.monotonic(), status, release, named))
-            turn += 1
-
+    load = SteadyLoad(
+        lambda session, turn: ask(session, base, turn % 3),
+        lambda sent, received, answer: Seen(sent, received, *answer),
+        CLIENTS,
+    )
+    seen = load.seen
     with running as server:
         for kind in range(3):
             ask(requests.Session(), base, kind)  # warm: every worker has its copy loaded
         time.sleep(SETTLE_S)
         workers_before, rss_before = memory(server)
-        threads = [threading.Thread(target=load, args=(i,)) for i in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
+        load.start()
         time.sleep(2.0)
         profile = project.profiles_dir / "leipzig-deu-2020.txt"
         profile.write_text(leipzig_text().replace(OLD_MAYOR, NEW_MAYOR), encoding="utf-8")
@@ -128,9 +105,7 @@ def test_a_build_is_served_without_restart_under_load(tmp_path: Path, capsys) ->
         while time.monotonic() < deadline and not any(s.release == second for s in seen[-8:]):
             time.sleep(0.1)
         time.sleep(2.0)  # more load on the new release
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
+        load.stop()
         switched = min(s.received for s in seen if s.release == second)
         time.sleep(SETTLE_S)
         workers_after, rss_after = memory(server)

@@ -16,7 +16,6 @@ import os
 import shutil
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from citykg.cli import main
 from citykg.contract.iris import PUBLISHED_GRAPH
 
 from support.conformance import LINKED_DATA, PROTOCOL, SITE, Endpoint, Resource, Site
+from support.load import SteadyLoad
 from support.nginx import UPSTREAM_HEADER, balancer
 from support.processes import citykg_serve, descendants, free_port, running
 from support.releases import MAYOR, NEW_MAYOR, OLD_MAYOR, mayor, two_releases
@@ -217,31 +217,27 @@ def _ask(session: requests.Session, base: str, turn: int) -> tuple[bool, str]:
     return ok, response.headers.get(UPSTREAM_HEADER, "")
 
 
+def _ask_safely(session: requests.Session, base: str, turn: int) -> tuple[bool, str]:
+    """:func:`_ask`, a request that failed on the way counted as failed."""
+    try:
+        return _ask(session, base, turn)
+    except (requests.RequestException, ValueError):
+        return False, ""
+
+
 def test_killing_a_node_fails_at_most_its_requests_in_flight(cluster: Cluster, capsys) -> None:
     """A steady load through nginx; one node killed (SIGKILL, its web process too): failed
     requests are no more than those in flight at the kill, and every request sent after it is
     answered, by the other node. Runs last: the node stays dead."""
-    seen: list[Seen] = []
-    lock = threading.Lock()
-    stop = threading.Event()
-
-    def load(turn: int) -> None:
-        session = requests.Session()
-        while not stop.is_set():
-            sent = time.monotonic()
-            try:
-                ok, upstream = _ask(session, cluster.balancer, turn)
-            except (requests.RequestException, ValueError):
-                ok, upstream = False, ""
-            with lock:
-                seen.append(Seen(sent, time.monotonic(), ok, upstream))
-            turn += 1
-
+    load = SteadyLoad(
+        lambda session, turn: _ask_safely(session, cluster.balancer, turn),
+        lambda sent, received, answer: Seen(sent, received, *answer),
+        CLIENTS,
+    )
+    seen = load.seen
     victim, pid = cluster.replicas[0]
     survivor = cluster.replicas[1][0].removeprefix("http://")
-    threads = [threading.Thread(target=load, args=(i,)) for i in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
+    load.start()
     time.sleep(LOAD_BEFORE_S)
     processes = [pid, *descendants(pid)]
     kill_started = time.monotonic()
@@ -250,9 +246,7 @@ def test_killing_a_node_fails_at_most_its_requests_in_flight(cluster: Cluster, c
             os.kill(process, signal.SIGKILL)
     killed_at = time.monotonic()
     time.sleep(LOAD_AFTER_S)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=60)
+    load.stop()
 
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{victim}/health", timeout=5)
