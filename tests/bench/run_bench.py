@@ -158,6 +158,7 @@ def serve_and_load(
             "ready_s": round(ready, 2),
             "settled_s": round(settled, 1),
             "rss_mb": rss_mb(process.pid),
+            **shared_memory_mb(process.pid),
             "server_cpu_ms_per_req": cpu_ms_per_request(used, figures, args),
             **busy_cores(busy, used + (figures.get("client_cpu_s") or 0), args.duration),
             **prepared,
@@ -200,10 +201,9 @@ def worker_malloc(url: str) -> dict:
 
 
 def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
-    """When citykg's /health says neither the web process nor any query worker reads from disk
-    any more (the release is loaded into memory; a release above CITYKG_MEMORY_STORE_MAX_MB
-    stays on disk: at once); for other servers, when the RSS of ``pid`` and its children stopped
-    growing (3 s within 1 %)."""
+    """When citykg's /health says no query worker reads from disk any more (the release is
+    loaded into memory; a release above CITYKG_MEMORY_STORE_MAX_MB stays on disk: at once); for
+    other servers, when the RSS of ``pid`` and its children stopped growing (3 s within 1 %)."""
     deadline = time.monotonic() + limit_s
     health = url.rsplit("/", 1)[0] + "/health"
 
@@ -213,7 +213,7 @@ def settle(pid: int, url: str, release: Path, limit_s: float = 900) -> float:
             workers = body["query_workers"]
         except (requests.RequestException, ValueError, KeyError):
             return None
-        return workers.get("disk", 0) + workers.get("busy", 0) + (body.get("store") == "disk")
+        return workers.get("disk", 0) + workers.get("busy", 0)
 
     in_memory = (release / "citykg.nq").stat().st_size <= 2048 * 2**20
     waiting = on_disk()
@@ -295,13 +295,29 @@ def rss_mb(pid: int) -> float:
     return round(total / 2**20, 1)
 
 
+def shared_memory_mb(pid: int) -> dict[str, float]:
+    """The proportional and the unique set size of a process and all its descendants (PSS: each
+    page shared by k processes counted 1/k in each, so pages the query workers share are counted
+    once in the sum; USS: pages of one process alone), from ``/proc/PID/smaps_rollup``."""
+    totals = {"Pss": 0, "Private_Clean": 0, "Private_Dirty": 0}
+    for entry in family(pid):
+        with contextlib.suppress(OSError):
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name in totals:
+                    totals[name] += int(value.split()[0])  # kB
+    uss = totals["Private_Clean"] + totals["Private_Dirty"]
+    return {"pss_mb": round(totals["Pss"] / 1024, 1), "uss_mb": round(uss / 1024, 1)}
+
+
 def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its live descendants."""
+    """CPU seconds (user + system) used so far by a process and its live descendants, and by
+    the descendants they have collected (citykg's query workers replaced meanwhile)."""
     ticks = 0
     for entry in family(pid):
         with contextlib.suppress(OSError):
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

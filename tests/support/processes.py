@@ -204,13 +204,17 @@ def descendants(pid: int) -> list[int]:
 
 
 def query_workers(pid: int) -> list[int]:
-    """The query worker processes below ``pid``."""
-    found = []
+    """The query worker processes below ``pid``: those started as workers and those a zygote
+    forked, which keep its command line (the zygote itself, whose parent is no worker, answers
+    no query)."""
+    marked = {}
     for child in descendants(pid):
         with contextlib.suppress(OSError):
-            if b"citykg.serve.engine.process" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.append(child)
-    return found
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if any(b"citykg.serve.engine.process" in arg for arg in argv):
+                stat = Path(f"/proc/{child}/stat").read_text()
+                marked[child] = (b"zygote" in argv, int(stat.rsplit(")", 1)[1].split()[1]))
+    return [p for p, (zygote, parent) in marked.items() if not zygote or parent in marked]
 
 
 def rss_kib(pids: list[int]) -> int:

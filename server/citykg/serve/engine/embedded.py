@@ -1,17 +1,17 @@
 """The embedded engine: the release's Oxigraph store on disk, answered by worker processes.
 
 Queries, documents and pages run in the worker pool (:mod:`.workers`), so that they run on every
-core under the same time limit and can be stopped. A document waits at most DOCUMENT_WAIT_S for a
-free worker and then renders in this process (pages stay up while long queries hold every
-worker). A release up to ``CITYKG_MEMORY_STORE_MAX_MB`` is loaded into memory meanwhile, by each
-worker and by this process for what it reads itself; Triple Pattern Fragments stay on the disk
-store, whose order is the same in every process serving the release.
+core under the same time limit and can be stopped. A release up to ``CITYKG_MEMORY_STORE_MAX_MB``
+is loaded into memory once, by the pool's zygote, whose workers share that copy. This process
+reads the disk store: for what it reads itself (a few lookups, Triple Pattern Fragments, whose
+order is the disk store's), and for a document that found no free worker within
+DOCUMENT_WAIT_S (pages stay up while long queries hold every worker).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
+import os
 from collections.abc import Callable, Container, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -31,12 +31,14 @@ from citykg.serve.engine.base import (
     QueryJob,
 )
 from citykg.serve.engine.execute import run_here
-from citykg.serve.engine.process import memory_lock
 from citykg.serve.engine.workers import WorkerPool
-from citykg.serve.store import EmbeddedStore, GraphNames, ReleaseInfo, Store, load_in_memory
+from citykg.serve.store import EmbeddedStore, GraphNames, ReleaseInfo, Store
 
 T = TypeVar("T")
 DOCUMENT_WAIT_S = 0.5  # a page waits this long for a free worker, then renders in this process
+# A release up to this size (N-Quads) is loaded into memory, in about a second, before the
+# workers start; a larger one is answered from disk while it loads.
+LOAD_FIRST_BYTES = 32 * 2**20
 LOG = logging.getLogger("citykg.engine")
 
 
@@ -59,26 +61,18 @@ class EmbeddedEngine(Engine):
     ) -> None:
         super().__init__(answer_cache, document_cache)
         self._disk = EmbeddedStore.for_release(release, store_dir)
-        self._local: Store = self._disk
         self._graphs = GraphNames(self._disk)
         self._queue_wait_s = queue_wait_s
-        self._release = release
         self.documents = Documents(release, env)
-        in_memory = (release.path / NQUADS_FILE).stat().st_size <= memory_max_mb * 2**20
+        size = (release.path / NQUADS_FILE).stat().st_size
+        # the zygote's forked workers are signalled through pidfds (Linux)
+        in_memory = size <= memory_max_mb * 2**20 and hasattr(os, "pidfd_open")
         preload = allocator.library(malloc)
         if preload is None and malloc == allocator.AUTO:
             LOG.warning(allocator.ADVICE)
-        self.pool = WorkerPool(self._disk.path, workers, release.path, in_memory, preload)
-        if in_memory:
-            threading.Thread(target=self.move_to_memory, daemon=True).start()
-
-    def move_to_memory(self) -> None:
-        """Load the release into memory and read pages from there (on failure: stay on disk)."""
-        memory = load_in_memory(self._release.path, memory_lock(self._disk.path))
-        if memory is not None and not self.pool.closed:
-            self._local = memory
-            if self.pool.closed:  # closed meanwhile: let the copy go
-                self._local = self._disk
+        self.pool = WorkerPool(
+            self._disk.path, workers, release.path, in_memory, size <= LOAD_FIRST_BYTES, preload
+        )
 
     def _run(self, job: QueryJob, timeout_s: float) -> Answer:
         return self.pool.run(job, timeout_s, self._queue_wait_s)
@@ -87,12 +81,12 @@ class EmbeddedEngine(Engine):
         try:
             return self.pool.run(job, timeout_s, min(self._queue_wait_s, DOCUMENT_WAIT_S))
         except EngineBusy:
-            return run_here(self._local, job, self.documents)
+            return run_here(self._disk, job, self.documents)
 
     def triples(
         self, subject: str | None, predicate: str | None, obj: ox.NamedNode | ox.Literal | None
     ) -> Iterator[ox.Triple]:
-        """See :meth:`Engine.triples`: from the disk store, never the in-memory copy."""
+        """See :meth:`Engine.triples`."""
         return self._disk.triples(subject, predicate, obj)
 
     def graph_names(self) -> Container[str]:
@@ -101,11 +95,11 @@ class EmbeddedEngine(Engine):
 
     def read(self, data: Callable[[Store], T]) -> T:
         """See :meth:`Engine.read`."""
-        return data(self._local)
+        return data(self._disk)
 
     def status(self) -> EngineStatus:
         """See :meth:`Engine.status`."""
-        store = self._local
+        store = self._disk
         try:
             ok = bool(store.query("ASK {}"))
         except OSError:
@@ -114,8 +108,6 @@ class EmbeddedEngine(Engine):
         return EngineStatus(ok, store.location, workers, allocators)
 
     def close(self) -> None:
-        """Stop the workers (a busy one when its job ends) and let go of the in-memory copy
-        and the caches."""
+        """Stop the workers (a busy one when its job ends) and let go of the caches."""
         self.pool.close()
-        self._local = self._disk
         self.clear_caches()

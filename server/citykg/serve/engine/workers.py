@@ -9,6 +9,11 @@ keep their normal latency while a long one runs; its priority is restored afterw
 is not allowed, the worker is retired). Idle workers are taken last-in first-out: under light load
 the same warm worker (its CPU caches holding the hot part of the store) answers one job after
 another.
+
+A release small enough to hold in memory is loaded once, by a zygote process; until it has,
+the workers answer from the disk store. From then on every worker, the ones in place of the
+disk workers and of killed ones, is forked by the zygote and shares its one copy of the release
+(see :mod:`.process`).
 """
 
 from __future__ import annotations
@@ -36,31 +41,44 @@ from citykg.serve.engine.base import (
     QueryJob,
     QueryTimeout,
 )
-from citykg.serve.engine.process import READY, STATUS, command
+from citykg.serve.engine.process import READY, STATUS, WORKER, ZYGOTE, command
+from citykg.serve.engine.zygote import SPAWN_TIMEOUT_S, Forked, Zygote
 
 NICE_AFTER_S = 1.0
 REPLACE_ATTEMPTS = 5
-SPAWN_TIMEOUT_S = 60.0
 STATUS_TIMEOUT_S = 5.0
 LOG = logging.getLogger("citykg.engine")
 
 
 class WorkerPool:
-    """``size`` worker processes over the on-disk store at ``store_path``; with ``in_memory``
-    each loads ``release`` into memory and answers from there once loaded. Workers start with
+    """``size`` worker processes over the on-disk store at ``store_path``. With ``in_memory`` a
+    zygote loads ``release`` into memory and forks every worker: with ``load_first`` the pool
+    waits for it (a small release, loaded in about a second); otherwise disk workers answer
+    meanwhile and are replaced as they come back idle once it is loaded. Processes start with
     the malloc library ``preload`` preloaded (None: the system's)."""
 
     def __init__(
-        self, store_path: Path, size: int, release: Path, in_memory: bool, preload: str | None
+        self,
+        store_path: Path,
+        size: int,
+        release: Path,
+        in_memory: bool,
+        load_first: bool,
+        preload: str | None,
     ) -> None:
-        self._worker_args = (store_path, release, in_memory)
+        self._paths = (store_path, release)
         self._environment = allocator.environment(preload)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self.closed = False  # once closed, no worker is started or kept
         self.size = size
+        self._zygote = Zygote(*self._spawn(ZYGOTE)) if in_memory else None
+        if self._zygote is not None and load_first and not self._zygote.wait_loaded():
+            LOG.warning("the release could not be loaded into memory; queries stay on disk")
         starting = [self._start() for _ in range(size)]
         for process, conn in starting:
             self._idle.put(self._ready(process, conn))
+        if self._zygote is not None and not load_first:
+            threading.Thread(target=self._move_to_memory, daemon=True).start()
 
     def run(self, job: QueryJob | DocumentJob, timeout_s: float, wait_s: float) -> Answer:
         """Answer ``job`` within ``timeout_s`` seconds, waiting at most ``wait_s`` for a free
@@ -72,7 +90,9 @@ class WorkerPool:
         keep = False
         try:
             outcome = worker.ask(job, timeout_s)
-            keep = worker.restore_priority() and not worker.dead
+            keep = worker.restore_priority() and not (
+                worker.dead or worker.outgrown or self._stale(worker)
+            )
         finally:
             if keep and not self.closed:
                 self._idle.put(worker)
@@ -107,11 +127,34 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every idle worker; a busy one stops when its job ends, and none is started."""
         self.closed = True
+        if self._zygote is not None:
+            self._zygote.close()
         while True:
             try:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 return
+
+    def _move_to_memory(self) -> None:
+        """Once the zygote has the release in memory, put workers it forks in place of the idle
+        disk workers (a busy one is replaced when its job ends)."""
+        if not self._zygote or not self._zygote.wait_loaded():
+            if not self.closed:
+                LOG.warning("the release could not be loaded into memory; queries stay on disk")
+            return
+        idle: list[_Worker] = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                idle.append(self._idle.get_nowait())
+        for worker in idle:
+            if self._stale(worker) or self.closed:
+                self._retire(worker)
+            else:
+                self._idle.put(worker)
+
+    def _stale(self, worker: _Worker) -> bool:
+        """Whether ``worker`` reads the disk store while the zygote could fork one in memory."""
+        return worker.on_disk and self._zygote is not None and self._zygote.loaded
 
     def _retire(self, worker: _Worker) -> None:
         """Kill ``worker`` and start another in its place (unless the pool is closed)."""
@@ -133,11 +176,19 @@ class WorkerPool:
             return
         LOG.error("could not replace a query worker; the pool is one worker smaller")
 
-    def _start(self) -> tuple[subprocess.Popen, Connection]:
+    def _start(self) -> tuple[subprocess.Popen | Forked, Connection]:
+        """A worker forked by the zygote once it has the release in memory, else one on disk."""
+        if self._zygote is not None and self._zygote.loaded:
+            with contextlib.suppress(RuntimeError):
+                return self._zygote.fork()
+        return self._spawn(WORKER)
+
+    def _spawn(self, kind: str) -> tuple[subprocess.Popen, Connection]:
+        """A fresh process of ``kind`` (see :func:`.process.command`) and its end of the pipe."""
         parent, child = multiprocessing.Pipe()
         try:
             process = subprocess.Popen(
-                command(child.fileno(), *self._worker_args),
+                command(kind, child.fileno(), *self._paths),
                 stdin=subprocess.DEVNULL,
                 pass_fds=(child.fileno(),),
                 env=self._environment,
@@ -150,7 +201,7 @@ class WorkerPool:
         return process, parent
 
     @staticmethod
-    def _ready(process: subprocess.Popen, conn: Connection) -> _Worker:
+    def _ready(process: subprocess.Popen | Forked, conn: Connection) -> _Worker:
         try:
             started = conn.poll(SPAWN_TIMEOUT_S) and conn.recv() == READY
         except (EOFError, OSError):  # it exited before saying it was ready
@@ -164,8 +215,10 @@ class WorkerPool:
 
 
 class _Worker:
-    def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
+    def __init__(self, process: subprocess.Popen | Forked, conn: Connection) -> None:
         self.process, self.conn, self.reniced, self.dead = process, conn, False, False
+        self.on_disk = isinstance(process, subprocess.Popen)
+        self.outgrown = False  # it has made too much of a shared store its own: replace it
         self._answered = select.poll()  # one poll object per pipe, not a selector per wait
         self._answered.register(conn.fileno(), select.POLLIN)
 
@@ -180,7 +233,8 @@ class _Worker:
                     raise QueryTimeout(
                         f"the query ran longer than its {timeout_s:g} s limit and was stopped"
                     )
-            return self.conn.recv()
+            answer, self.outgrown = self.conn.recv()
+            return answer
         except (EOFError, OSError, BrokenPipeError):
             self.dead = True
             raise EngineUnavailable("the query worker stopped unexpectedly; try again") from None
