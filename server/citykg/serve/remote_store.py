@@ -20,6 +20,7 @@ per query: ``union_parameter`` names the query-string parameter asking for it (O
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import time
 import urllib.parse
@@ -69,6 +70,12 @@ class RemoteStore:
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.location = "remote"
+
+    def until(self, deadline: float) -> RemoteStore:
+        """This store with every exchange ending by ``deadline``."""
+        bounded = copy.copy(self)
+        bounded.deadline = deadline
+        return bounded
 
     def query(
         self,

@@ -60,16 +60,7 @@ class RemoteEngine(Engine):
 
     def _bounded(self, timeout_s: float) -> RemoteStore:
         """The store with every exchange ending ``timeout_s`` seconds from now."""
-        deadline = time.monotonic() + timeout_s
-        store = self._store
-        return RemoteStore(
-            store.query_url,
-            store.union_parameter,
-            deadline,
-            store.max_bytes,
-            store.dialect,
-            store.dataset,
-        )
+        return self._store.until(time.monotonic() + timeout_s)
 
     def _run(self, job: QueryJob, timeout_s: float) -> Answer:
         outcome = finish(_streamed_answer(self._bounded(timeout_s), job), job)
