@@ -45,3 +45,13 @@ def test_an_ask_is_sent_as_select_of_the_same_pattern():
     query = PROLOGUE + 'ASK FROM <http://g> { ?s ?p "ASK" } VALUES ?s { ex:a }'
     assert guard.ask_as_select(query) == query.replace("ASK FROM", "SELECT * FROM")
     assert guard.ask_as_select("SELECT * { ?s ?p ?o }") == "SELECT * { ?s ?p ?o }"
+
+
+def test_the_graphs_a_query_names_by_iri_and_whether_it_has_a_graph_variable():
+    query = PROLOGUE + 'SELECT * { GRAPH ex:g { ?s ?p "GRAPH <no>" } GRAPH <relative> {} }'
+    assert guard.graph_targets(query) == (
+        ["http://example.org/select#g", "http://example.org/ask/relative"],
+        False,
+    )
+    assert guard.graph_targets("SELECT * { GRAPH ?g { ?s ?p ?o } }") == ([], True)
+    assert guard.graph_targets("SELECT * { ?s ?p ?o } # GRAPH <x>") == ([], False)

@@ -156,6 +156,34 @@ def ask_as_select(query: str) -> str:
     return query[: first.start(1)] + "SELECT *" + query[first.end(1) :]
 
 
+def graph_targets(query: str) -> tuple[list[str], bool]:
+    """The graphs a query names in ``GRAPH <iri>`` patterns, and whether it has a
+    ``GRAPH ?var`` pattern too; QueryRefused when a ``GRAPH`` is followed by neither."""
+    if "GRAPH" not in _OPAQUE.sub(" ", query).upper():
+        return [], False
+    tokens = [
+        (m.lastgroup, m.group())
+        for m in _TOKEN.finditer(query)
+        if m.lastgroup not in ("ws", "comment")
+    ]
+    prefixes: dict[str, str] = {}
+    base = ""
+    named: list[str] = []
+    variable = False
+    for index, (kind, text) in enumerate(tokens[:-1]):
+        word = text.upper() if kind == "word" else ""
+        if word == "PREFIX" and index + 2 < len(tokens):
+            prefixes[tokens[index + 1][1].rstrip(":")] = _resolve(tokens[index + 2][1][1:-1], base)
+        elif word == "BASE" and tokens[index + 1][0] == "iri":
+            base = _resolve(tokens[index + 1][1][1:-1], base)
+        elif word == "GRAPH":
+            target = _term(tokens[index + 1], prefixes, base)
+            variable = variable or target.startswith("?")
+            if not target.startswith("?"):
+                named.append(target)
+    return named, variable
+
+
 def without_dataset_clauses(query: str) -> str:
     """``query`` with its ``FROM`` and ``FROM NAMED`` clauses blanked: what a store must run
     when the request names the dataset itself (the protocol's dataset takes precedence, SPARQL
