@@ -24,7 +24,8 @@ import copy
 import io
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -62,12 +63,12 @@ class RemoteStore:
         deadline: float | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES,
         dialect: str = "standard",
-        dataset: str = "",
+        dataset: VirtuosoDataset | None = None,
     ) -> None:
         self.query_url = query_url
         self.union_parameter = union_parameter
         self.dialect = dialect
-        self.dataset = dataset  # virtuoso: the pragmas naming a query's dataset
+        self.dataset = dataset or VirtuosoDataset()  # virtuoso: the release's graphs
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.location = "remote"
@@ -160,12 +161,11 @@ class RemoteStore:
             named, variable = guard.graph_targets(sparql)
         except guard.QueryRefused:  # the store will say what is wrong with it
             named, variable = [], True
-        default = "".join(p for p in self.dataset.splitlines(True) if DEFAULT_PRAGMA in p)
         if not named:
-            return default
+            return self.dataset.default
         if variable:
-            return self.dataset
-        return default + "".join(f"{NAMED_PRAGMA} <{g}>\n" for g in dict.fromkeys(named))
+            return self.dataset.default + self.dataset.named
+        return self.dataset.default + _pragmas(NAMED_PRAGMA, dict.fromkeys(named))
 
     def triples(
         self,
@@ -214,7 +214,16 @@ def _parse(answer: Exchange, source: bytes | io.BufferedReader) -> Result:
     return (quad.triple for quad in ox.parse(source, format=graph))
 
 
-def virtuoso_dataset(store: RemoteStore) -> str:
+@dataclass(frozen=True)
+class VirtuosoDataset:
+    """Virtuoso's pragmas naming the release's graphs: ``default`` the default graphs, ``named``
+    the named ones (see :func:`virtuoso_dataset`)."""
+
+    default: str = ""
+    named: str = ""
+
+
+def virtuoso_dataset(store: RemoteStore) -> VirtuosoDataset:
     """Virtuoso's pragmas giving a query the release's dataset, read from the store once per
     release: as default graphs, the graphs whose merge is the release's default graph (the data
     graphs and ``graph/dataset``: every graph but the source-line graphs, the validation report
@@ -226,9 +235,12 @@ def virtuoso_dataset(store: RemoteStore) -> str:
     default = [
         g for g in named if not is_line_graph(g) and g not in (REPORT_GRAPH, PUBLISHED_GRAPH)
     ]
-    pragmas = [f"{DEFAULT_PRAGMA} <{g}>" for g in default]
-    pragmas += [f"{NAMED_PRAGMA} <{g}>" for g in named]
-    return "".join(line + "\n" for line in pragmas)
+    return VirtuosoDataset(_pragmas(DEFAULT_PRAGMA, default), _pragmas(NAMED_PRAGMA, named))
+
+
+def _pragmas(pragma: str, graphs: Iterable[str]) -> str:
+    """``pragma`` for each of ``graphs``, a line each."""
+    return "".join(f"{pragma} <{g}>\n" for g in graphs)
 
 
 def _boolean(value: bool) -> ox.QueryBoolean:

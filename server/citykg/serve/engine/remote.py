@@ -102,7 +102,6 @@ def _streamed_answer(store: RemoteStore, job: QueryJob) -> Answer | EngineError:
     parsed result must not outlive this call in a traceback, being bound to this thread)."""
     try:
         with store.streamed(job.query, job.default_graphs, job.named_graphs) as result:
-            outcome = serialise(result, job)
-        return outcome
+            return serialise(result, job)
     except RemoteStoreError as exc:
         return store_error(exc)
