@@ -16,7 +16,7 @@ and refused with a clear message when it names
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Container
+from collections.abc import Collection, Container, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -76,36 +76,8 @@ def inspect(query: str) -> QueryFacts:
     facts = QueryFacts(depth=_depth(bare), form=first.group(1).upper() if first else "")
     if not _FETCHES.search(bare):
         return facts
-    prefixes: dict[str, str] = {}
-    base = ""
-    tokens = [
-        (m.lastgroup, m.group())
-        for m in _TOKEN.finditer(query)
-        if m.lastgroup not in ("ws", "comment")
-    ]
-    index = 0
-    while index < len(tokens):
-        kind, text = tokens[index]
-        word = text.upper() if kind == "word" else ""
-        if word == "PREFIX" and index + 2 < len(tokens):
-            name, iri = tokens[index + 1][1], tokens[index + 2][1]
-            prefixes[name.rstrip(":")] = _resolve(iri[1:-1], base)
-            index += 3
-            continue
-        if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1][0] == "iri":
-            base = _resolve(tokens[index + 1][1][1:-1], base)
-            index += 2
-            continue
-        if word in ("SERVICE", "FROM"):
-            target = index + 1
-            if target < len(tokens) and tokens[target][1].upper() in ("SILENT", "NAMED"):
-                target += 1
-            if target < len(tokens):
-                value = _term(tokens[target], prefixes, base)
-                (facts.services if word == "SERVICE" else facts.from_graphs).append(value)
-            index = target + 1
-            continue
-        index += 1
+    for keyword, target in _targets(query, ("SERVICE", "FROM")):
+        (facts.services if keyword == "SERVICE" else facts.from_graphs).append(target)
     return facts
 
 
@@ -161,27 +133,43 @@ def graph_targets(query: str) -> tuple[list[str], bool]:
     ``GRAPH ?var`` pattern too; QueryRefused when a ``GRAPH`` is followed by neither."""
     if "GRAPH" not in _OPAQUE.sub(" ", query).upper():
         return [], False
+    targets = [target for _, target in _targets(query, ("GRAPH",))]
+    named = [target for target in targets if not target.startswith("?")]
+    return named, len(named) < len(targets)
+
+
+def _targets(query: str, keywords: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """Each of ``keywords`` in the query with what follows it (past ``SILENT`` or ``NAMED``):
+    an IRI resolved against the query's prologue, or a variable as ``?name``."""
+    prefixes: dict[str, str] = {}
+    base = ""
     tokens = [
         (m.lastgroup, m.group())
         for m in _TOKEN.finditer(query)
         if m.lastgroup not in ("ws", "comment")
     ]
-    prefixes: dict[str, str] = {}
-    base = ""
-    named: list[str] = []
-    variable = False
-    for index, (kind, text) in enumerate(tokens[:-1]):
+    index = 0
+    while index < len(tokens):
+        kind, text = tokens[index]
         word = text.upper() if kind == "word" else ""
         if word == "PREFIX" and index + 2 < len(tokens):
-            prefixes[tokens[index + 1][1].rstrip(":")] = _resolve(tokens[index + 2][1][1:-1], base)
-        elif word == "BASE" and tokens[index + 1][0] == "iri":
+            name, iri = tokens[index + 1][1], tokens[index + 2][1]
+            prefixes[name.rstrip(":")] = _resolve(iri[1:-1], base)
+            index += 3
+            continue
+        if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1][0] == "iri":
             base = _resolve(tokens[index + 1][1][1:-1], base)
-        elif word == "GRAPH":
-            target = _term(tokens[index + 1], prefixes, base)
-            variable = variable or target.startswith("?")
-            if not target.startswith("?"):
-                named.append(target)
-    return named, variable
+            index += 2
+            continue
+        if word in keywords:
+            target = index + 1
+            if target < len(tokens) and tokens[target][1].upper() in ("SILENT", "NAMED"):
+                target += 1
+            if target < len(tokens):
+                yield word, _term(tokens[target], prefixes, base)
+            index = target + 1
+            continue
+        index += 1
 
 
 def without_dataset_clauses(query: str) -> str:
@@ -229,7 +217,9 @@ def _term(token: tuple[str | None, str], prefixes: dict[str, str], base: str) ->
         return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
     if kind == "var":
         return "?" + text[1:]
-    raise QueryRefused(f"expected an IRI or a variable after SERVICE or FROM, found {text[:40]!r}")
+    raise QueryRefused(
+        f"expected an IRI or a variable after SERVICE, FROM or GRAPH, found {text[:40]!r}"
+    )
 
 
 def _resolve(iri: str, base: str) -> str:
