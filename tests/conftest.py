@@ -12,14 +12,33 @@ import pytest
 
 from citykg.builder.assemble import assemble
 from citykg.builder.release import write_release
+from citykg.builder.synthetic import write_project
+from citykg.cli import main
 from citykg.contract.project import Project
 
 from support.app import app_for
 from support.processes import Canary, citykg_serve, oxigraph_server
 from support.project import LEIPZIG, ROOT, Sparql, leipzig_text, load_as_served, make_project
+from support.shared import built_once
 
 TIERS = ("unit", "integration", "system")
 SYSTEM_FIXTURES = {"served", "wikidata"}
+
+
+FAST_TIERS = "not system"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``pytest -m "not system"``, the unit and integration tiers, runs on every core (xdist's
+    ``-n auto``, a worker taking the next test as it frees) unless ``-n`` says otherwise; the
+    whole suite runs in one process, so that the system tier's processes and benchmarks do not
+    share the machine with other tests. (An xdist worker, which has ``workerinput``, runs its
+    tests itself.)"""
+    fast = " ".join(config.option.markexpr.split()) == FAST_TIERS
+    if fast and config.option.numprocesses is None and not hasattr(config, "workerinput"):
+        config.option.numprocesses = "auto"
+        config.option.dist = "worksteal"
 
 
 def pytest_configure() -> None:
@@ -43,17 +62,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A release built from the real project into a temporary var directory, after an earlier
     build, stamped 2026-01-01, of a copy with another mayor of Leipzig (so the release revises
-    another and has changes: that edit)."""
-    project = Project.at(ROOT, tmp_path_factory.mktemp("build"))
-    profiles = {path.name: path.read_bytes() for path in project.profiles()}
-    profiles[LEIPZIG.name] = leipzig_text().replace("Burkhard Jung", "Someone Else")
-    edited = make_project(tmp_path_factory.mktemp("edited"), profiles)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-        write_release(assemble(Project.at(edited.root, project.var_dir)), project.var_dir)
-    assembly = assemble(project)
-    assert not assembly.errors, [f.format() for f in assembly.errors]
-    return write_release(assembly, project.var_dir).path
+    another and has changes: that edit). Built once per run."""
+
+    def build(root: Path) -> Path:
+        project = Project.at(ROOT, root / "var")
+        profiles = {path.name: path.read_bytes() for path in project.profiles()}
+        profiles[LEIPZIG.name] = leipzig_text().replace("Burkhard Jung", "Someone Else")
+        edited = make_project(root / "edited", profiles)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+            write_release(assemble(Project.at(edited.root, project.var_dir)), project.var_dir)
+        assembly = assemble(project)
+        assert not assembly.errors, [f.format() for f in assembly.errors]
+        return write_release(assembly, project.var_dir).path
+
+    return built_once(tmp_path_factory, "release", build)
+
+
+@pytest.fixture(scope="session")
+def synthetic_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release of 40 synthetic profiles, in both survey waves (``citykg build --synthetic``),
+    built once per run."""
+
+    def build(root: Path) -> Path:
+        project = write_project(root, 40, Project.at(ROOT))
+        assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
+        return (project.var_dir / "current").resolve()
+
+    return built_once(tmp_path_factory, "synthetic", build)
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +99,16 @@ def sparql(release: Path) -> Sparql:
 
 
 @pytest.fixture(scope="session")
-def app(release: Path, tmp_path_factory: pytest.TempPathFactory):
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store directory the apps of a run share (across xdist workers too), as the server
+    processes of one machine share CITYKG_STORE_DIR: each release is loaded into it once."""
+    return built_once(tmp_path_factory, "stores", lambda root: root)
+
+
+@pytest.fixture(scope="session")
+def app(release: Path, stores: Path):
     """The Flask app serving the test release."""
-    with app_for(release, tmp_path_factory.mktemp("stores")) as served_app:
+    with app_for(release, stores) as served_app:
         yield served_app
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
 from citykg.builder.aggregates import AGGREGATES_GRAPH
-from citykg.builder.synthetic import write_project
-from citykg.cli import main
-from citykg.contract.project import Project
+from citykg.contract.layout import NQUADS_FILE
 
 from support.processes import citykg_cli
-from support.project import PREFIXES, ROOT, leipzig_text, load_as_served, make_project
+from support.project import PREFIXES, leipzig_text, load_as_served, make_project
 
 COUNTED = f"""
 SELECT ?wave ?property ?option ?n WHERE {{
@@ -34,12 +34,10 @@ def rows(store: ox.Store, query: str) -> set[tuple[str, str, str, int]]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> ox.Store:
+def store(synthetic_release: Path) -> ox.Store:
     """The release of 40 synthetic profiles, loaded."""
-    project = write_project(tmp_path_factory.mktemp("synth") / "p", 40, Project.at(ROOT))
-    assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
     loaded = ox.Store()
-    nquads = project.var_dir / "current" / "citykg.nq"
+    nquads = synthetic_release / NQUADS_FILE
     loaded.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     return loaded
 

@@ -42,9 +42,9 @@ def allocators(app) -> dict[str, int]:
         time.sleep(0.2)
 
 
-def test_workers_run_with_mimalloc_when_installed(release, tmp_path):
+def test_workers_run_with_mimalloc_when_installed(release, stores):
     mimalloc()
-    with app_for(release, tmp_path, QUERY_WORKERS=2) as app:
+    with app_for(release, stores, QUERY_WORKERS=2) as app:
         assert allocators(app) == {"mimalloc": 2}
         rows = app.test_client().get(
             "/sparql",
@@ -55,29 +55,29 @@ def test_workers_run_with_mimalloc_when_installed(release, tmp_path):
     assert "LD_PRELOAD" not in os.environ or "mimalloc" not in os.environ["LD_PRELOAD"]
 
 
-def test_auto_without_a_library_says_how_to_get_one(release, tmp_path, monkeypatch, caplog):
+def test_auto_without_a_library_says_how_to_get_one(release, stores, monkeypatch, caplog):
     monkeypatch.setattr(allocator, "PREFERRED", ("no-such-malloc",))
     warnings = caplog.at_level(logging.WARNING, logger="citykg")
-    with warnings, app_for(release, tmp_path, QUERY_WORKERS=1) as app:
+    with warnings, app_for(release, stores, QUERY_WORKERS=1) as app:
         assert allocators(app) == {"system": 1}
     assert "apt-get install libmimalloc2.0" in caplog.text
 
 
-def test_system_allocator_when_asked(release, tmp_path, caplog):
+def test_system_allocator_when_asked(release, stores, caplog):
     warnings = caplog.at_level(logging.WARNING, logger="citykg")
-    with warnings, app_for(release, tmp_path, QUERY_WORKERS=1, ALLOCATOR="system") as app:
+    with warnings, app_for(release, stores, QUERY_WORKERS=1, ALLOCATOR="system") as app:
         assert allocators(app) == {"system": 1}
     assert "libmimalloc" not in caplog.text
 
 
-def test_a_library_given_by_path(release, tmp_path):
+def test_a_library_given_by_path(release, stores):
     mimalloc()
     path = next(
         str(p)
         for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib")
         for p in sorted(Path(d).glob("libmimalloc.so*"))
     )
-    with app_for(release, tmp_path, QUERY_WORKERS=1, ALLOCATOR=path) as app:
+    with app_for(release, stores, QUERY_WORKERS=1, ALLOCATOR=path) as app:
         assert allocators(app) == {"mimalloc": 1}
 
 

@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from citykg.builder.synthetic import write_project
-from citykg.cli import main
-from citykg.contract.project import Project
 from citykg.serve.pages.profile import LISTS
 
 from support.app import app_for
 from support.charts import DrawnChart, drawn_charts, table_values
 from support.html import Element, parse_html
-from support.project import ROOT, Sparql, load_as_served
+from support.project import Sparql, load_as_served
 
 BASE = "https://w3id.org/citykg/"
 CITYKG = BASE + "ontology#"
@@ -43,20 +40,13 @@ SELECT ?wave (COUNT(?profile) AS ?n) WHERE {
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> Path:
-    project = write_project(tmp_path_factory.mktemp("synth") / "p", 40, Project.at(ROOT))
-    assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
-    return (project.var_dir / "current").resolve()
+def sparql_synthetic(synthetic_release: Path) -> Sparql:
+    return Sparql(load_as_served(synthetic_release))
 
 
 @pytest.fixture(scope="module")
-def sparql_synthetic(synthetic) -> Sparql:
-    return Sparql(load_as_served(synthetic))
-
-
-@pytest.fixture(scope="module")
-def synthetic_client(synthetic, tmp_path_factory):
-    with app_for(synthetic, tmp_path_factory.mktemp("stores")) as app:
+def synthetic_client(synthetic_release: Path, tmp_path_factory):
+    with app_for(synthetic_release, tmp_path_factory.mktemp("stores")) as app:
         yield app.test_client()
 
 

@@ -22,14 +22,14 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture(scope="module")
-def app(release, tmp_path_factory):
+def app(release, stores):
     settings = {
         "QUERY_WORKERS": 2,
         "CLIENT_QUERIES": 1,
         "CLIENT_QUEUE": 0,  # refused at once; the waiting test gives its client a queue
         "CLIENT_QUERY_SECONDS": 0.9,
     }
-    with app_for(release, tmp_path_factory.mktemp("stores"), **settings) as limited:
+    with app_for(release, stores, **settings) as limited:
         yield limited
 
 

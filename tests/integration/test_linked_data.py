@@ -326,10 +326,10 @@ def _mayor(city_page: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("size", [512, 0])
-def test_rendered_documents_are_cached_per_release(release, tmp_path, size):
+def test_rendered_documents_are_cached_per_release(release, stores, size):
     """With the document cache, a page seen once is answered without rendering it again;
     without it, it is rendered every time."""
-    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=size, QUEUE_WAIT=0.1) as app:
+    with app_for(release, stores, QUERY_WORKERS=1, DOCUMENT_CACHE=size, QUEUE_WAIT=0.1) as app:
         engine = services(app).engine
         engine.pool.close()  # no worker left: pages render here, where they are counted
         documents, rendered = engine.documents, []
@@ -350,10 +350,10 @@ def _not_here(store, job):
     raise AssertionError(f"{job.iri} was rendered in the web process")
 
 
-def test_documents_and_pages_are_rendered_by_the_query_workers(release, tmp_path):
+def test_documents_and_pages_are_rendered_by_the_query_workers(release, stores):
     """The web process only passes bytes on: with its own renderer gone, every document and
     page still answers with the profile's facts (a worker rendered it)."""
-    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0) as app:
+    with app_for(release, stores, QUERY_WORKERS=1, DOCUMENT_CACHE=0) as app:
         services(app).engine.documents.render = _not_here
         client = app.test_client()
         page = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
@@ -371,10 +371,10 @@ def test_documents_and_pages_are_rendered_by_the_query_workers(release, tmp_path
         assert client.get("/id/city/atlantis-xyz").status_code == 404
 
 
-def test_a_page_past_the_time_limit_is_stopped(release, tmp_path):
+def test_a_page_past_the_time_limit_is_stopped(release, stores):
     """A page is rendered under the query time limit: past it, its worker is stopped (503) and
     replaced, and pages answer again with a longer limit."""
-    with app_for(release, tmp_path, QUERY_WORKERS=1, DOCUMENT_CACHE=0, QUERY_TIMEOUT=0.001) as app:
+    with app_for(release, stores, QUERY_WORKERS=1, DOCUMENT_CACHE=0, QUERY_TIMEOUT=0.001) as app:
         client = app.test_client()
         slow = client.get("/id/city/leipzig-deu", headers={"Accept": "text/html"})
         assert slow.status_code == 503

@@ -44,10 +44,9 @@ def test_health(client, app):
     assert city.status_code == 200 and b"Leipzig" in city.data
 
 
-def test_health_says_when_workers_stay_on_disk(release, tmp_path):
+def test_health_says_when_workers_stay_on_disk(release, stores):
     """A release above CITYKG_MEMORY_STORE_MAX_MB is queried on disk, and /health says so."""
-    with app_for(release, tmp_path, QUERY_WORKERS=2, MEMORY_STORE_MAX_MB=0) as app:
-        time.sleep(1)
+    with app_for(release, stores, QUERY_WORKERS=2, MEMORY_STORE_MAX_MB=0) as app:
         body = app.test_client().get("/health").get_json()
         assert body["query_workers"] == {"disk": 2, "busy": 0}
         assert body["store"] == "disk"
@@ -66,8 +65,8 @@ def test_access_log_is_one_json_line_per_request(client, caplog):
     assert missing["status"] == 404 and "query_sha256" not in missing
 
 
-def test_metrics(release, tmp_path):
-    with app_for(release, tmp_path, QUERY_WORKERS=1, MAX_ROWS=2, QUERY_TIMEOUT=1) as app:
+def test_metrics(release, stores):
+    with app_for(release, stores, QUERY_WORKERS=1, MAX_ROWS=2, QUERY_TIMEOUT=0.2) as app:
         client = app.test_client()
         client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
         client.get("/sparql", query_string={"query": RUNAWAY})

@@ -23,11 +23,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from werkzeug.http import parse_options_header
 
-from citykg.builder.synthetic import write_project
 from citykg.builder.tables import write_tables
-from citykg.cli import main
 from citykg.contract import iris, layout
-from citykg.contract.project import Project
 
 from support import csvw
 from support.csvw_context import CONTEXT, PREFIXES, TERMS
@@ -42,11 +39,9 @@ RELEASES = ("release", "synthetic")
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> Path:
-    """A release of 30 synthetic profiles, in both survey waves."""
-    project = write_project(tmp_path_factory.mktemp("synth") / "p", 30, Project.at(ROOT))
-    assert main(["build", "--synthetic", "-q", "--project", str(project.root)]) == 0
-    return (project.var_dir / "current").resolve()
+def synthetic(synthetic_release: Path) -> Path:
+    """The release of 40 synthetic profiles."""
+    return synthetic_release
 
 
 def _tables(release: Path) -> list[csvw.Table]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 
 # the elements that never have content or an end tag
@@ -62,21 +63,24 @@ class Element:
 
     def iter(self) -> Iterator[Element]:
         """This element and every element inside it, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.iter()
+        stack: list[Element] = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(c for c in reversed(element.content) if isinstance(c, Element))
 
     def find_all(
         self, tag: str | None = None, class_: str | None = None, **attrs: str
     ) -> list[Element]:
         """The elements inside this one (itself included) with that tag, that class among
         their classes and those attribute values; ``**{"data-rank": "1"}`` for other names."""
+        wanted = attrs.items()
         return [
             e
             for e in self.iter()
             if (tag is None or e.tag == tag)
-            and (class_ is None or class_ in e.classes)
-            and all(e.attrs.get(k) == v for k, v in attrs.items())
+            and (class_ is None or class_ in e.attrs.get("class", "").split())
+            and all(e.attrs.get(k) == v for k, v in wanted)
         ]
 
     def one(self, tag: str | None = None, class_: str | None = None, **attrs: str) -> Element:
@@ -87,7 +91,19 @@ class Element:
 
     def by_id(self, id: str) -> Element:
         """The element with that id, which must be the only one with it."""
-        return self.one(id=id)
+        found = self._ids.get(id, [])
+        assert len(found) == 1, f"{len(found)} elements with id {id!r} in {self}"
+        return found[0]
+
+    @cached_property
+    def _ids(self) -> dict[str, list[Element]]:
+        """The elements inside (itself included) by id, read once: a parsed tree is not
+        changed."""
+        ids: dict[str, list[Element]] = {}
+        for e in self.iter():
+            if "id" in e.attrs:
+                ids.setdefault(e.attrs["id"], []).append(e)
+        return ids
 
     @property
     def text(self) -> str:
