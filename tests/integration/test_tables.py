@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
 
-import pandas as pd
 import pyoxigraph as ox
 import pytest
 from pyld import jsonld
@@ -186,6 +185,8 @@ def test_option_counts_are_the_data_cube_observations(synthetic):
 
 @pytest.mark.parametrize("which", RELEASES)
 def test_the_tables_open_in_pandas_with_their_types(request, which):
+    import pandas as pd  # here: importing it takes half a second of every test run's start
+
     release = request.getfixturevalue(which)
     for table in _tables(release):
         plain = pd.read_csv(release / _name(table))
