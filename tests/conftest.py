@@ -23,8 +23,6 @@ from support.shared import built_once
 
 TIERS = ("unit", "integration", "system")
 SYSTEM_FIXTURES = {"served", "wikidata"}
-
-
 FAST_TIERS = "not system"
 
 

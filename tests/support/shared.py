@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 
 
 def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
-    """What ``build`` returns for a fresh directory ``name``, built by one worker of the run."""
+    """What ``build`` returns for a fresh directory, built by the run's first worker to ask for
+    ``name`` (a worker after a failed build tries again in another directory)."""
     base = factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's directory, above each worker's own
@@ -21,8 +23,6 @@ def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path
         done = base / f"{name}.built"
         if done.exists():
             return Path(done.read_text(encoding="utf-8"))
-        root = base / name
-        root.mkdir()
-        result = build(root)
+        result = build(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base)))
         done.write_text(str(result), encoding="utf-8")
         return result
