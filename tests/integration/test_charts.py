@@ -45,8 +45,8 @@ def sparql_synthetic(synthetic_release: Path) -> Sparql:
 
 
 @pytest.fixture(scope="module")
-def synthetic_client(synthetic_release: Path, tmp_path_factory):
-    with app_for(synthetic_release, tmp_path_factory.mktemp("stores")) as app:
+def synthetic_client(synthetic_release: Path, stores: Path):
+    with app_for(synthetic_release, stores) as app:
         yield app.test_client()
 
 
