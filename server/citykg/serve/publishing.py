@@ -168,31 +168,22 @@ def _send(
     what: str,
     timeout_s: float,
 ) -> None:
-    status, answer = _request(url, body, "*/*", timeout_s, content_type, method)
+    """Send ``body`` with ``method``; RemoteStoreError naming ``what`` unless the store answers
+    2xx."""
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method=method,
+        headers={"Accept": "*/*", "Content-Type": content_type, "User-Agent": USER_AGENT},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, answer = exc.code, exc.read()
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise RemoteStoreError(f"could not reach {url.split('?')[0]}: {exc}") from None
     if status >= 300:
         raise RemoteStoreError(
             f"{method} of {what} answered HTTP {status}: {answer.decode(errors='replace')[:300]}"
         )
-
-
-def _request(
-    url: str,
-    data: bytes | Iterator[bytes],
-    accept: str,
-    timeout_s: float,
-    content_type: str,
-    method: str,
-) -> tuple[int, bytes]:
-    request = urllib.request.Request(
-        url,
-        data=data,
-        method=method,
-        headers={"Accept": accept, "Content-Type": content_type, "User-Agent": USER_AGENT},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise RemoteStoreError(f"could not reach {url.split('?')[0]}: {exc}") from None
