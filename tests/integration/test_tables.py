@@ -34,13 +34,7 @@ METADATA = layout.TABLE_METADATA_FILE
 METADATA_URL = iris.dump(METADATA)
 CSVW = Namespace(PREFIXES["csvw"])
 CITYKG = iris.CITYKG
-RELEASES = ("release", "synthetic")
-
-
-@pytest.fixture(scope="module")
-def synthetic(synthetic_release: Path) -> Path:
-    """The release of 40 synthetic profiles."""
-    return synthetic_release
+RELEASES = ("release", "synthetic_release")
 
 
 def _tables(release: Path) -> list[csvw.Table]:
@@ -153,9 +147,9 @@ def test_leipzig_in_the_tables(release):
     ]
 
 
-def test_option_counts_are_the_data_cube_observations(synthetic):
+def test_option_counts_are_the_data_cube_observations(synthetic_release):
     store = ox.Store()
-    store.bulk_load(path=str(synthetic / layout.NQUADS_FILE), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(synthetic_release / layout.NQUADS_FILE), format=ox.RdfFormat.N_QUADS)
     observed = {
         tuple(s[v].value for v in ("o", "wave", "property", "option", "n"))
         for s in store.query(f"""
@@ -167,18 +161,17 @@ def test_option_counts_are_the_data_cube_observations(synthetic):
           GRAPH <{iris.CONCEPTS_GRAPH}> {{ ?w skos:notation ?wave }} }}""")
     }
     fields = ("observation", "wave", "property", "option", "profiles")
-    counts = _rows(synthetic, layout.OPTION_COUNTS_TABLE)
+    counts = _rows(synthetic_release, layout.OPTION_COUNTS_TABLE)
     assert {tuple(row[f] for f in fields) for row in counts} == observed
     assert len(counts) == len(observed) and {row["wave"] for row in counts} == {"2018", "2020"}
-    waves = {p["profile"]: p["wave"] for p in _rows(synthetic, layout.PROFILES_TABLE)}
-    chosen = {
-        (a["profile"], a["property"], a["option"]) for a in _rows(synthetic, layout.ANSWERS_TABLE)
-    }
+    waves = {p["profile"]: p["wave"] for p in _rows(synthetic_release, layout.PROFILES_TABLE)}
+    answers = _rows(synthetic_release, layout.ANSWERS_TABLE)
+    chosen = {(a["profile"], a["property"], a["option"]) for a in answers}
     answered = Counter((waves[profile], prop, option) for profile, prop, option in chosen)
     assert answered == {(r["wave"], r["property"], r["option"]): int(r["profiles"]) for r in counts}
     stated = Counter(
         (r["wave"], f"{CITYKG}{r['availability']}DataFor", r["area"])
-        for r in _rows(synthetic, layout.DATA_AVAILABILITY_TABLE)
+        for r in _rows(synthetic_release, layout.DATA_AVAILABILITY_TABLE)
     )
     assert stated == {key: n for key, n in answered.items() if key[1].endswith("DataFor")}
 
