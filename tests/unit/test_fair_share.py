@@ -1,4 +1,4 @@
-"""The fair share of each client: concurrent queries, query time per minute, who the client is."""
+"""The fair share of each client: concurrent queries and query time per minute."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from citykg.serve.fair_share import FairShare, LimitReached, client_of, networks
+from citykg.serve.fair_share import FairShare, LimitReached
 
 
 class Clock:
@@ -93,33 +93,6 @@ def test_clients_with_nothing_left_to_count_are_forgotten():
     with share.admit("a"):
         clock.now += 120
         assert share.clients() == 1  # a running query is never forgotten
-
-
-def test_the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy():
-    trusted = networks(["127.0.0.1", "10.1.0.0/16"])
-    assert client_of("192.0.2.7", None, trusted) == "192.0.2.7"
-    # An untrusted peer cannot choose whom it counts as.
-    assert client_of("192.0.2.7", "198.51.100.1", trusted) == "192.0.2.7"
-    assert client_of("127.0.0.1", "198.51.100.1", trusted) == "198.51.100.1"
-    # Through two trusted proxies: the right-most untrusted address; what the client itself
-    # put in front of it is not believed.
-    assert client_of("127.0.0.1", "6.6.6.6, 198.51.100.1, 10.1.2.3", trusted) == "198.51.100.1"
-    # A malformed entry stops the walk at the last good address.
-    assert client_of("127.0.0.1", "198.51.100.1, junk, 10.1.2.3", trusted) == "10.1.2.3"
-    assert client_of("127.0.0.1", "", trusted) == "127.0.0.1"
-    assert client_of("192.0.2.7", "198.51.100.1", networks(["none"])) == "192.0.2.7"
-
-
-def test_ipv6_clients_count_per_64_network():
-    assert client_of("2001:db8:1:2:aaaa::1", None, ()) == "2001:db8:1:2::/64"
-    assert client_of("2001:db8:1:2:bbbb::9", None, ()) == "2001:db8:1:2::/64"
-    assert client_of("::ffff:192.0.2.7", None, ()) == "192.0.2.7"
-    assert client_of("[2001:db8::1]", None, ()) == "2001:db8::/64"
-
-
-def test_a_bad_trusted_proxy_is_refused_by_name():
-    with pytest.raises(ValueError, match=r"CITYKG_TRUSTED_PROXIES .* not 'proxy\.local'"):
-        networks(["127.0.0.1", "proxy.local"])
 
 
 def test_a_few_more_wait_for_a_place_and_the_rest_are_refused():

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from flask import current_app, request
 
 from citykg.serve.errors import HttpError
-from citykg.serve.fair_share import LimitReached, client_of
+from citykg.serve.fair_share import LimitReached
+from citykg.serve.proxies import client_of
 from citykg.serve.services import services
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from citykg.contract.iris import WIKIDATA_SPARQL
 from citykg.contract.project import Project
-from citykg.serve import allocator, fair_share
+from citykg.serve import allocator, proxies
 from citykg.serve.remote_store import DIALECTS
 
 SETTINGS: dict[str, tuple[Any, str]] = {
@@ -85,7 +85,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "CITYKG_TRUSTED_PROXIES": (
         "127.0.0.1 ::1",
         "reverse proxies (addresses or networks, space-separated) whose X-Forwarded-For names "
-        "the client",
+        "the client and X-Forwarded-Proto the scheme of its links",
     ),
     "CITYKG_SERVICE_ALLOWLIST": (
         WIKIDATA_SPARQL,
@@ -120,5 +120,5 @@ def load(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     for key in ("CITYKG_SERVICE_ALLOWLIST", "CITYKG_TRUSTED_PROXIES"):
         listed = values[key] or ()
         values[key] = tuple(listed.split() if isinstance(listed, str) else listed)
-    values["CITYKG_TRUSTED_PROXIES"] = fair_share.networks(values["CITYKG_TRUSTED_PROXIES"])
+    values["CITYKG_TRUSTED_PROXIES"] = proxies.networks(values["CITYKG_TRUSTED_PROXIES"])
     return values

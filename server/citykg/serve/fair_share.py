@@ -9,27 +9,23 @@ so). Beyond that a query is refused before it reaches a worker, with 429 Too Man
 script sending heavy queries as fast as it can holds a bounded share of the workers and everyone
 else's queries keep answering.
 
-A client is its address; behind a trusted reverse proxy (``trusted`` networks) the address the
-proxy says it forwarded for (the right-most ``X-Forwarded-For`` entry that is not itself a
-trusted proxy). IPv6 clients are counted per /64 network, the block one subscriber usually gets.
-The counts live in one server process: N web processes or nodes allow a client N times as much.
+A client is what :func:`citykg.serve.proxies.client_of` names: its address, or behind a trusted
+reverse proxy the address the proxy forwarded for; IPv6 clients per /64 network. The counts
+live in one server process: N web processes or nodes allow a client N times as much.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 WINDOW_S = 60.0
 SWEEP_EVERY = 1024  # admissions between two sweeps of the clients with nothing left to count
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class LimitReached(Exception):
@@ -149,53 +145,3 @@ class FairShare:
         ]
         for client in idle:
             del self._clients[client]
-
-
-def networks(setting: Iterable[str]) -> tuple[Network, ...]:
-    """The trusted proxies of a setting (addresses or networks; ``none``: no proxy is trusted);
-    ValueError naming a bad one."""
-    found = []
-    for item in (i for i in setting if i != "none"):
-        try:
-            found.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            raise ValueError(
-                f"CITYKG_TRUSTED_PROXIES must list addresses or networks, not {item!r}"
-            ) from None
-    return tuple(found)
-
-
-def client_of(remote: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]) -> str:
-    """The client a request counts for: its peer's address, or, when the peer is a trusted
-    proxy, the right-most address in ``X-Forwarded-For`` that is not a trusted proxy."""
-    address = _address(remote)
-    if address is None:
-        return remote or "unknown"
-    if forwarded_for and _trusted(address, trusted):
-        for item in reversed(forwarded_for.split(",")):
-            hop = _address(item.strip())
-            if hop is None:
-                break  # a malformed entry: believe no further
-            address = hop
-            if not _trusted(hop, trusted):
-                break
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
-
-
-def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    if not text:
-        return None
-    try:
-        address = ipaddress.ip_address(text.strip("[]"))
-    except ValueError:
-        return None
-    mapped = getattr(address, "ipv4_mapped", None)
-    return mapped or address
-
-
-def _trusted(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address, trusted: tuple[Network, ...]
-) -> bool:
-    return any(address in network for network in trusted if network.version == address.version)
