@@ -3,13 +3,14 @@
 ``create_app(config)`` reads settings (see config.py), opens the release's engine (embedded or
 remote, :mod:`citykg.serve.engine`) as the current edition (:mod:`citykg.serve.editions`, which
 also moves to a new release without a restart), attaches it with the metrics and the fair
-share of each client (:mod:`citykg.serve.services`), installs the HTTP steps (conditional
-requests and gzip, errors, logging, security headers) and registers the blueprints: ``sparql``
-(/sparql, /query), ``resources`` (dereferenceable IRIs, VoID), ``memento`` (their
-TimeGates, mementos and TimeMaps), ``fragments`` (Triple Pattern Fragments), ``site`` (index,
-dumps), ``releases`` (every kept release), ``search`` (/search), ``use_the_data`` (/use) and
-``observability`` (/metrics, /health). The app keeps no state between requests beyond the
-read-only releases, so several processes can serve one release behind a load balancer.
+share of each client (:mod:`citykg.serve.services`), installs the HTTP steps (the scheme a
+trusted proxy forwards, conditional requests and gzip, errors, logging, security headers) and
+registers the blueprints: ``sparql`` (/sparql, /query), ``resources`` (dereferenceable IRIs,
+VoID), ``memento`` (their TimeGates, mementos and TimeMaps), ``fragments`` (Triple Pattern
+Fragments), ``site`` (index, dumps), ``releases`` (every kept release), ``search`` (/search),
+``use_the_data`` (/use) and ``observability`` (/metrics, /health). The app keeps no state
+between requests beyond the read-only releases, so several processes can serve one release
+behind a load balancer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from citykg.serve import (
     http,
     observability,
     pinning,
+    proxies,
     security_headers,
     templating,
 )
@@ -39,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     settings = config.load(overrides)
     app.config.update(settings, MAX_CONTENT_LENGTH=2 * settings["CITYKG_MAX_QUERY_BYTES"])
+    app.wsgi_app = proxies.forwarded_scheme(app.wsgi_app, settings["CITYKG_TRUSTED_PROXIES"])
     served = editions.Editions(settings)
     app.jinja_env = templating.environment()
     share = FairShare(
