@@ -1,7 +1,8 @@
 """nginx (the Debian package) as a load balancer in front of citykg web nodes, for system tests:
-the configuration docs/operations.md gives (its ``nginx`` example, with the test's nodes and
-port), run in the foreground on 127.0.0.1 as the user running the tests, with its pid, logs and
-temporary files in a directory of the test's."""
+the configuration docs/operations.md gives (its ``nginx`` example, with the test's nodes, port
+and a self-signed certificate for 127.0.0.1 made by ``openssl``), run in the foreground on
+127.0.0.1 as the user running the tests, with its pid, logs and temporary files in a directory
+of the test's. While it runs, ``requests`` trusts the certificate (``REQUESTS_CA_BUNDLE``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import pwd
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,16 +67,38 @@ def executable() -> str:
     return found
 
 
-def config(directory: Path, port: int, upstreams: list[str]) -> str:
-    """The documented configuration, listening on 127.0.0.1:``port`` and balancing over
-    ``upstreams`` (host:port each), naming the nodes tried in UPSTREAM_HEADER, its files in
-    ``directory``. Run by root, its worker runs as root too, so that it may enter the test's
-    private temporary directories."""
+def certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made in ``directory``."""
+    program = shutil.which("openssl")
+    if program is None:
+        install_debian_package("openssl")
+        program = shutil.which("openssl")
+    if program is None:
+        pytest.skip("openssl is not installed (apt-get install openssl)")
+    cert, key = directory / "site.pem", directory / "site.key"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+    names = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        [program, *request, *names, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def config(directory: Path, port: int, upstreams: list[str], cert: Path, key: Path) -> str:
+    """The documented configuration, listening on 127.0.0.1:``port`` with ``cert`` and ``key``
+    and balancing over ``upstreams`` (host:port each), naming the nodes tried in
+    UPSTREAM_HEADER, its files in ``directory``. Run by root, its worker runs as root too, so
+    that it may enter the test's private temporary directories."""
     site = documented_site()
     options = re.search(r"^ *server \S+:\d+([^;\n]*);$", site, re.M)[1]
     servers = "".join(f"    server {u}{options};\n" for u in upstreams)
     site = _once(r"(?:^ *server \S+:\d+[^;\n]*;\n)+", servers, site)
-    site = _once(r"listen \d+;", f"listen 127.0.0.1:{port};", site)
+    site = _once(r"listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;", site)
+    site = _once(r"ssl_certificate \S+;", f"ssl_certificate {cert};", site)
+    site = _once(r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};", site)
     tried = f"add_header {UPSTREAM_HEADER} $upstream_addr always;\n        proxy_pass"
     site = _once(r"proxy_pass(?= http://citykg;)", tried, site)
     user = f"user {pwd.getpwuid(0).pw_name};\n" if os.geteuid() == 0 else ""
@@ -84,12 +108,15 @@ def config(directory: Path, port: int, upstreams: list[str]) -> str:
 @contextlib.contextmanager
 def balancer(directory: Path, upstreams: list[str]) -> Iterator[str]:
     """nginx balancing over ``upstreams`` (host:port each), from ready (``/health`` through it
-    answers 200) to stopped; its base URL."""
+    answers 200) to stopped; its ``https`` base URL."""
     program = executable()
     port = free_port()
+    cert, key = certificate(directory)
     path = directory / "nginx.conf"
-    path.write_text(config(directory, port, upstreams), encoding="utf-8")
+    path.write_text(config(directory, port, upstreams, cert, key), encoding="utf-8")
     command = [program, "-p", f"{directory}/", "-c", str(path), "-e", str(directory / "error.log")]
-    base = f"http://127.0.0.1:{port}"
-    with running(command, f"{base}/health"):
-        yield base
+    base = f"https://127.0.0.1:{port}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+        with running(command, f"{base}/health"):
+            yield base

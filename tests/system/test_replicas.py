@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from rdflib import Dataset, Graph, Namespace
 
 from citykg.cli import main
 from citykg.contract.iris import PUBLISHED_GRAPH
 
 from support.conformance import LINKED_DATA, PROTOCOL, SITE, Endpoint, Resource, Site
+from support.link_format import by_rel, parse_links
 from support.load import SteadyLoad
 from support.nginx import UPSTREAM_HEADER, balancer
 from support.processes import citykg_serve, descendants, free_port, running
@@ -35,6 +37,8 @@ from support.releases import MAYOR, NEW_MAYOR, OLD_MAYOR, mayor, two_releases
 
 pytestmark = pytest.mark.system
 
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CITY = Resource("city", "/id/city/leipzig-deu", "https://w3id.org/citykg/id/city/leipzig-deu")
 POLL_S = 1.0  # CITYKG_RELEASE_POLL of the nodes
 SWITCH_BOUND_S = 20.0
@@ -129,6 +133,25 @@ def test_linked_data_through_the_balancer(balanced_site: Site, check) -> None:
 @pytest.mark.parametrize("check", SITE.values(), ids=SITE.keys())
 def test_site_through_the_balancer(balanced_site: Site, check) -> None:
     check(balanced_site)
+
+
+def test_links_through_the_balancer_are_https(cluster: Cluster) -> None:
+    """nginx terminates TLS and forwards the scheme and the host: the links the nodes write
+    lead back to the balancer over https (fragment controls, Memento links, the service
+    description's endpoint)."""
+    base = cluster.balancer
+    assert base.startswith("https://")
+    session = requests.Session()
+    fragment = session.get(f"{base}/fragments", headers={"Accept": "application/trig"}, timeout=10)
+    controls = Dataset().parse(data=fragment.content, format="trig")
+    templates = {str(q[2]) for q in controls.quads((None, HYDRA.template, None, None))}
+    assert templates == {f"{base}/fragments{{?subject,predicate,object}}"}
+    city = session.get(f"{base}{CITY.path}", headers={"Accept": "text/turtle"}, timeout=10)
+    timemaps = by_rel(parse_links(city.headers["Link"]), "timemap")
+    assert [link.target for link in timemaps] == [f"{base}/timemap{CITY.path}"]
+    described = session.get(f"{base}/sparql", headers={"Accept": "text/turtle"}, timeout=10)
+    endpoints = Graph().parse(data=described.text, format="turtle").objects(None, SD.endpoint)
+    assert {str(e) for e in endpoints} == {f"{base}/sparql"}
 
 
 def _releases_answering(cluster: Cluster, session: requests.Session) -> list[tuple[str, str]]:

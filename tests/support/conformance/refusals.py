@@ -83,7 +83,9 @@ def error_missing_content_type(endpoint: Endpoint) -> None:
         requests.Request("POST", endpoint.url, data=ASK_TRUE.encode(), headers={"Accept": JSON})
     )
     request.headers.pop("Content-Type", None)
-    expect_client_error(endpoint.http.send(request, timeout=TIMEOUT))
+    # A prepared request skips the environment (a CA bundle, proxies) unless merged in.
+    settings = endpoint.http.merge_environment_settings(request.url, {}, None, None, None)
+    expect_client_error(endpoint.http.send(request, timeout=TIMEOUT, **settings))
 
 
 @CHECKS.add("error-non-utf8")
