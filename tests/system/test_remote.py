@@ -19,7 +19,11 @@ from citykg.contract.iris import PUBLISHED_GRAPH
 from support.conformance import LINKED_DATA, PROTOCOL, SITE, Endpoint, Resource, Site
 from support.processes import citykg_serve, free_port, running
 from support.project import ROOT
-from support.remote_checks import pages_and_documents_work, same_ranked_activities
+from support.remote_checks import (
+    pages_and_documents_work,
+    same_fragments,
+    same_ranked_activities,
+)
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 CITY = Resource("city", "/id/city/leipzig-deu", "https://w3id.org/citykg/id/city/leipzig-deu")
@@ -169,6 +173,10 @@ def test_default_graph_is_the_data_as_embedded(fronted, served):
 
 def test_same_answers_as_the_embedded_store(fronted, served):
     same_ranked_activities(fronted, served)
+
+
+def test_fragments_page_as_on_the_embedded_store(fronted, served):
+    same_fragments(fronted, served)
 
 
 def test_pages_and_documents_work_on_the_remote_store(fronted):

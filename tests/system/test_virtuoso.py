@@ -14,7 +14,11 @@ import requests
 
 from support.conformance import LINKED_DATA, PROTOCOL, SITE, Endpoint, Resource, Site
 from support.processes import citykg_serve
-from support.remote_checks import pages_and_documents_work, same_ranked_activities
+from support.remote_checks import (
+    pages_and_documents_work,
+    same_fragments,
+    same_ranked_activities,
+)
 from support.virtuoso import virtuoso
 
 pytestmark = pytest.mark.system
@@ -92,6 +96,10 @@ def test_default_graph_is_the_data_as_embedded(fronted, served):
 
 def test_same_answers_as_the_embedded_store(fronted, served):
     same_ranked_activities(fronted, served)
+
+
+def test_fragments_page_as_on_the_embedded_store(fronted, served):
+    same_fragments(fronted, served)
 
 
 def test_pages_and_documents_work_on_virtuoso(fronted):

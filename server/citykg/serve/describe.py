@@ -13,8 +13,6 @@ graph; the labels of what they mention from the default graph.
 
 from __future__ import annotations
 
-import itertools
-
 import pyoxigraph as ox
 
 from citykg.contract.iris import (
@@ -60,9 +58,7 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
         }
         frontier = [t for part in sorted(parts) for t in store.triples(subject=part, graph=graph)]
         out.update(dict.fromkeys(frontier))
-    for count, t in enumerate(store.triples(obj=ox.NamedNode(iri), graph=graph)):
-        if count >= MAX_INCOMING:
-            break
+    for t in store.triples(obj=ox.NamedNode(iri), graph=graph, limit=MAX_INCOMING):
         if t.predicate.value not in SKIP_INCOMING:
             out[t] = None
     if not out:
@@ -105,7 +101,12 @@ def published(store: Store, iri: str) -> bool:
     if iri.startswith(ONTOLOGY_IRI + "/"):
         return iri in ontology_versions(store)
     graph = str(REPORT_GRAPH) if iri == REPORT_IRI or iri.startswith(REPORT_IRI + "/") else None
-    if next(store.triples(subject=iri, graph=graph), None) is not None:
+    if next(store.triples(subject=iri, graph=graph, limit=1), None) is not None:
         return True
-    incoming = itertools.islice(store.triples(obj=ox.NamedNode(iri), graph=graph), MAX_INCOMING)
-    return any(t.predicate.value not in SKIP_INCOMING for t in incoming)
+    for limit in (1, MAX_INCOMING):  # the first incoming triple nearly always settles it
+        incoming = list(store.triples(obj=ox.NamedNode(iri), graph=graph, limit=limit))
+        if any(t.predicate.value not in SKIP_INCOMING for t in incoming):
+            return True
+        if len(incoming) < limit:
+            return False
+    return False

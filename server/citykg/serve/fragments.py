@@ -9,10 +9,11 @@ Terms in the parameters use the ``hydra:ExplicitRepresentation``: an IRI as is, 
 ``"text"``, ``"text"@lang`` or ``"text"^^datatype``. Data triples are in the default graph; the
 controls are in the graph ``<fragment URL#metadata>``, as the reference server writes them.
 
-Pages are cut from the on-disk store (or the remote store), never from a process's in-memory
-copy: its order is the same in every process and replica serving the release, and does not change
-when a process switches to its in-memory copy, so a client paging through a fragment sees every
-triple once.
+The store cuts each page (``OFFSET``/``LIMIT``) and counts the matches (up to COUNT_LIMIT), so
+only one page and one number leave it, over a remote store too. Pages are cut from the on-disk
+store (or the remote store), never from a process's in-memory copy: its order is the same in
+every process and replica serving the release, and does not change when a process switches to
+its in-memory copy, so a client paging through a fragment sees every triple once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from citykg.serve.http import choose, represent
 from citykg.serve.links import link_for
 from citykg.serve.negotiation import serialize_graph
 from citykg.serve.services import services
+from citykg.serve.store import Store, pattern_query
 
 bp = Blueprint("fragments", __name__)
 
@@ -49,15 +51,8 @@ def fragment() -> Response:
     pattern = {key: _term(request.args.get(key), key) for key in ("subject", "predicate", "object")}
     page = _page(request.args.get("page"))
     fmt = choose(OFFERS)
-    s, p, o = pattern["subject"], pattern["predicate"], pattern["object"]
-    matches = services().engine.triples(s.value if s else None, p.value if p else None, o)
-    triples, total = [], 0
     start = (page - 1) * PAGE_SIZE
-    for total, triple in enumerate(matches, start=1):
-        if start < total <= start + PAGE_SIZE:
-            triples.append(triple)
-        if total >= COUNT_LIMIT:
-            break
+    triples, total = services().engine.read(lambda store: matches(store, pattern, start))
     url = _url(pattern, page)
     controls = _controls(url, pattern, page, total, len(triples))
     if fmt is HTML:
@@ -79,6 +74,20 @@ def fragment() -> Response:
         )
         return represent(body.encode(), HTML)
     return represent(_body(triples, controls, url, fmt), fmt)
+
+
+def matches(store: Store, pattern: dict, start: int) -> tuple[list[ox.Triple], int]:
+    """The page of the fragment that begins at match ``start``, and the number of matches (at
+    most COUNT_LIMIT, unless the page lies beyond). The store pages and counts: only the page
+    and the count leave it."""
+    s, p, o = pattern["subject"], pattern["predicate"], pattern["object"]
+    select = pattern_query(s.value if s else None, p.value if p else None, o)
+    rows = store.query(f"{select} OFFSET {start} LIMIT {PAGE_SIZE + 1}")
+    page = [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
+    if start == 0 and len(page) <= PAGE_SIZE:
+        return page, len(page)
+    [counted] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {select} LIMIT {COUNT_LIMIT} }}")
+    return page[:PAGE_SIZE], max(int(counted["n"].value), start + len(page))
 
 
 def _body(triples: list[ox.Triple], controls: list[ox.Triple], url: str, fmt: Format) -> bytes:

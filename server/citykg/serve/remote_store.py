@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from citykg.contract.iris import GRAPH, PUBLISHED_GRAPH, REPORT_GRAPH, is_iri, is_line_graph
 from citykg.serve import guard
 from citykg.serve.protocol import query_form
+from citykg.serve.store import pattern_query
 from citykg.serve.store_http import Exchange, StoreMalformed
 
 DEFAULT_TIMEOUT_S = 60.0  # an exchange with no deadline of its own (health, listings)
@@ -173,19 +174,11 @@ class RemoteStore:
         predicate: str | None = None,
         obj: ox.NamedNode | ox.Literal | None = None,
         graph: str | None = None,
+        limit: int | None = None,
     ) -> Iterator[ox.Triple]:
         """See :meth:`citykg.serve.store.Store.triples`."""
-        terms = {
-            "s": f"<{subject}>" if subject else None,
-            "p": f"<{predicate}>" if predicate else None,
-            "o": str(obj) if obj is not None else None,
-        }
-        pattern = " ".join(t or f"?{k}" for k, t in terms.items())
-        if graph:
-            pattern = f"GRAPH <{graph}> {{ {pattern} }}"
-        binds = " ".join(f"BIND ({t} AS ?{k})" for k, t in terms.items() if t)
-        result = self.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} . {binds} }}")
-        for row in result:
+        select = pattern_query(subject, predicate, obj, graph)
+        for row in self.query(select + (f" LIMIT {limit}" if limit is not None else "")):
             yield ox.Triple(row["s"], row["p"], row["o"])
 
     def named_graphs(self) -> list[str]:

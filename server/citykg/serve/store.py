@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import functools
 import gzip
+import itertools
 import json
 import logging
 import re
@@ -45,6 +46,27 @@ LOG = logging.getLogger("citykg.store")
 
 # A query that may name a graph: it runs on the store holding every graph.
 _NAMES_GRAPHS = re.compile(r"\b(?:GRAPH|FROM)\b", re.IGNORECASE)
+
+
+def pattern_query(
+    subject: str | None = None,
+    predicate: str | None = None,
+    obj: ox.NamedNode | ox.Literal | None = None,
+    graph: str | None = None,
+) -> str:
+    """``SELECT DISTINCT ?s ?p ?o``: the triples matching a pattern (None: any term) in the
+    default graph, or in ``graph``. ValueError for a subject, predicate or graph that is not an
+    IRI."""
+    terms = {
+        "s": str(ox.NamedNode(subject)) if subject else None,
+        "p": str(ox.NamedNode(predicate)) if predicate else None,
+        "o": str(obj) if obj is not None else None,
+    }
+    pattern = " ".join(t or f"?{k}" for k, t in terms.items())
+    if graph:
+        pattern = f"GRAPH {ox.NamedNode(graph)} {{ {pattern} }}"
+    binds = " ".join(f"BIND ({t} AS ?{k})" for k, t in terms.items() if t)
+    return f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} . {binds} }}"
 
 
 class ReleaseMissing(FileNotFoundError):
@@ -107,8 +129,10 @@ class Store(Protocol):
         predicate: str | None = None,
         obj: ox.NamedNode | ox.Literal | None = None,
         graph: str | None = None,
+        limit: int | None = None,
     ) -> Iterator[ox.Triple]:
-        """Triples matching a pattern in the default graph, each once (or in ``graph`` only)."""
+        """Triples matching a pattern in the default graph, each once (or in ``graph`` only);
+        the first ``limit`` of them when given (the store stops there)."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -193,13 +217,14 @@ class EmbeddedStore:
         predicate: str | None = None,
         obj: ox.NamedNode | ox.Literal | None = None,
         graph: str | None = None,
+        limit: int | None = None,
     ) -> Iterator[ox.Triple]:
         """See :meth:`Store.triples`."""
         s = ox.NamedNode(subject) if subject else None
         p = ox.NamedNode(predicate) if predicate else None
         store = self._store if graph or self._data is None else self._data
         g = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        for q in store.quads_for_pattern(s, p, obj, g):
+        for q in itertools.islice(store.quads_for_pattern(s, p, obj, g), limit):
             yield q.triple
 
     def named_graphs(self) -> list[str]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import TypeVar
-
-import pyoxigraph as ox
 
 from citykg.serve.cache import AnswerCache
 from citykg.serve.store import Store
@@ -146,20 +144,14 @@ class Engine(ABC):
     def _render(self, job: DocumentJob, timeout_s: float) -> Answer: ...
 
     @abstractmethod
-    def triples(
-        self, subject: str | None, predicate: str | None, obj: ox.NamedNode | ox.Literal | None
-    ) -> Iterator[ox.Triple]:
-        """Triples of the default graph matching a pattern, in an order that is the same in
-        every process serving the release (Triple Pattern Fragments page through it)."""
-
-    @abstractmethod
     def graph_names(self) -> Container[str]:
         """The names of the release's graphs, for ``in`` tests (each looked up when asked)."""
 
     @abstractmethod
     def read(self, data: Callable[[Store], T]) -> T:
-        """``data`` read in this process from the store it reads pages from (its in-memory copy
-        once loaded): the index, the ontology's versions, graph sizes."""
+        """``data`` read in this process from the release's on-disk store (embedded) or the
+        remote store, whose order is the same in every process and replica serving the release:
+        the index, the ontology's versions, graph sizes, Triple Pattern Fragments."""
 
     @abstractmethod
     def status(self) -> EngineStatus:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import TypeVar
 
 import jinja2
-import pyoxigraph as ox
 
 from citykg.contract.layout import NQUADS_FILE
 from citykg.serve import allocator
@@ -82,12 +81,6 @@ class EmbeddedEngine(Engine):
             return self.pool.run(job, timeout_s, min(self._queue_wait_s, DOCUMENT_WAIT_S))
         except EngineBusy:
             return run_here(self._disk, job, self.documents)
-
-    def triples(
-        self, subject: str | None, predicate: str | None, obj: ox.NamedNode | ox.Literal | None
-    ) -> Iterator[ox.Triple]:
-        """See :meth:`Engine.triples`."""
-        return self._disk.triples(subject, predicate, obj)
 
     def graph_names(self) -> Container[str]:
         """See :meth:`Engine.graph_names`."""

@@ -11,11 +11,10 @@ Oxigraph server ``--timeout-s``). Documents render in this process, from the sto
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container
 from typing import TypeVar
 
 import jinja2
-import pyoxigraph as ox
 
 from citykg.serve.documents import Documents
 from citykg.serve.engine.base import (
@@ -70,12 +69,6 @@ class RemoteEngine(Engine):
 
     def _render(self, job: DocumentJob, timeout_s: float) -> Answer:
         return run_here(self._bounded(timeout_s), job, self.documents)
-
-    def triples(
-        self, subject: str | None, predicate: str | None, obj: ox.NamedNode | ox.Literal | None
-    ) -> Iterator[ox.Triple]:
-        """See :meth:`Engine.triples`."""
-        return self._store.triples(subject, predicate, obj)
 
     def graph_names(self) -> Container[str]:
         """See :meth:`Engine.graph_names`."""
