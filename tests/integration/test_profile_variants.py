@@ -6,6 +6,7 @@ shapes, unknown options, pages cut mid-word. Every line of every profile is acco
 from __future__ import annotations
 
 import hashlib
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -408,3 +409,38 @@ def test_placement_prose_naming_sectors_and_advisors(run):
         f"{CONCEPT}innovation-role/community-engagement-staff",
     }
     assert "not-understood" not in codes(result) and "unknown-option" not in codes(result)
+
+
+@pytest.mark.parametrize("path", [LEIPZIG, *sorted(FIXTURES.glob("*.txt"))], ids=lambda p: p.name)
+def test_the_fragment_a_page_stops_in_is_never_recorded(run, path, tmp_path):
+    """A page cut in the middle of any line (after its first one or two characters, halfway,
+    one or two before its end): the fragment
+    after its last whole sentence is not an answer, a name or a figure: no literal of the
+    profile, its entities or its figures is that text, and a finding (``cut``, or why the line
+    is not read at all) names the line, unless it only gives the page its shape (a gloss). Only
+    a page too short to name its city and country fails."""
+    text = path.read_text(encoding="utf-8")
+    ends = [i for i, c in enumerate(text) if c == "\n"] + [len(text)]
+    starts = [0, *(i + 1 for i in ends[:-1])]
+    cut_file = tmp_path / path.name
+    for start, end in zip(starts, ends, strict=True):
+        line = text[start:end]
+        if not line.strip() or line.startswith("#"):
+            continue
+        for cut in sorted({start + 1, start + 2, (start + end) // 2, end - 2, end - 1}):
+            if not start < cut < end or not text[start:cut].strip():
+                continue
+            cut_file.write_text(text[:cut], encoding="utf-8")
+            result = run(cut_file)
+            where = f"cut at {cut}: {text[max(0, cut - 40) : cut]!r}"
+            fragment = re.split(r"(?<=[.!?])\s+", text[start:cut].strip())[-1]
+            recorded = {
+                str(o)
+                for graph in (result.graph, result.entities, result.statistics)
+                for o in graph.objects()
+                if isinstance(o, Literal) and o.datatype is None
+            }
+            assert fragment not in recorded, where
+            fate = result.fates.get(text[:cut].count("\n") + 1)
+            if result.ok and fate.outcomes != {Outcome.LAYOUT}:
+                assert fate.findings, where

@@ -124,6 +124,7 @@ class ProfileText:
     wave_note: Sentence | None = None
     more_notes: list[Line] = field(default_factory=list)
     last_line: int = 0
+    last_line_ended: bool = False  # a line break follows the last line (not so mid-line)
 
 
 def decode_lines(data: bytes, file: str) -> tuple[list[Line], list[Finding]]:

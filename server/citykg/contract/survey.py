@@ -117,5 +117,9 @@ SENTENCE_SECTIONS = tuple(s.key for s in SECTIONS if s.kind == "sentences")
 PROSE_SECTIONS = frozenset(s.key for s in SECTIONS if s.kind == "prose")
 # Sections of free text, whose last line ends like a sentence on a page that is not cut.
 FREE_TEXT_SECTIONS = frozenset(s.key for s in SECTIONS if s.kind in ("prose", "statement"))
+# The header's single values: mayor, population, lead innovation officer.
+HEADER_SECTIONS = frozenset(s.key for s in SECTIONS if s.kind == "header")
+# Sections of numbers only (data availability: the sizes of its two lists).
+NUMBER_SECTIONS = frozenset(s.key for s in SECTIONS if s.kind == "group")
 # Plain list sections: each line one option, given with the section's property.
 LIST_SECTIONS = {s.key: s.property for s in SECTIONS if s.kind == "list"}

@@ -111,6 +111,7 @@ def import_profile(
         result.findings.append(Finding(source.path, 1, Severity.ERROR, "empty", msg))
         return result
     profile, split_findings = split_profile(lines, source.path)
+    profile.last_line_ended = data.rstrip(b" \t\r").endswith(b"\n")
     record = Record(source.path)
     ctx = Context(profile, source, schemes, links, record)
     _account_split(ctx, split_findings)
@@ -176,10 +177,10 @@ def _account_the_rest(ctx: Context, lines: list[Line], findings: list[Finding]) 
 
 def _run(ctx: Context, result: ProfileImport, sha256: str) -> None:
     """Import the profile, section by section."""
+    completeness.find_cut(ctx)
     found = header.header(ctx)
     if found is None:
         return
-    completeness.find_cut(ctx)
     wave = decide_wave(ctx)
     if wave is None:
         return

@@ -19,30 +19,46 @@ from citykg.contract.findings import Severity
 EXPECTED = [s.key for s in survey.SECTIONS if s.required]
 EXPECTED_SENTENCES = ["strategy", "approach", "dedicated-funding", "partnerships"]
 _ENDED = re.compile(r"[.!?:;)\"”’*]$")
-_NUMBERS = re.compile(r"^(?:\d+|\d+\.(?:\s*\d+)?|\d+ cities)$", re.IGNORECASE)
+# Lines of an answer list that are whole as they stand: a rank ("3. 3"), a chart's count.
+_WHOLE_NUMBERS = re.compile(r"^(?:\d+\.\s*\d+|\d+ cities)$", re.IGNORECASE)
+_POPULATION = re.compile(r"^[\d,.\s]+\(\d{4}\)$")
 
 
 def find_cut(ctx: Context) -> None:
-    """Set ``ctx.cut`` when the page's last line stops in the middle; a cut line of an answer
-    list leaves the list with a finding."""
+    """Set ``ctx.cut`` when the page may stop in the middle of its last line; a fragment of an
+    answer list, of the header or of a sentence part is taken out with a ``cut`` finding.
+
+    The last line is whole when citykg recognises it whole (an option's label, a gloss, a rank
+    or a chart's count, a sentence that ends, a population with its year, a known country).
+    Anything else (an unknown answer, a name, a number) could be the start of a longer line:
+    it is whole only when a line break follows it, and on a list not even then when it begins
+    an option's label or names the city, as a cut heading does."""
     profile, last = ctx.profile, ctx.profile.last_line
-    if profile.wave_note is not None and profile.wave_note.line.number == last:
-        return  # the page ends in the note (whole or cut): no answer is cut
-    for key, section in profile.sections.items():
-        if not section.lines or section.lines[-1].number != last:
-            continue
-        line = section.lines[-1]
-        if key in survey.SCHEMES and not _complete_option(ctx, key, line):
-            ctx.cut = line
-            section.lines.pop()
-            _skip_fragment(ctx, line)
-        elif key in survey.FREE_TEXT_SECTIONS and not _ENDED.search(line.text):
-            ctx.cut = line
-        elif key in survey.SENTENCE_SECTIONS and not _ENDED.search(line.text):
-            ctx.cut = line
-            section.lines.pop()
-            _skip_fragment(ctx, line)
+    note = profile.wave_note
+    if note is not None and note.line.number == last:
+        if not _ENDED.search(note.line.text):  # still the note: it marks the 2018 wave
+            ctx.cut = note.line
+            message = "the page stops in the middle of the 2018 snapshot note: it still marks "
+            ctx.record.note(note.line, Severity.WARNING, "cut", message + "the 2018 wave")
         return
+    preamble = profile.preamble
+    if len(preamble) >= 2 and preamble[-1].number == last:
+        known = len(preamble) == 2 and ctx.links.country(preamble[1].text) is not None
+        if not (known or profile.last_line_ended):
+            ctx.cut = preamble.pop()  # a heading begun, or a country cut short
+            _skip_fragment(ctx, ctx.cut)
+        return
+    for key, section in profile.sections.items():
+        if not section.lines and section.heading.number == last:
+            ctx.cut = section.heading
+            message = "the page stops at this heading (perhaps in the middle of it): nothing "
+            ctx.record.note(
+                section.heading, Severity.WARNING, "cut", message + "of its section is on it"
+            )
+            return
+        if section.lines and section.lines[-1].number == last:
+            _cut_section(ctx, key, section.lines)
+            return
     stray = profile.stray[-1] if profile.stray else None
     if stray is not None and stray.number == last and not _ENDED.search(stray.text):
         ctx.cut = stray
@@ -59,14 +75,43 @@ def find_cut(ctx: Context) -> None:
         ctx.cut = sentence.line
 
 
-def _complete_option(ctx: Context, key: str, line: Line) -> bool:
-    """Whether the last line of an answer list stands whole: an option, a gloss, a number, or
-    an unknown answer. It is cut when it begins an option's label without ending it, or names
-    the city (as a heading does; an option never does)."""
+def _cut_section(ctx: Context, key: str, lines: list[Line]) -> None:
+    """Set ``ctx.cut`` when the page's last line, the last of section ``key``, may be cut;
+    take it out of the section (a finding says so) unless it is prose, whose whole sentences
+    are kept (:func:`complete_lines`)."""
+    line = lines[-1]
+    if key in survey.FREE_TEXT_SECTIONS:
+        if not _ENDED.search(line.text):
+            ctx.cut = line
+        return
+    if key in survey.SCHEMES:
+        whole = _whole_option(ctx, key, line)
+    elif key == "population":
+        whole = bool(_POPULATION.match(line.text)) or ctx.profile.last_line_ended
+    elif key in survey.HEADER_SECTIONS or key in survey.NUMBER_SECTIONS:
+        whole = ctx.profile.last_line_ended
+    elif key in survey.SENTENCE_SECTIONS:
+        whole = bool(_ENDED.search(line.text))
+    else:
+        return
+    if not whole:
+        ctx.cut = line
+        lines.pop()
+        _skip_fragment(ctx, line)
+
+
+def _whole_option(ctx: Context, key: str, line: Line) -> bool:
+    """Whether the last line of an answer list is whole: an option's label, its scope note (a
+    gloss), a rank or a chart's count; or, when a line break follows it, any line that neither
+    begins an option's label nor names the city (as a cut heading does; an option never does)."""
     scheme = ctx.schemes.scheme(survey.SCHEMES[key])
-    text = normalise(line.text)
-    if scheme.match(line.text) is not None or _NUMBERS.match(line.text):
+    if scheme.match(line.text) is not None or _WHOLE_NUMBERS.match(line.text):
         return True
+    if scheme.is_scope_note(line.text):
+        return True
+    if not ctx.profile.last_line_ended:
+        return False
+    text = normalise(line.text)
     begins_option = any(label.startswith(text) for label in scheme.by_label)
     city = normalise(ctx.profile.preamble[0].text) if ctx.profile.preamble else None
     return not begins_option and not (city and city in text)

@@ -40,7 +40,7 @@ def provenance(ctx: Context, graph_iri: URIRef, wave: Wave, sha256: str) -> None
     basis = ctx.schemes.concept("wave-basis", wave.basis)
     record.fact(activity, CITYKG.waveBasis, basis, wave.line)
     note = ctx.profile.wave_note
-    if note is not None:
+    if note is not None and ctx.cut is not note.line:
         record.text(ctx.profile_iri, CITYKG.snapshotNote, note.line.text, note.line, lang="en")
     metadata = ctx.profile.metadata
     if "wave-basis" in metadata:
