@@ -444,3 +444,29 @@ def test_the_fragment_a_page_stops_in_is_never_recorded(run, path, tmp_path):
             fate = result.fates.get(text[:cut].count("\n") + 1)
             if result.ok and fate.outcomes != {Outcome.LAYOUT}:
                 assert fate.findings, where
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    """The Leipzig page with ``old`` (which it has once) replaced by ``new``."""
+    text = LEIPZIG.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / LEIPZIG.name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+LEIPZIG_PROFILE = URIRef(f"{ID}profile/leipzig-deu/2020")
+
+
+def test_an_abbreviation_does_not_end_a_sentence(run, tmp_path):
+    """ "the U.S. Census Bureau": the data partnership sentence stays whole, with its three
+    partners."""
+    result = run(variant(tmp_path, "the State’s Statistical Office", "the U.S. Census Bureau"))
+    assert values(result, LEIPZIG_PROFILE, CITYKG.dataPartner) == {
+        "U.S. Census Bureau",
+        "National Labor Agency",
+        "other environmental institutions",
+    }
+    [statement] = values(result, LEIPZIG_PROFILE, CITYKG.dataPartnershipsStatement)
+    assert statement.endswith("to collect and analyze data.")
+    assert "not-understood" not in codes(result)

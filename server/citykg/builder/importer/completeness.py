@@ -11,7 +11,7 @@ import re
 from citykg.builder.concept_schemes import normalise
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import Line
+from citykg.builder.profile_text import Line, sentence_ends
 from citykg.contract import survey
 from citykg.contract.findings import Severity
 
@@ -133,7 +133,7 @@ def complete_lines(ctx: Context, lines: list[Line]) -> list[Line]:
     if ctx.cut is None or not lines or lines[-1] is not ctx.cut:
         return lines
     cut = lines[-1]
-    ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", cut.text)]
+    ends = sentence_ends(cut.text)
     if not ends:
         _skip_fragment(ctx, cut)
         return lines[:-1]
