@@ -470,3 +470,42 @@ def test_an_abbreviation_does_not_end_a_sentence(run, tmp_path):
     [statement] = values(result, LEIPZIG_PROFILE, CITYKG.dataPartnershipsStatement)
     assert statement.endswith("to collect and analyze data.")
     assert "not-understood" not in codes(result)
+
+
+STAFF_TRAINING_FIGURE = "Similar to 61% of participating cities in the 2020 survey"
+
+
+@pytest.mark.parametrize(
+    ("figure", "share", "qualifier", "coverage"),
+    [
+        ("Similar to 61% of responding cities in the 2020 survey", "0.61", "about", "2020"),
+        ("Similar to 61% of cities surveyed in the 2020 survey", "0.61", "about", "2020"),
+        ("Similar to 61% of cities that participated in the 2020 survey", "0.61", "about", "2020"),
+        ("Similar to 61% of cities surveyed in 2020", "0.61", "about", "2020"),
+        ("Similar to 61% of the participating cities", "0.61", "about", "both-waves"),
+        ("Like 61% of all cities surveyed", "0.61", "about", "both-waves"),
+        ("Like 61% of surveyed cities", "0.61", "about", "both-waves"),
+        ("Like over half of cities surveyed", "0.5", "more-than", "both-waves"),
+        ("Like more than half of all cities surveyed", "0.5", "more-than", "both-waves"),
+        ("Like 61% of cities in the 2018 and 2020 surveys", "0.61", "about", "both-waves"),
+    ],
+)
+def test_survey_figures_in_other_words(run, tmp_path, figure, share, qualifier, coverage):
+    """Each wording of a survey-wide figure gives its observation; the rest of the sentence
+    is still the city's answer."""
+    result = run(variant(tmp_path, STAFF_TRAINING_FIGURE, figure))
+    assert values(result, LEIPZIG_PROFILE, CITYKG.fundsStaffTraining) == {True}
+    obs = URIRef(f"{ID}statistics/funds-staff-training/{coverage}")
+    assert result.statistics.value(obs, CITYKG.shareOfCities).toPython() == Decimal(share)
+    assert result.statistics.value(obs, CITYKG.shareQualifier) == URIRef(
+        f"{CONCEPT}share-qualifier/{qualifier}"
+    )
+    assert "figure-not-understood" not in codes(result)
+
+
+def test_a_figure_citykg_cannot_read_is_a_warning(run, tmp_path):
+    result = run(variant(tmp_path, STAFF_TRAINING_FIGURE, "Similar to 61% of respondents"))
+    assert values(result, LEIPZIG_PROFILE, CITYKG.fundsStaffTraining) == {True}
+    assert not any("funds-staff-training" in str(s) for s in result.statistics.subjects())
+    [warning] = codes(result)["figure-not-understood"]
+    assert "Similar to 61% of respondents" in warning.message

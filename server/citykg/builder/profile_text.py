@@ -45,14 +45,22 @@ _PROSE = re.compile(r"^(?:(?:\S+\s+){6,}\S+|.*[.!?])$")
 # The note is one sentence: it ends at its full stop, and what follows on the line is read on.
 WAVE_NOTE = re.compile(r"Note:\s*The City Innovation Snapshot\b.*?(?:\.(?=\s|$)|$)", re.IGNORECASE)
 
-# A survey-wide figure opening a sentence: "Along with 50% of cities surveyed, ...".
+# A survey-wide figure opening a sentence: "Along with 50% of cities surveyed, ...", "Similar
+# to 61% of participating cities in the 2020 survey, ...", "Like more than half of all cities
+# surveyed, ...". The cities it counts are named in up to two words before "cities" and
+# anything after it up to the comma (which may name a wave: "in the 2020 survey", "in 2020").
 _FIGURE = (
     r"^(?P<relation>Along with|Like|Similar to|Unlike|As with)\s+"
-    r"(?P<share>more than half|half|\d{1,3}(?:\.\d+)?\s?%)\s+of\s+"
-    r"(?:cities surveyed|(?:participating |surveyed )?cities in the (?P<wave>\d{4}) survey)"
+    r"(?P<share>(?:more than|over) half|half|\d{1,3}(?:\.\d+)?\s?%)\s+of\s+"
+    r"(?P<cities>(?:[A-Za-z-]+\s+){0,2}cities\b[^,]*)"
     r",\s*(?P<rest>.+)$"
 )
 FIGURE = re.compile(_FIGURE, re.IGNORECASE)
+# What opens like a survey-wide figure: a relation and a share before the first comma.
+FIGURE_LIKE = re.compile(
+    r"^(?:Along with|Like|Similar to|Unlike|As with)\b[^,]*?(?:\d\s?%|\bhalf\b)[^,]*,",
+    re.IGNORECASE,
+)
 
 # Sentence kind -> pattern, matched on one sentence (after any survey figure is split off).
 # Sentences must end with their full stop: a sentence cut short by a truncated file is not read.

@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, QB, RDF, RDFS, XSD
 from citykg.builder.importer.answers import partnerships, placement_sentence, split_list
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import Line, Sentence
+from citykg.builder.profile_text import FIGURE_LIKE, Line, Sentence
 from citykg.contract import iris
 from citykg.contract.findings import Severity
 
@@ -83,6 +83,15 @@ def sentence(ctx: Context, found: Sentence) -> None:
             )
         else:
             statistic(ctx, indicator, found.figure, line)
+    elif FIGURE_LIKE.match(found.text):
+        opening = found.text.split(",", 1)[0]
+        record.note(
+            line,
+            Severity.WARNING,
+            "figure-not-understood",
+            f"{opening[:80]!r} reads like a survey-wide figure, but not one citykg reads "
+            "(a relation, a share, and the cities it counts); the figure is not recorded",
+        )
 
 
 def _unknown(ctx: Context, found: Sentence) -> None:
@@ -120,11 +129,12 @@ def approach(ctx: Context, how: str, text: str, line: Line) -> str | None:
 
 def statistic(ctx: Context, indicator: str, figure: re.Match[str], line: Line) -> None:
     """A survey-wide figure as a Data Cube observation in the statistics graph: which cities it
-    counts (one wave, or both waves when the profile names none) and whether the printed share
-    is about right ("50%") or a lower bound ("more than half")."""
+    counts (the wave it names, or both waves when it names none or both) and whether the
+    printed share is about right ("50%") or a lower bound ("more than half", "over half")."""
     share_text = figure.group("share").lower().replace(" ", "")
     share = Decimal("0.5") if "half" in share_text else Decimal(share_text.rstrip("%")) / 100
-    coverage = figure.group("wave") or "both-waves"
+    years = sorted(set(re.findall(r"\b\d{4}\b", figure.group("cities"))))
+    coverage = "both-waves" if years in ([], ["2018", "2020"]) else "-".join(years)
     if coverage not in ("2018", "2020", "both-waves"):
         ctx.record.note(
             line,
@@ -133,7 +143,7 @@ def statistic(ctx: Context, indicator: str, figure: re.Match[str], line: Line) -
             f"survey wave {coverage} is unknown; figure not recorded",
         )
         return
-    qualifier = "more-than" if share_text.startswith("morethan") else "about"
+    qualifier = "more-than" if share_text.startswith(("morethan", "over")) else "about"
     obs = URIRef(f"{STATISTICS}/{indicator}/{coverage}")
     stats, schemes = ctx.statistics, ctx.schemes
     stats.add((STATISTICS, RDF.type, QB.DataSet))
