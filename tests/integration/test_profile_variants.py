@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from citykg.builder.assemble import assemble
 from citykg.builder.concept_schemes import ConceptSchemes
@@ -509,3 +509,22 @@ def test_a_figure_citykg_cannot_read_is_a_warning(run, tmp_path):
     assert not any("funds-staff-training" in str(s) for s in result.statistics.subjects())
     [warning] = codes(result)["figure-not-understood"]
     assert "Similar to 61% of respondents" in warning.message
+
+
+def test_the_gloss_of_an_unlisted_answer_is_kept_on_it(run, tmp_path):
+    """An unknown funding source printed as a real page prints one (label, label again, gloss):
+    one unlisted answer, the repeated label its gloss's title, the gloss its scope note."""
+    gloss = "This could include, for instance, grants from foundations or private donors."
+    budget = "participatory budgeting / citizen-selected budgeting.\n"
+    result = run(
+        variant(tmp_path, budget, f"{budget}Philanthropic grants\nPhilanthropic grants\n{gloss}\n")
+    )
+    unlisted = list(result.graph.objects(LEIPZIG_PROFILE, CITYKG.unlistedAnswer))
+    assert [str(result.graph.value(u, CITYKG.answerText)) for u in unlisted] == [
+        "Philanthropic grants"
+    ]
+    assert [str(o) for o in result.graph.objects(unlisted[0], SKOS.scopeNote)] == [gloss]
+    assert values(result, LEIPZIG_PROFILE, CITYKG.fundingSource) == {
+        f"{CONCEPT}funding-source/municipal-budget"
+    }
+    assert "duplicate-answer" not in codes(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from citykg.builder.profile_text import split_sentences
+from citykg.builder.sentence_bounds import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from citykg.builder.concept_schemes import ConceptScheme, normalise
 from citykg.builder.importer.completeness import complete_lines
@@ -21,6 +21,8 @@ from citykg.contract.findings import Severity
 
 # Section key -> property, for the plain list sections.
 LIST_SECTIONS = {key: CITYKG[name] for key, name in survey.LIST_SECTIONS.items()}
+# A gloss: a sentence of some words that ends with a full stop.
+_GLOSS = re.compile(r"^(?:\S+\s+){4,}\S+\.$")
 _NO_TEAM = re.compile(r"\bdoes not have a dedicated (?:innovation )?team\b", re.IGNORECASE)
 
 
@@ -28,7 +30,7 @@ def answer(
     ctx: Context, scheme_slug: str, prop: URIRef, line: Line, text: str | None = None
 ) -> URIRef | None:
     """Record the answer ``text`` (default: the whole line) to ``prop``: its option, or the text
-    itself as an unlisted answer with a warning. Returns the option, if it is one."""
+    itself as an unlisted answer with a warning. Returns the option, or the unlisted answer."""
     text = line.text if text is None else text
     scheme = ctx.schemes.scheme(scheme_slug)
     concept = scheme.match(text)
@@ -44,7 +46,7 @@ def answer(
     ctx.record.fact(node, CITYKG.answerTo, prop, line)
     ctx.record.text(node, CITYKG.answerText, text, line)
     unknown_option(ctx, scheme, text, line, "citykg:UnlistedAnswer")
-    return None
+    return node
 
 
 def unknown_option(
@@ -62,15 +64,31 @@ def unknown_option(
 
 
 def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> None:
-    """A list section: each line one answer."""
+    """A list section: each line one answer. An option's label printed again and followed by
+    a gloss is the title of the gloss, as real pages print a tooltip ("Municipal budget",
+    "Municipal budget", "This could include, …"); the gloss of an unlisted answer is kept on
+    it as its ``skos:scopeNote``."""
     scheme = ctx.schemes.scheme(scheme_slug)
     seen: dict[str, Line] = {}
-    for index, line in enumerate(section.lines):
+    lines = section.lines
+    recorded: URIRef | None = None  # what the last answer line recorded
+    for index, line in enumerate(lines):
         if scheme.is_scope_note(line.text):
             ctx.record.layout(line, "the option's gloss, published as its skos:scopeNote")
             continue
-        if _tooltip_title(section, index, scheme):
+        if _tooltip_title(lines, index, scheme):
             ctx.record.layout(line, "the option's label repeated as the title of its gloss")
+            continue
+        if index > 0 and _tooltip_title(lines, index - 1, scheme):
+            if (
+                recorded is not None
+                and (recorded, RDF.type, CITYKG.UnlistedAnswer) in ctx.record.graph
+            ):
+                ctx.record.text(recorded, SKOS.scopeNote, line.text, line, lang="en")
+            else:
+                ctx.record.layout(
+                    line, "the option's gloss, worded otherwise than its skos:scopeNote"
+                )
             continue
         key = normalise(line.text)
         if key in seen:
@@ -82,18 +100,18 @@ def options(ctx: Context, section: Section, scheme_slug: str, prop: URIRef) -> N
             )
             continue
         seen[key] = line
-        answer(ctx, scheme_slug, prop, line)
+        recorded = answer(ctx, scheme_slug, prop, line)
 
 
-def _tooltip_title(section: Section, index: int, scheme: ConceptScheme) -> bool:
-    """A repeated label directly followed by its gloss is a tooltip title: real pages print
-    "Municipal budget" twice, as the label and as the title of its gloss."""
-    lines = section.lines
-    return (
-        0 < index < len(lines) - 1
-        and normalise(lines[index].text) == normalise(lines[index - 1].text)
-        and scheme.is_scope_note(lines[index + 1].text)
-    )
+def _tooltip_title(lines: list[Line], index: int, scheme: ConceptScheme) -> bool:
+    """Whether line ``index`` repeats the label above it and a gloss follows: an option's
+    scope note, or a sentence (a gloss of an option citykg does not know)."""
+    if not 0 < index < len(lines) - 1:
+        return False
+    if normalise(lines[index].text) != normalise(lines[index - 1].text):
+        return False
+    gloss = lines[index + 1].text
+    return scheme.is_scope_note(gloss) or bool(_GLOSS.match(gloss))
 
 
 def roles(ctx: Context) -> None:

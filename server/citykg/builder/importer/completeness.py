@@ -11,7 +11,8 @@ import re
 from citykg.builder.concept_schemes import normalise
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import Line, sentence_ends
+from citykg.builder.profile_text import Line
+from citykg.builder.sentence_bounds import sentence_ends
 from citykg.contract import survey
 from citykg.contract.findings import Severity
 
