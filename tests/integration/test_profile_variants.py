@@ -528,3 +528,21 @@ def test_the_gloss_of_an_unlisted_answer_is_kept_on_it(run, tmp_path):
         f"{CONCEPT}funding-source/municipal-budget"
     }
     assert "duplicate-answer" not in codes(result)
+
+
+def test_the_placement_sentence_ends_roles_prose(run, tmp_path):
+    """Roles as prose, then the fixed placement sentence: the sentence is the placement answer,
+    not more roles prose."""
+    roles = (
+        "Leipzig utilizes 3 different innovation skills or roles\n\nProject manager\n"
+        "Data scientist\nCommunication officer\nInnovation roles by number of cities\n"
+    )
+    prose = "Leipzig has no central innovation team. Each department names a coordinator."
+    result = run(variant(tmp_path, roles, f"Innovation skills or roles\n\n{prose}\n"))
+    assert values(result, LEIPZIG_PROFILE, CITYKG.rolesStatement) == {prose}
+    assert values(result, LEIPZIG_PROFILE, CITYKG.placement) == {
+        f"{CONCEPT}placement/sprinkled-throughout-administration"
+    }
+    [statement] = values(result, LEIPZIG_PROFILE, CITYKG.placementStatement)
+    assert "sprinkled throughout the municipal administration" in statement
+    assert "missing-section" not in codes(result)

@@ -218,8 +218,15 @@ class _Splitter:
         if current is not None and current in profile.repeated:
             current.lines.append(line)
             return
-        prose = current is not None and current.key in survey.PROSE_SECTIONS
-        sentences = [] if prose else _sentences(line)
+        key = current.key if current is not None else None
+        sentences = _sentences(line)
+        # Prose is not cut into survey sentences; but the placement sentence, which follows
+        # the roles answer ("…'s innovation work is sprinkled throughout …"), ends roles prose.
+        if key in survey.PROSE_SECTIONS and (key, [s.key for s in sentences]) != (
+            "roles-prose",
+            ["placement"],
+        ):
+            sentences = []
         if sentences:
             profile.sentences.extend(sentences)
             self.current = None
