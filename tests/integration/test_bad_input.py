@@ -85,6 +85,15 @@ def test_empty_file(run):
         assert len(result.graph) == 0
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_file_in_another_unicode_encoding_is_one_clear_error(run, encoding):
+    result = run(leipzig_text().encode(encoding))
+    assert not result.ok
+    [finding] = result.findings
+    assert (finding.file, finding.line, finding.severity) == (FILE, 1, Severity.ERROR)
+    assert "not UTF-8" in finding.message and "save it as UTF-8" in finding.message
+
+
 def test_non_utf8_line_is_skipped_and_named(run, original):
     text = leipzig_text()
     number = line_of(text, "Data scientist")

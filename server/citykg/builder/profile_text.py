@@ -136,8 +136,12 @@ class ProfileText:
 
 
 def decode_lines(data: bytes, file: str) -> tuple[list[Line], list[Finding]]:
-    """Numbered non-empty lines; a line that is not UTF-8 is dropped with a finding."""
+    """Numbered non-empty lines; a line that is not UTF-8 is dropped with a finding. A file in
+    UTF-16 or UTF-32 (a byte-order mark, or NUL bytes) has no lines and an error saying so."""
     lines, findings = [], []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        msg = "the file is not UTF-8 text (it has NUL bytes: UTF-16?); save it as UTF-8"
+        return [], [Finding(file, 1, Severity.ERROR, "encoding", msg)]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for number, raw in enumerate(data.split(b"\n"), start=1):

@@ -106,6 +106,8 @@ def import_profile(
     lines, findings = decode_lines(data, source.path)
     result.findings.extend(findings)
     result.lines = lines
+    if any(f.severity is Severity.ERROR for f in findings):
+        return result
     if not lines:
         msg = "file is empty" if not data.strip() else "file has no readable text"
         result.findings.append(Finding(source.path, 1, Severity.ERROR, "empty", msg))
