@@ -226,6 +226,26 @@ def test_two_profiles_for_one_city_and_wave(tmp_path):
     assert imported == ["athens-grc", "leipzig-deu"]
 
 
+def test_profiles_quoting_a_figure_differently_are_each_named(tmp_path):
+    """Two cities' pages quote the 2020 staff-training figure as 61% and 49%: each profile
+    gets a warning on the line that quotes it, naming the other's file, line and value."""
+    text = leipzig_text()
+    figure = "Similar to 61% of participating cities in the 2020 survey"
+    athens = text.replace("Leipzig\n\nGermany", "Athens\n\nGreece", 1).replace(
+        figure, figure.replace("61%", "49%")
+    )
+    project = make_project(tmp_path, {"athens.txt": athens, "leipzig.txt": text})
+    assembly = assemble(project, write_graphs=False)
+    differ = [f for f in assembly.findings if "different values" in f.message]
+    line = next(n for n, x in enumerate(text.splitlines(), 1) if x.startswith(figure))
+    assert [(f.file, f.line, f.severity) for f in differ] == [
+        ("data/profiles/athens.txt", line, Severity.WARNING),
+        ("data/profiles/leipzig.txt", line, Severity.WARNING),
+    ]
+    assert f"quotes 0.49; data/profiles/leipzig.txt:{line} quotes 0.61." in differ[0].message
+    assert f"quotes 0.61; data/profiles/athens.txt:{line} quotes 0.49." in differ[1].message
+
+
 def test_every_other_profile_still_imports(tmp_path):
     project = make_project(
         tmp_path,

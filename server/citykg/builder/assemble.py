@@ -12,13 +12,14 @@ import hashlib
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.term import Node
 
 from citykg.builder.aggregates import (
     AGGREGATES_GRAPH,
@@ -31,7 +32,13 @@ from citykg.builder.aggregates import (
 from citykg.builder.build_inputs import BuildInputs, generation_time, import_path, read_inputs
 from citykg.builder.importer import ENTITIES_GRAPH, STATISTICS_GRAPH, ProfileImport
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_chunks import Chunk, ProfileSummary, run_chunks, validate_profiles
+from citykg.builder.profile_chunks import (
+    Chunk,
+    ProfileSummary,
+    Quote,
+    run_chunks,
+    validate_profiles,
+)
 from citykg.builder.rdf_input import read_rdf
 from citykg.builder.rdf_output import canonical_graph
 from citykg.builder.validation import Shapes, result_findings, validate_graph
@@ -124,7 +131,8 @@ def assemble(
         assembly.ntriples += [chunk.ntriples] if chunk.ntriples else []
     if len(statistics):
         assembly.graphs[STATISTICS_GRAPH] = statistics
-        _validate_merged(assembly, statistics + inputs.concepts, inputs.shapes)
+        quotes = [quote for chunk in chunks for quote in chunk.quotes]
+        _validate_merged(assembly, statistics + inputs.concepts, inputs.shapes, quotes)
     if len(entities):
         assembly.graphs[ENTITIES_GRAPH] = entities
     aggregates = option_counts(counts) + rank_counts(ranks)
@@ -191,13 +199,38 @@ def _validate_static(assembly: Assembly, inputs: BuildInputs, shown: str) -> Non
     assembly.findings.extend(result_findings(validation.results, shown))
 
 
-def _validate_merged(assembly: Assembly, data: Graph, shapes: Shapes) -> None:
-    """Checks only the union can make (profiles quoting different survey figures)."""
+def _validate_merged(
+    assembly: Assembly, data: Graph, shapes: Shapes, quotes: Sequence[Quote] = ()
+) -> None:
+    """Checks only the union can make: profiles quoting a survey figure differently are named,
+    each with its line and value (``quotes``)."""
     validation = validate_graph(data, shapes)
     assembly.reports.append(validation.report)
     known = {(f.focus, f.path, f.message) for f in assembly.findings}
     found = result_findings(validation.results, "data/profiles")
-    assembly.findings.extend(f for f in found if (f.focus, f.path, f.message) not in known)
+    for finding in found:
+        if (finding.focus, finding.path, finding.message) in known:
+            continue
+        about = (finding.focus, finding.path)
+        quoting = [q for q in quotes if (str(q.triple[0]), str(q.triple[1])) == about]
+        if len({q.triple[2] for q in quoting}) < 2:
+            assembly.findings.append(finding)
+            continue
+        for quote in sorted(quoting, key=lambda q: (q.file, q.line)):
+            others = ", ".join(
+                f"{q.file}:{q.line} quotes {_shown(q.triple[2])}"
+                for q in quoting
+                if q.triple[2] != quote.triple[2]
+            )
+            message = f"{finding.message} This profile quotes {_shown(quote.triple[2])}; {others}."
+            assembly.findings.append(
+                replace(finding, file=quote.file, line=quote.line, message=message)
+            )
+
+
+def _shown(value: Node) -> str:
+    """A quoted value as a publisher reads it: a share as a number, a qualifier by name."""
+    return str(value).rsplit("/", 1)[-1]
 
 
 def _describe_links(graph: Graph, project: Project) -> None:

@@ -48,6 +48,19 @@ class ProfileSummary:
     wave: str
 
 
+@dataclass(frozen=True)
+class Quote:
+    """A survey-wide figure's value (or share qualifier) as one profile quotes it: the triple
+    of the statistics graph, and the file and line it was read from."""
+
+    triple: tuple
+    file: str
+    line: int
+
+
+QUOTED = (CITYKG.shareOfCities, CITYKG.shareQualifier)
+
+
 @dataclass
 class Chunk:
     """What a chunk hands back: nothing that grows with the number of profiles in the dataset
@@ -59,6 +72,7 @@ class Chunk:
     findings: list[Finding] = field(default_factory=list)
     reports: list[Graph] = field(default_factory=list)
     statistics: list[tuple] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
     entities: list[tuple] = field(default_factory=list)
     links: list[tuple] = field(default_factory=list)
     counts: OptionCounts = field(default_factory=Counter)
@@ -127,6 +141,9 @@ def _run_chunk(item: tuple[int, list[Path]]) -> Chunk:
             chunk.counts.update(count_options(result.graph, inputs.options))
             chunk.ranks.update(count_ranks(result.graph))
             chunk.statistics += list(result.statistics)
+            chunk.quotes += [
+                Quote(t, result.source.path, n) for t, n in result.source_lines() if t[1] in QUOTED
+            ]
             chunk.entities += list(result.entities)
             chunk.links += list(result.links)
     if imported:
