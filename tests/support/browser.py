@@ -4,11 +4,8 @@ per test module; screenshots go to tests/artifacts (git-ignored)."""
 from __future__ import annotations
 
 import contextlib
-import shutil
 
-import pytest
-
-from support.processes import install_debian_package
+from support.processes import debian_program
 from support.project import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -33,13 +30,7 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cspViolatio
 
 def chromium() -> str:
     """Debian's chromium, installed with apt-get when missing and the tests run as root (CI)."""
-    found = shutil.which("chromium")
-    if found is None:
-        install_debian_package("chromium")
-        found = shutil.which("chromium")
-    if found is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return found
+    return debian_program("chromium")
 
 
 @contextlib.contextmanager

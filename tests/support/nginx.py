@@ -10,14 +10,13 @@ import contextlib
 import os
 import pwd
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from support.processes import free_port, install_debian_package, running
+from support.processes import debian_program, free_port, running
 from support.project import ROOT
 
 SBIN = "/usr/sbin/nginx"  # where Debian puts it (not on a user's PATH)
@@ -55,26 +54,9 @@ def _once(pattern: str, replacement: str, text: str) -> str:
     return changed
 
 
-def executable() -> str:
-    """The nginx program: installed from Debian's packages when missing and the tests run as
-    root; else the test is skipped with the instruction."""
-    found = shutil.which("nginx") or (SBIN if Path(SBIN).exists() else None)
-    if found is None:
-        install_debian_package("nginx")
-        found = shutil.which("nginx") or (SBIN if Path(SBIN).exists() else None)
-    if found is None:
-        pytest.skip("nginx is not installed (apt-get install nginx)")
-    return found
-
-
 def certificate(directory: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and its key, made in ``directory``."""
-    program = shutil.which("openssl")
-    if program is None:
-        install_debian_package("openssl")
-        program = shutil.which("openssl")
-    if program is None:
-        pytest.skip("openssl is not installed (apt-get install openssl)")
+    program = debian_program("openssl")
     cert, key = directory / "site.pem", directory / "site.key"
     request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
     names = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
@@ -109,7 +91,7 @@ def config(directory: Path, port: int, upstreams: list[str], cert: Path, key: Pa
 def balancer(directory: Path, upstreams: list[str]) -> Iterator[str]:
     """nginx balancing over ``upstreams`` (host:port each), from ready (``/health`` through it
     answers 200) to stopped; its ``https`` base URL."""
-    program = executable()
+    program = debian_program("nginx", path=SBIN)
     port = free_port()
     cert, key = certificate(directory)
     path = directory / "nginx.conf"

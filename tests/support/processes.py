@@ -35,6 +35,23 @@ def install_debian_package(package: str) -> None:
         subprocess.run(command, env=env, capture_output=True, timeout=900, check=False)
 
 
+def debian_program(name: str, package: str | None = None, path: str | None = None) -> str:
+    """The program ``name`` (or at ``path``, where Debian puts it off a user's PATH), installed
+    from Debian's ``package`` (default: named alike) when missing and the tests run as root;
+    else the test is skipped with the instruction."""
+
+    def find() -> str | None:
+        return shutil.which(name) or (path if path and Path(path).exists() else None)
+
+    found = find()
+    if found is None:
+        install_debian_package(package or name)
+        found = find()
+    if found is None:
+        pytest.skip(f"{name} is not installed (apt-get install {package or name})")
+    return found
+
+
 def npm_tool(package: str, prefix: Path, installed: Path) -> Path:
     """``installed`` (a file of ``package``), installed from the npm registry into ``prefix``
     (git-ignored under build/test-tools) the first time; skips the test without npm."""

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
+
+from support.loopback import LoopbackServer
 
 JSON_RESULTS = "application/sparql-results+json"
 
@@ -24,7 +26,7 @@ class Answered:
     results: int
 
 
-class RecordingStore:
+class RecordingStore(LoopbackServer):
     """The store; ``url`` is its query endpoint, ``answered`` every query in order."""
 
     def __init__(self, store: ox.Store) -> None:
@@ -36,13 +38,7 @@ class RecordingStore:
         class Handler(_Handler):
             stand_in = recorder
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/sparql"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        super().__init__(Handler, "/sparql")
 
     def record(self, query: str, results: int) -> None:
         with self._lock:
@@ -53,14 +49,6 @@ class RecordingStore:
         start = len(self.answered)
         action()
         return self.answered[start:]
-
-    def __enter__(self) -> RecordingStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -13,8 +13,10 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from support.loopback import LoopbackServer
 
 LIFETIME_S = 60.0  # the longest any answer lasts
 ROW = b'{"s":{"type":"literal","value":"row"}},'
@@ -24,7 +26,7 @@ MODE = re.compile(r"#stand-in:([a-z0-9-]+)")
 FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
-class StreamingStore:
+class StreamingStore(LoopbackServer):
     """The stand-in; ``url`` is its query endpoint. ``sent[mode]`` counts the body bytes sent
     in that mode, ``ended[mode]`` how many answers of that mode have ended."""
 
@@ -37,13 +39,7 @@ class StreamingStore:
         class Handler(_Handler):
             stand_in = store
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/sparql"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        super().__init__(Handler, "/sparql")
 
     def count(self, mode: str, sent: int) -> None:
         with self._lock:
@@ -61,17 +57,6 @@ class StreamingStore:
                 return True
             time.sleep(0.05)
         return False
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> StreamingStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -30,7 +30,7 @@ from citykg.contract.iris import DATASET_IRI, HAS_CURRENT_VERSION
 from citykg.contract.iris import release as release_iri
 from citykg.contract.layout import NQUADS_FILE, VOID_FILE
 
-from support.processes import free_port, install_debian_package, running
+from support.processes import debian_program, free_port, running
 from support.project import ROOT
 
 PACKAGE = "virtuoso-opensource-7-bin"
@@ -74,12 +74,7 @@ MaxQueryCostEstimationTime = 0
 
 def _binaries() -> tuple[str, str]:
     """The server and isql executables, installed from Debian when missing (as root)."""
-    if shutil.which(SERVER) is None:
-        install_debian_package(PACKAGE)
-    server, isql = shutil.which(SERVER), shutil.which(ISQL)
-    if server is None or isql is None:
-        pytest.skip(f"Virtuoso is not installed: apt-get install {PACKAGE}")
-    return server, isql
+    return debian_program(SERVER, PACKAGE), debian_program(ISQL, PACKAGE)
 
 
 def _wait_for_sql(exe: str, sql_port: int, timeout_s: float = 30.0) -> None:

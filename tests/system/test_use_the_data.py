@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 from importlib import resources
@@ -19,7 +18,7 @@ import requests
 from citykg.serve.use_the_data import SNIPPETS
 
 from support.html import parse_html
-from support.processes import install_debian_package, npm_tool
+from support.processes import debian_program, npm_tool
 from support.project import ROOT
 
 TOOLS = ROOT / "build" / "test-tools" / "comunica"
@@ -122,10 +121,7 @@ def test_pandas_reads_the_tables(shown, tmp_path, sparql) -> None:
 
 
 def test_r_reads_the_tables(shown, tmp_path, served) -> None:
-    if shutil.which("Rscript") is None:
-        install_debian_package("r-base-core")
-    if shutil.which("Rscript") is None:
-        pytest.skip("R is not installed: apt-get install r-base-core")
+    debian_program("Rscript", "r-base-core")
     out = [line.split() for line in run(*shown["tables.R"], tmp_path).splitlines()]
     table = requests.get(f"{served}/dumps/answers.csv", timeout=30).text.splitlines()
     answers = list(csv.DictReader(table))
