@@ -432,3 +432,16 @@ def test_concept_page_lists_the_profiles_that_chose_it(client, sparql):
     answer = client.get("/sparql", query_string={"query": query, "format": "json"}).get_json()
     profiles = {b["profile"]["value"] for b in answer["results"]["bindings"]}
     assert profiles == {f"{BASE}id/profile/leipzig-deu/2020"}
+
+
+def test_the_dataset_description_keeps_the_datatypes_the_release_wrote(client, release):
+    """DCAT 3 gives dcat:byteSize as an xsd:nonNegativeInteger; the served description says so,
+    as void.ttl does, though the store answers such a literal as an xsd:integer."""
+    served = parse(client.get("/dataset", headers={"Accept": "text/turtle"}), "text/turtle")
+    sizes = list(served.objects(None, URIRef("http://www.w3.org/ns/dcat#byteSize")))
+    non_negative = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+    assert sizes and {s.datatype for s in sizes} == {non_negative}
+    written = Graph().parse(release / "void.ttl")
+    assert {str(s) for s in sizes} == {
+        str(o) for o in written.objects(None, URIRef("http://www.w3.org/ns/dcat#byteSize"))
+    }

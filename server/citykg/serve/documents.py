@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import jinja2
 import pyoxigraph as ox
@@ -27,7 +28,7 @@ from citykg.contract.iris import (
     id_kind,
     is_line_graph,
 )
-from citykg.contract.layout import SHAPES_FILE
+from citykg.contract.layout import SHAPES_FILE, VOID_FILE
 from citykg.serve.describe import document
 from citykg.serve.engine.base import DocumentJob, NotFound
 from citykg.serve.links import link_for
@@ -98,10 +99,11 @@ class Documents:
         """The document about the job's IRI as triples; NotFound when there are none."""
         if job.iri == SHAPES_IRI:
             triples = self._shapes
+        elif job.iri == DATASET_IRI:
+            triples = self._dataset or document(store, job.iri)
+            triples = _localise(triples, job.host_url, _release_prefix(job.path))
         else:
             triples = document(store, job.iri)
-            if job.iri == DATASET_IRI:
-                triples = _localise(triples, job.host_url, _release_prefix(job.path))
         if not triples:
             raise NotFound(job.iri)
         return triples
@@ -114,10 +116,20 @@ class Documents:
 
     @cached_property
     def _shapes(self) -> list[ox.Triple]:
-        path = self.release.path / SHAPES_FILE
-        if not path.exists():
-            return []
-        return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)
+        return _read_turtle(self.release.path / SHAPES_FILE)
+
+    @cached_property
+    def _dataset(self) -> list[ox.Triple]:
+        """The dataset description as the release wrote it: a store may answer a literal of a
+        derived type (``dcat:byteSize`` is an ``xsd:nonNegativeInteger``) as its base type."""
+        return _read_turtle(self.release.path / VOID_FILE)
+
+
+def _read_turtle(path: Path) -> list[ox.Triple]:
+    """The triples of a Turtle file of the release, sorted; none when it has no such file."""
+    if not path.exists():
+        return []
+    return sorted(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), key=str)
 
 
 @dataclass(frozen=True)
