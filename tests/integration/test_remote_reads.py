@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from citykg.serve.fragments import PAGE_SIZE
 from citykg.serve.remote_store import RemoteStore
 from citykg.serve.store import load_release
 
 from support.app import app_for
+from support.html import parse_html
 from support.link_format import parse_links
 from support.recording_store import RecordingStore
 
@@ -105,3 +106,28 @@ def test_a_pattern_read_with_a_limit_stops_at_it(recording):
     answered = recording.during(lambda: list(store.triples(obj=wave, limit=3)))
     assert [a.results for a in answered] == [3]
     assert list(store.triples(obj=wave, limit=3)) == everything[:3]
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "text/html"])
+def test_a_concept_many_profiles_name_takes_a_few_queries(client, remote, recording, accept):
+    """The document of a concept that every profile points at: its parts and the labels of
+    what it mentions are read in batches, not a query per mention; its page does not build
+    the document at all. Either way the remote store's answer is the embedded one's."""
+    path = WAVE.removeprefix("https://w3id.org/citykg")
+    response = None
+
+    def get():
+        nonlocal response
+        response = remote.get(path, headers={"Accept": accept})
+
+    answered = recording.during(get)
+    assert response.status_code == 200
+    assert len(answered) <= 8, [a.query[:80] for a in answered]
+    embedded = client.get(path, headers={"Accept": accept})
+    if accept == "text/turtle":
+        mentioned = Graph().parse(data=response.data, format="turtle")
+        assert len(mentioned) > 20
+        assert set(mentioned) == set(Graph().parse(data=embedded.data, format="turtle"))
+    else:
+        headings = [parse_html(r.data).one("h1").words for r in (response, embedded)]
+        assert headings[0] == headings[1] != ""

@@ -13,6 +13,8 @@ graph; the labels of what they mention from the default graph.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 
 from citykg.contract.iris import (
@@ -34,6 +36,7 @@ SKIP_INCOMING = {RDF + "subject", RDF + "object"}
 WHOLE_GRAPH = {ONTOLOGY_IRI: str(ONTOLOGY_GRAPH), DATASET_IRI: str(DATASET_GRAPH)}
 VERSION_IRI = PREFIXES["owl"] + "versionIRI"
 MAX_INCOMING = 5000
+BATCH = 200  # subjects a query asks about
 PART_DEPTH = 3
 
 
@@ -56,7 +59,7 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
             for t in frontier
             if isinstance(t.object, ox.NamedNode) and t.object.value.startswith(iri + "/")
         }
-        frontier = [t for part in sorted(parts) for t in store.triples(subject=part, graph=graph)]
+        frontier = _about(store, sorted(parts), graph)
         out.update(dict.fromkeys(frontier))
     for t in store.triples(obj=ox.NamedNode(iri), graph=graph, limit=MAX_INCOMING):
         if t.predicate.value not in SKIP_INCOMING:
@@ -69,10 +72,28 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
         for term in (t.subject, t.object)
         if isinstance(term, ox.NamedNode) and term.value != iri
     }
-    for other in sorted(mentioned):
-        for label in LABELS:
-            out.update(dict.fromkeys(store.triples(subject=other, predicate=label)))
+    out.update(dict.fromkeys(_about(store, sorted(mentioned), None, LABELS)))
     return sorted(out, key=str)
+
+
+def _about(
+    store: Store, subjects: list[str], graph: str | None, predicates: Sequence[str] = ()
+) -> list[ox.Triple]:
+    """The triples about ``subjects`` (with one of ``predicates``, when given) in the default
+    graph or in ``graph``: one query for every BATCH subjects, not one per subject (over a
+    remote store each query is a round trip)."""
+    found: list[ox.Triple] = []
+    for start in range(0, len(subjects), BATCH):
+        batch = " ".join(f"<{s}>" for s in subjects[start : start + BATCH])
+        pattern = f"VALUES ?s {{ {batch} }} "
+        if predicates:
+            pattern += f"VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }} "
+        pattern += "?s ?p ?o"
+        if graph:
+            pattern = f"GRAPH <{graph}> {{ {pattern} }}"
+        rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} }}")
+        found += [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
+    return found
 
 
 def ontology_versions(store: Store) -> list[str]:

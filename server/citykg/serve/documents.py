@@ -29,7 +29,7 @@ from citykg.contract.iris import (
     is_line_graph,
 )
 from citykg.contract.layout import SHAPES_FILE, VOID_FILE
-from citykg.serve.describe import document
+from citykg.serve.describe import document, published
 from citykg.serve.engine.base import DocumentJob, NotFound
 from citykg.serve.links import link_for
 from citykg.serve.negotiation import serialize_graph
@@ -144,7 +144,7 @@ class Page:
 def _profiles(documents: Documents, store: Store, job: DocumentJob) -> dict:
     """A city's profiles (newest first), or one profile, as the profile reads."""
     iri = job.iri
-    if next(store.triples(subject=iri), None) is None:
+    if next(store.triples(subject=iri, limit=1), None) is None:
         raise NotFound(iri)
     vocab = documents.vocabulary(store)
     iris = profile.city_profiles(store, iri) if id_kind(iri) == "city" else [iri]
@@ -153,21 +153,28 @@ def _profiles(documents: Documents, store: Store, job: DocumentJob) -> dict:
 
 
 def _scheme(documents: Documents, store: Store, job: DocumentJob) -> dict:
-    documents.triples(store, job)
+    _published(store, job.iri)
     data = concepts.scheme(store, job.iri)
     return {"title": data.get("label"), "scheme": data}
 
 
 def _concept(documents: Documents, store: Store, job: DocumentJob) -> dict:
-    documents.triples(store, job)
+    _published(store, job.iri)
     data = concepts.concept(store, job.iri)
     return {"title": data.get("label"), "concept": data}
 
 
 def _ontology(documents: Documents, store: Store, job: DocumentJob) -> dict:
-    documents.triples(store, job)
+    _published(store, job.iri)
     data = ontology.ontology(store, str(ONTOLOGY_GRAPH), documents._shapes)
     return {"title": data["title"], "ontology": data}
+
+
+def _published(store: Store, iri: str) -> None:
+    """NotFound unless something is published about ``iri`` (a page built from its own queries
+    need not build the document first: over a remote store that is a query per mention)."""
+    if not published(store, iri):
+        raise NotFound(iri)
 
 
 def _resource(documents: Documents, store: Store, job: DocumentJob) -> dict:
