@@ -1,5 +1,6 @@
 """How the store cuts a Triple Pattern Fragment into pages and counts it, past the count limit
-too: every triple is on one page, and the count is at least what the pages reached."""
+too: every triple is on one page, the count is exact under the limit and at least what the
+pages reach past it, and a repeated variable name is one variable."""
 
 from __future__ import annotations
 
@@ -7,46 +8,64 @@ import pyoxigraph as ox
 import pytest
 
 from citykg.serve import fragments
+from citykg.serve.fragments import Selector
 from citykg.serve.store import EmbeddedStore
 
-P = ox.NamedNode("http://example.org/p")
-ANY = {"subject": None, "predicate": None, "object": None}
+EX = "http://example.org/"
+P = ox.NamedNode(EX + "p")
+ANY = Selector(dict.fromkeys(fragments.POSITIONS), {})
 
 
 @pytest.fixture
 def store() -> EmbeddedStore:
-    """250 triples of one predicate, and one of another."""
+    """250 triples of one predicate, one of another, one whose subject is its object."""
     data = ox.Store()
     for i in range(250):
-        data.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i:03}"), P, ox.Literal(str(i))))
-    other = ox.NamedNode("http://example.org/q")
-    data.add(ox.Quad(ox.NamedNode("http://example.org/x"), other, ox.Literal("x")))
+        data.add(ox.Quad(ox.NamedNode(f"{EX}s{i:03}"), P, ox.Literal(str(i))))
+    data.add(ox.Quad(ox.NamedNode(EX + "x"), ox.NamedNode(EX + "q"), ox.Literal("x")))
+    data.add(ox.Quad(ox.NamedNode(EX + "self"), ox.NamedNode(EX + "q"), ox.NamedNode(EX + "self")))
     return EmbeddedStore(data)
 
 
-def pages(store: EmbeddedStore, pattern: dict) -> list[tuple[int, int]]:
-    """(triples, count) of each page until one has no next page, and every triple seen."""
+def selecting(**terms: str) -> Selector:
+    return Selector.of(terms)
+
+
+def pages(store: EmbeddedStore, selector: Selector) -> list[tuple[int, int, bool]]:
+    """(triples, count, more) of each page until one has no next page; every triple once."""
     seen, out, start = [], [], 0
     while True:
-        page, total = fragments.matches(store, pattern, start)
-        seen += page
-        out.append((len(page), total))
-        if start + len(page) >= total:
+        found = fragments.matches(store, selector, start)
+        seen += found.triples
+        out.append((len(found.triples), found.total, found.more))
+        if not found.more:
             assert len(seen) == len(set(seen))
             return out
         start += fragments.PAGE_SIZE
 
 
 def test_a_small_fragment_is_one_page_with_its_count(store):
-    assert pages(store, {**ANY, "subject": ox.NamedNode("http://example.org/x")}) == [(1, 1)]
+    assert pages(store, selecting(subject=EX + "x")) == [(1, 1, False)]
 
 
 def test_pages_cover_the_fragment_and_the_count_is_exact_under_the_limit(store):
-    assert pages(store, {**ANY, "predicate": P}) == [(100, 250), (100, 250), (50, 250)]
-    assert pages(store, ANY) == [(100, 251), (100, 251), (51, 251)]
+    by_p = selecting(predicate=EX + "p")
+    assert pages(store, by_p) == [(100, 250, True), (100, 250, True), (50, 250, False)]
+    assert pages(store, ANY) == [(100, 252, True), (100, 252, True), (52, 252, False)]
+    assert fragments.matches(store, by_p, 300) == fragments.Found([], 250, False)
 
 
 def test_past_the_count_limit_the_pages_go_on(store, monkeypatch):
     monkeypatch.setattr(fragments, "COUNT_LIMIT", 120)
-    # The count stops at the limit; a page past it says there is more, up to the last one.
-    assert pages(store, {**ANY, "predicate": P}) == [(100, 120), (100, 201), (50, 250)]
+    # The count stops at the limit; a page past it counts at least as far as it reaches.
+    assert pages(store, selecting(predicate=EX + "p")) == [
+        (100, 120, True),
+        (100, 201, True),
+        (50, 250, False),
+    ]
+
+
+def test_a_variable_named_twice_is_one_variable(store):
+    found = fragments.matches(store, selecting(subject="?x", object="?x"), 0)
+    assert [t.subject.value for t in found.triples] == [EX + "self"]
+    assert fragments.matches(store, selecting(subject="?x", object="?y"), 0).total == 252

@@ -19,6 +19,8 @@ its in-memory copy, so a client paging through a fragment sees every triple once
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -45,16 +47,76 @@ OFFERS = (*(BY_NAME[n] for n in ("trig", "nquads", "turtle", "ntriples", "jsonld
 _LITERAL = re.compile(r'^"(?P<value>.*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^(?P<dt>\S+))?$', re.S)
 
 
+POSITIONS = ("subject", "predicate", "object")
+_VARIABLE = re.compile(r"^\?\w+$")
+
+
+class _OutOfDomain(Exception):
+    """A selector no triple can match: a literal as subject or predicate."""
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A triple pattern: a term for each constant position, a name for each named variable."""
+
+    terms: dict[str, ox.NamedNode | ox.Literal | None]
+    variables: dict[str, str]
+
+    @classmethod
+    def of(cls, args: Mapping[str, str]) -> Selector:
+        """The pattern of a query string (HttpError 400 for a term that does not parse)."""
+        terms = {key: _term(args.get(key), key) for key in POSITIONS}
+        named = {key: args[key] for key in POSITIONS if _VARIABLE.match(args.get(key) or "")}
+        return cls(terms, named)
+
+    def same(self) -> list[tuple[str, str]]:
+        """Positions holding the same named variable, as pattern variable pairs (``s``, ``o``)."""
+        keys = list(self.variables)
+        return [
+            (a[0], b[0])
+            for i, a in enumerate(keys)
+            for b in keys[i + 1 :]
+            if self.variables[a] == self.variables[b]
+        ]
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query parameters that select this fragment."""
+        out = []
+        for key in POSITIONS:
+            term = self.terms[key]
+            if term is not None:
+                out.append((key, _explicit(term)))
+            elif key in self.variables:
+                out.append((key, self.variables[key]))
+        return out
+
+
+@dataclass(frozen=True)
+class Found:
+    """One page of a fragment, the number of matches (an estimate past COUNT_LIMIT) and
+    whether another page follows."""
+
+    triples: list[ox.Triple]
+    total: int
+    more: bool
+
+
 @bp.route("/fragments", methods=["GET"])
 def fragment() -> Response:
-    """One page of the fragment that the triple pattern in the query string selects."""
-    pattern = {key: _term(request.args.get(key), key) for key in ("subject", "predicate", "object")}
+    """One page of the fragment that the triple pattern in the query string selects. An empty
+    page, or a pattern that can match nothing (a literal as subject), is an empty fragment with
+    its controls, answered 200 (docs/decisions/0006-empty-fragments-answer-200.md)."""
     page = _page(request.args.get("page"))
     fmt = choose(OFFERS)
     start = (page - 1) * PAGE_SIZE
-    triples, total = services().engine.read(lambda store: matches(store, pattern, start))
-    url = _url(pattern, page)
-    controls = _controls(url, pattern, page, total, len(triples))
+    try:
+        selector = Selector.of(request.args)
+    except _OutOfDomain:
+        selector, found = Selector(dict.fromkeys(POSITIONS), {}), Found([], 0, False)
+    else:
+        found = services().engine.read(lambda store: matches(store, selector, start))
+    url = _requested_url()
+    links = _links(selector, page, found)
     if fmt is HTML:
         base = DEFAULT_BASE
         body = render_template(
@@ -62,32 +124,52 @@ def fragment() -> Response:
             title="Triple pattern fragment",
             iri=None,
             alternates=[],
-            pattern={k: (_explicit(v) if v else "") for k, v in pattern.items()},
+            pattern={k: (_explicit(v) if v else "") for k, v in selector.terms.items()},
             rows=[
                 [link_for(t.subject, base), link_for(t.predicate, base), link_for(t.object, base)]
-                for t in triples
+                for t in found.triples
             ],
-            total=total,
+            total=found.total,
             page=page,
-            next=_url(pattern, page + 1) if start + PAGE_SIZE < total else None,
-            previous=_url(pattern, page - 1) if page > 1 else None,
+            next=links.get("next"),
+            previous=links.get("previous"),
         )
         return represent(body.encode(), HTML)
-    return represent(_body(triples, controls, url, fmt), fmt)
+    controls = _controls(url, _url(selector, 1) if page > 1 else url, found, links)
+    return represent(_body(found.triples, controls, url, fmt), fmt)
 
 
-def matches(store: Store, pattern: dict, start: int) -> tuple[list[ox.Triple], int]:
-    """The page of the fragment that begins at match ``start``, and the number of matches (at
-    most COUNT_LIMIT, unless the page lies beyond). The store pages and counts: only the page
-    and the count leave it."""
-    s, p, o = pattern["subject"], pattern["predicate"], pattern["object"]
-    select = pattern_query(s.value if s else None, p.value if p else None, o)
+def matches(store: Store, selector: Selector, start: int) -> Found:
+    """The page of the fragment that begins at match ``start``. The store pages and counts
+    (up to COUNT_LIMIT): only the page and the number leave it."""
+    s, p, o = (selector.terms[key] for key in POSITIONS)
+    select = pattern_query(s.value if s else None, p.value if p else None, o, same=selector.same())
     rows = store.query(f"{select} OFFSET {start} LIMIT {PAGE_SIZE + 1}")
     page = [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
-    if start == 0 and len(page) <= PAGE_SIZE:
-        return page, len(page)
+    more = len(page) > PAGE_SIZE
+    if start == 0 and not more:
+        return Found(page, len(page), False)
     [counted] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {select} LIMIT {COUNT_LIMIT} }}")
-    return page[:PAGE_SIZE], max(int(counted["n"].value), start + len(page))
+    total = int(counted["n"].value)
+    if total >= COUNT_LIMIT:  # counted no further: at least as far as this page reaches
+        total = max(total, start + len(page))
+    return Found(page[:PAGE_SIZE], total, more)
+
+
+def _requested_url() -> str:
+    """The URL the client asked for, as it asked (the specification's page URL)."""
+    query = request.query_string.decode("latin-1")
+    return request.host_url + "fragments" + (f"?{query}" if query else "")
+
+
+def _links(selector: Selector, page: int, found: Found) -> dict[str, str]:
+    """The first, previous and next pages that hold triples (none that would be empty)."""
+    links = {"first": _url(selector, 1)}
+    if page > 1 and (page - 2) * PAGE_SIZE < found.total:
+        links["previous"] = _url(selector, page - 1)
+    if found.more:
+        links["next"] = _url(selector, page + 1)
+    return links
 
 
 def _body(triples: list[ox.Triple], controls: list[ox.Triple], url: str, fmt: Format) -> bytes:
@@ -100,10 +182,15 @@ def _body(triples: list[ox.Triple], controls: list[ox.Triple], url: str, fmt: Fo
     return serialize_graph(quads, fmt, {"hydra": HYDRA, "void": VOID})
 
 
-def _controls(url: str, pattern: dict, page: int, total: int, count: int) -> list[ox.Triple]:
-    """The Hydra hypermedia controls and VoID metadata of one page."""
+def _controls(url: str, fragment_url: str, found: Found, links: dict[str, str]) -> list[ox.Triple]:
+    """The Hydra hypermedia controls and VoID metadata of the page at ``url``: the count is
+    said of the fragment, which holds the page as a subset."""
     root = request.host_url + "fragments"
-    dataset, fragment = ox.NamedNode(f"{root}#dataset"), ox.NamedNode(url)
+    dataset, view, fragment = (
+        ox.NamedNode(f"{root}#dataset"),
+        ox.NamedNode(url),
+        ox.NamedNode(fragment_url),
+    )
     search = ox.NamedNode(f"{root}#search")
 
     def iri(x: str) -> ox.NamedNode:
@@ -120,12 +207,13 @@ def _controls(url: str, pattern: dict, page: int, total: int, count: int) -> lis
         ox.Triple(
             search, iri(HYDRA + "variableRepresentation"), iri(HYDRA + "ExplicitRepresentation")
         ),
-        ox.Triple(fragment, iri(RDF + "type"), iri(HYDRA + "PartialCollectionView")),
-        ox.Triple(fragment, iri(VOID + "triples"), _integer(total)),
-        ox.Triple(fragment, iri(HYDRA + "totalItems"), _integer(total)),
-        ox.Triple(fragment, iri(HYDRA + "itemsPerPage"), _integer(PAGE_SIZE)),
-        ox.Triple(fragment, iri(HYDRA + "first"), iri(_url(pattern, 1))),
+        ox.Triple(fragment, iri(VOID + "triples"), _integer(found.total)),
+        ox.Triple(fragment, iri(HYDRA + "totalItems"), _integer(found.total)),
+        ox.Triple(view, iri(RDF + "type"), iri(HYDRA + "PartialCollectionView")),
+        ox.Triple(view, iri(HYDRA + "itemsPerPage"), _integer(PAGE_SIZE)),
     ]
+    if view != fragment:
+        out.append(ox.Triple(fragment, iri(VOID + "subset"), view))
     for name, prop in (("subject", "subject"), ("predicate", "predicate"), ("object", "object")):
         mapping = ox.NamedNode(f"{root}#{name}")
         out += [
@@ -133,17 +221,12 @@ def _controls(url: str, pattern: dict, page: int, total: int, count: int) -> lis
             ox.Triple(mapping, iri(HYDRA + "variable"), ox.Literal(name)),
             ox.Triple(mapping, iri(HYDRA + "property"), iri(RDF + prop)),
         ]
-    if page > 1:
-        out.append(ox.Triple(fragment, iri(HYDRA + "previous"), iri(_url(pattern, page - 1))))
-    if (page - 1) * PAGE_SIZE + count < total:
-        out.append(ox.Triple(fragment, iri(HYDRA + "next"), iri(_url(pattern, page + 1))))
+    out += [ox.Triple(view, iri(HYDRA + rel), iri(target)) for rel, target in links.items()]
     return out
 
 
-def _url(pattern: dict, page: int) -> str:
-    params = {k: _explicit(v) for k, v in pattern.items() if v is not None}
-    if page > 1:
-        params["page"] = str(page)
+def _url(selector: Selector, page: int) -> str:
+    params = selector.params() + ([("page", str(page))] if page > 1 else [])
     query = urlencode(params)
     return request.host_url + "fragments" + (f"?{query}" if query else "")
 
@@ -165,8 +248,10 @@ def _term(value: str | None, key: str) -> ox.NamedNode | ox.Literal | None:
     if len(value) > 10_000:
         raise HttpError(400, f"{key} is too long")
     literal = _LITERAL.match(value)
+    if literal and key != "object":
+        raise _OutOfDomain(key)
     try:
-        if literal and key == "object":
+        if literal:
             if literal.group("lang"):
                 return ox.Literal(literal.group("value"), language=literal.group("lang"))
             if literal.group("dt"):

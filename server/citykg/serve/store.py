@@ -53,10 +53,11 @@ def pattern_query(
     predicate: str | None = None,
     obj: ox.NamedNode | ox.Literal | None = None,
     graph: str | None = None,
+    same: Sequence[tuple[str, str]] = (),
 ) -> str:
     """``SELECT DISTINCT ?s ?p ?o``: the triples matching a pattern (None: any term) in the
-    default graph, or in ``graph``. ValueError for a subject, predicate or graph that is not an
-    IRI."""
+    default graph, or in ``graph``, with the positions paired in ``same`` (``("s", "o")``)
+    holding one term. ValueError for a subject, predicate or graph that is not an IRI."""
     terms = {
         "s": str(ox.NamedNode(subject)) if subject else None,
         "p": str(ox.NamedNode(predicate)) if predicate else None,
@@ -66,6 +67,7 @@ def pattern_query(
     if graph:
         pattern = f"GRAPH {ox.NamedNode(graph)} {{ {pattern} }}"
     binds = " ".join(f"BIND ({t} AS ?{k})" for k, t in terms.items() if t)
+    binds += "".join(f" FILTER (sameTerm(?{a}, ?{b}))" for a, b in same)
     return f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} . {binds} }}"
 
 
