@@ -2,7 +2,7 @@
 CORS, gzip (errors: :mod:`citykg.serve.errors`).
 
 Conditional requests follow RFC 9110 §13 (ETag per representation, Last-Modified from the release,
-304 on a matching If-None-Match / If-Modified-Since); CORS follows the WHATWG Fetch standard
+the preconditions in :mod:`citykg.serve.conditional`); CORS follows the WHATWG Fetch standard
 (``*`` and never credentials); gzip follows RFC 9110 §8.4 and §12.5.3.
 """
 
@@ -17,6 +17,7 @@ from werkzeug.http import parse_accept_header
 from werkzeug.utils import cached_property
 
 from citykg.contract.formats import Format
+from citykg.serve import conditional
 from citykg.serve.encoding import gzipped
 from citykg.serve.errors import HttpError
 from citykg.serve.negotiation import NegotiationError, negotiate
@@ -137,7 +138,7 @@ def install(app: Flask) -> None:
             and not response.direct_passthrough
             and response.get_etag()[0]
         ):
-            response = response.make_conditional(request)
+            response = conditional.apply(request, response)
         return response
 
 

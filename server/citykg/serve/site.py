@@ -17,6 +17,7 @@ from citykg.contract.layout import (
     VOID_FILE,
 )
 from citykg.contract.release_records import read_sums
+from citykg.serve import conditional
 from citykg.serve.errors import HttpError, shorten
 from citykg.serve.http import represent
 from citykg.serve.pages import index as index_page
@@ -86,12 +87,13 @@ def send_release_file(path: Path, media_type: str, max_age: int) -> Response:
     response = send_file(
         path,
         mimetype=media_type,
-        conditional=True,
+        conditional=False,
         etag=True,
         as_attachment=path.name.endswith(".gz"),
         download_name=path.name,
         max_age=max_age,
     )
+    response = conditional.apply(request, response, path.stat().st_size)
     response.headers["Accept-Ranges"] = "bytes"
     if path.name in TABLE_FILES:
         response.headers["Content-Type"] = f"{CSV_TABLE.content_type}; header=present"
