@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -147,3 +148,18 @@ def test_releases_go_to_var_by_default(tmp_path):
     assert main(["build", "-q", "--project", str(project.root)]) == 0
     assert (project.root / "var" / "current").resolve().parent == project.root / "var" / "releases"
     assert not (project.root / "build").exists()
+
+
+def test_serve_refuses_a_port_another_server_listens_on(release, capsys):
+    """Granian would share the port with a listener that allows it (SO_REUSEPORT) and split
+    the requests between the two servers; citykg says so and does not start."""
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        var_dir = str(release.parent.parent)
+        command = ["serve", "--project", str(ROOT), "--var-dir", var_dir, "--port", str(port)]
+        assert main(command) == 1
+    err = capsys.readouterr().err
+    assert f"cannot serve on 127.0.0.1:{port}: something listens there already" in err

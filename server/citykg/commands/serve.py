@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 
 from citykg.commands.build import build_release
@@ -40,6 +41,14 @@ def run_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"citykg: {exc}", file=sys.stderr)
         return 2
+    taken = _port_taken(args.host, args.port)
+    if taken:
+        print(
+            f"citykg: cannot serve on {args.host}:{args.port}: something listens there already "
+            f"({taken}); stop it or choose another --port",
+            file=sys.stderr,
+        )
+        return 1
     release = ReleaseInfo.read(project.release)
     print(f"citykg: serving release {release.id} at http://{args.host}:{args.port}/", flush=True)
     server = Granian(
@@ -57,6 +66,20 @@ def run_serve(args: argparse.Namespace) -> int:
     logging.getLogger("_granian").addFilter(_NotThreadAdvice())
     server.serve()
     return 0
+
+
+def _port_taken(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on alone (None: it can). Granian shares a port with
+    any other listener that allows it (SO_REUSEPORT), which would split the requests between
+    the two servers without a word; a plain bind fails while anything listens there."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no listener
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 class _NotThreadAdvice(logging.Filter):
