@@ -73,6 +73,27 @@ def test_the_series_lists_every_release_as_dcat(served):
     assert rows == [f"{second.name} (current)", first.name]
 
 
+def test_gzipped_files_give_the_media_type_of_their_content(served):
+    """DCAT 3: a gzipped dump is an application/n-quads (…) distribution with a compress
+    format, as the dataset description has it, not an opaque application/gzip."""
+    app, _, second = served
+    page = app.test_client().get(f"/releases/{second.name}/", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=page.data, format="turtle")
+    iana = "https://www.iana.org/assignments/media-types/"
+    found = {
+        str(graph.value(d, DCAT.downloadURL)).rpartition("/")[2]: (
+            str(graph.value(d, DCAT.mediaType)).removeprefix(iana),
+            str(graph.value(d, DCAT.compressFormat)).removeprefix(iana),
+        )
+        for d in graph.objects(None, DCAT.distribution)
+    }
+    assert found["citykg.nq.gz"] == ("application/n-quads", "application/gzip")
+    assert found["citykg.nt.gz"] == ("application/n-triples", "application/gzip")
+    assert found["citykg.ttl.gz"] == ("text/turtle", "application/gzip")
+    assert found["changes.trig.gz"] == ("application/trig", "application/gzip")
+    assert found["citykg.nq"] == ("application/n-quads", "None")
+
+
 def test_a_release_page_says_how_to_cite_it(served):
     app, _, second = served
     response = app.test_client().get(f"/releases/{second.name}/", headers={"Accept": "text/html"})

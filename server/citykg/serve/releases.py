@@ -17,10 +17,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from citykg.contract import dataset
-from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, HTML
+from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, GZIP, HTML
 from citykg.contract.iris import CITYKG, DATASET_IRI, PREFIXES, RELEASES, release
 from citykg.contract.layout import (
     CHANGES_FILE,
+    DUMPS,
     HISTORY_FILE,
     NQUADS_FILE,
     RELEASE_FILE,
@@ -50,6 +51,12 @@ RELEASE_FILES = {
     HISTORY_FILE: "text/tab-separated-values",
     SEARCH_FILE: "application/vnd.sqlite3",
 }
+# The gzipped files of a release and the media type of what they hold.
+GZIPPED = {
+    **{dump.name: dump.format.media_type for dump in DUMPS},
+    CHANGES_FILE: BY_NAME["trig"].media_type,
+}
+IANA = "https://www.iana.org/assignments/media-types/"
 DCAT, DCT, PROV = PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["prov"]
 WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES["xsd"]}
 
@@ -265,7 +272,7 @@ def _release_triples(described: dict) -> list[ox.Triple]:
             ox.Triple(
                 dist,
                 ox.NamedNode(DCAT + "mediaType"),
-                ox.NamedNode(f"https://www.iana.org/assignments/media-types/{f['type']}"),
+                ox.NamedNode(IANA + GZIPPED.get(f["name"], f["type"])),
             ),
             ox.Triple(
                 dist,
@@ -275,6 +282,10 @@ def _release_triples(described: dict) -> list[ox.Triple]:
                 ),
             ),
         ]
+        if f["name"] in GZIPPED:  # DCAT 3: the media type of the content, and how it is packed
+            out.append(
+                ox.Triple(dist, ox.NamedNode(DCAT + "compressFormat"), ox.NamedNode(IANA + GZIP))
+            )
         if f["sha256"]:
             checksum = ox.NamedNode(f"{described['url']}#{f['name']}-sha256")
             spdx = PREFIXES["spdx"]
