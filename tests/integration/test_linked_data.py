@@ -445,3 +445,27 @@ def test_the_dataset_description_keeps_the_datatypes_the_release_wrote(client, r
     assert {str(s) for s in sizes} == {
         str(o) for o in written.objects(None, URIRef("http://www.w3.org/ns/dcat#byteSize"))
     }
+
+
+@pytest.mark.parametrize(
+    "name", ["ontology", "concepts", "dataset", "aggregates", "statistics", "entities", "links"]
+)
+def test_every_shared_graph_iri_dereferences_to_its_description(app, client, name):
+    """The named graphs the service description lists answer with what they hold and their
+    size (as the endpoint counts them)."""
+    iri = URIRef(f"https://w3id.org/citykg/graph/{name}")
+    response = client.get(f"/graph/{name}", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = parse(response, "text/turtle")
+    assert graph.value(iri, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))
+    counting = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    [stored] = services(app).engine.read(lambda store: list(store.query(counting)))
+    assert int(graph.value(iri, URIRef("http://rdfs.org/ns/void#triples"))) == int(
+        stored["n"].value
+    )
+    assert int(stored["n"].value) > 0
+    assert client.get(f"/graph/{name}", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_an_unknown_graph_iri_is_404(client):
+    assert client.get("/graph/nothing-here", headers={"Accept": "text/turtle"}).status_code == 404

@@ -58,6 +58,17 @@ STATISTICS_GRAPH = GRAPH.statistics
 ENTITIES_GRAPH = GRAPH.entities  # cities, countries, people, posts, the importer
 LINKS_GRAPH = GRAPH.links
 
+# What each of them holds, as its IRI's document says.
+SHARED_GRAPHS = {
+    str(ONTOLOGY_GRAPH): "The citykg ontology: its classes and properties.",
+    str(CONCEPTS_GRAPH): "The concept schemes: the survey's answer options and other codes.",
+    str(DATASET_GRAPH): "The description of the dataset and of this release (VoID, DCAT).",
+    str(AGGREGATES_GRAPH): "Counts over all profiles: the cities giving each option and rank.",
+    str(STATISTICS_GRAPH): "The survey-wide figures the profiles quote (Data Cube).",
+    str(ENTITIES_GRAPH): "Cities, countries, people and posts, shared by the profiles.",
+    str(LINKS_GRAPH): "Links of cities and countries to Wikidata (owl:sameAs).",
+}
+
 SHAPES_IRI = DEFAULT_BASE + "shapes"
 STATISTICS = ID.statistics  # the data set of the survey-wide figures profiles quote
 OPTION_COUNTS = ID["option-counts"]  # the data set of profiles per answer option

@@ -26,11 +26,14 @@ from citykg.contract.iris import (
     REPORT_GRAPH,
     REPORT_IRI,
     SCHEMA,
+    SHARED_GRAPHS,
+    SPARQL_ENDPOINT_IRI,
     is_line_graph,
 )
 from citykg.serve.store import Store
 
-RDF = PREFIXES["rdf"]
+RDF, RDFS, VOID, DCTERMS = (PREFIXES[p] for p in ("rdf", "rdfs", "void", "dcterms"))
+SD = "http://www.w3.org/ns/sparql-service-description#"
 LABELS = (PREFIXES["skos"] + "prefLabel", SCHEMA.name, PREFIXES["rdfs"] + "label")
 SKIP_INCOMING = {RDF + "subject", RDF + "object"}
 WHOLE_GRAPH = {ONTOLOGY_IRI: str(ONTOLOGY_GRAPH), DATASET_IRI: str(DATASET_GRAPH)}
@@ -46,6 +49,8 @@ def document(store: Store, iri: str) -> list[ox.Triple]:
         return _graph(store, WHOLE_GRAPH[iri])
     if is_line_graph(iri):  # a provenance graph, outside the default graph: all of it (small)
         return _graph(store, iri)
+    if iri in SHARED_GRAPHS:
+        return _shared_graph(store, iri)
     if iri.startswith(ONTOLOGY_IRI + "/"):  # a version IRI: the ontology while it is current
         return _graph(store, str(ONTOLOGY_GRAPH)) if iri in ontology_versions(store) else []
     out: dict[ox.Triple, None] = {}
@@ -105,6 +110,23 @@ def ontology_versions(store: Store) -> list[str]:
     ]
 
 
+def _shared_graph(store: Store, name: str) -> list[ox.Triple]:
+    """A graph every release has, described: what it holds, its size, where to query it,
+    and what the release says of it (the links graph names its source)."""
+    if not store.has_graph(name):
+        return []
+    [counted] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+    graph, comment = ox.NamedNode(name), ox.Literal(SHARED_GRAPHS[name], language="en")
+    described = [
+        ox.Triple(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(SD + "Graph")),
+        ox.Triple(graph, ox.NamedNode(RDFS + "comment"), comment),
+        ox.Triple(graph, ox.NamedNode(VOID + "triples"), counted["n"]),
+        ox.Triple(graph, ox.NamedNode(DCTERMS + "isPartOf"), ox.NamedNode(DATASET_IRI)),
+        ox.Triple(graph, ox.NamedNode(VOID + "sparqlEndpoint"), ox.NamedNode(SPARQL_ENDPOINT_IRI)),
+    ]
+    return sorted({*described, *store.triples(subject=name, graph=name)}, key=str)
+
+
 def _graph(store: Store, name: str) -> list[ox.Triple]:
     result = store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=[name], named_graphs=[]
@@ -117,7 +139,7 @@ def published(store: Store, iri: str) -> bool:
     building it (a few index lookups)."""
     if iri in WHOLE_GRAPH:
         return store.has_graph(WHOLE_GRAPH[iri])
-    if is_line_graph(iri):
+    if is_line_graph(iri) or iri in SHARED_GRAPHS:
         return store.has_graph(iri)
     if iri.startswith(ONTOLOGY_IRI + "/"):
         return iri in ontology_versions(store)
