@@ -51,10 +51,6 @@ POSITIONS = ("subject", "predicate", "object")
 _VARIABLE = re.compile(r"^\?\w+$")
 
 
-class _OutOfDomain(Exception):
-    """A selector no triple can match: a literal as subject or predicate."""
-
-
 @dataclass(frozen=True)
 class Selector:
     """A triple pattern: a term for each constant position, a name for each named variable."""
@@ -68,6 +64,11 @@ class Selector:
         terms = {key: _term(args.get(key), key) for key in POSITIONS}
         named = {key: args[key] for key in POSITIONS if _VARIABLE.match(args.get(key) or "")}
         return cls(terms, named)
+
+    @property
+    def impossible(self) -> bool:
+        """Whether no triple can match: a literal as subject or predicate."""
+        return any(isinstance(self.terms[key], ox.Literal) for key in ("subject", "predicate"))
 
     def same(self) -> list[tuple[str, str]]:
         """Positions holding the same named variable, as pattern variable pairs (``s``, ``o``)."""
@@ -109,10 +110,9 @@ def fragment() -> Response:
     page = _page(request.args.get("page"))
     fmt = choose(OFFERS)
     start = (page - 1) * PAGE_SIZE
-    try:
-        selector = Selector.of(request.args)
-    except _OutOfDomain:
-        selector, found = Selector(dict.fromkeys(POSITIONS), {}), Found([], 0, False)
+    selector = Selector.of(request.args)
+    if selector.impossible:
+        found = Found([], 0, False)
     else:
         found = services().engine.read(lambda store: matches(store, selector, start))
     url = _requested_url()
@@ -242,14 +242,13 @@ def _explicit(term: ox.NamedNode | ox.Literal) -> str:
 
 
 def _term(value: str | None, key: str) -> ox.NamedNode | ox.Literal | None:
-    """A pattern position in the ExplicitRepresentation; empty or a variable means any."""
+    """A pattern position in the ExplicitRepresentation; empty or a variable means any (a
+    literal may stand anywhere: as subject or predicate it matches nothing)."""
     if value is None or value == "" or value.startswith(("?", "_:")):
         return None
     if len(value) > 10_000:
         raise HttpError(400, f"{key} is too long")
     literal = _LITERAL.match(value)
-    if literal and key != "object":
-        raise _OutOfDomain(key)
     try:
         if literal:
             if literal.group("lang"):
