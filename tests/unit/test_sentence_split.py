@@ -23,3 +23,11 @@ from citykg.builder.sentence_bounds import split_sentences
 )
 def test_sentences(text, sentences):
     assert split_sentences(text) == sentences
+
+
+def test_a_very_long_line_splits_whole():
+    """A hostile 900 KB line of 90 000 sentences (tests/integration/test_hostile_inputs.py
+    builds one, under a time limit), and a word longer than any abbreviation."""
+    text = "It grows. " * 90_000
+    assert len(split_sentences(text)) == 90_000
+    assert split_sentences("a" * 100_000 + ". Next") == ["a" * 100_000 + ".", "Next"]

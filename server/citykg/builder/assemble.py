@@ -208,11 +208,13 @@ def _validate_merged(
     assembly.reports.append(validation.report)
     known = {(f.focus, f.path, f.message) for f in assembly.findings}
     found = result_findings(validation.results, "data/profiles")
+    by_figure: dict[tuple[str, str], list[Quote]] = {}
+    for quote in quotes:
+        by_figure.setdefault((str(quote.triple[0]), str(quote.triple[1])), []).append(quote)
     for finding in found:
         if (finding.focus, finding.path, finding.message) in known:
             continue
-        about = (finding.focus, finding.path)
-        quoting = [q for q in quotes if (str(q.triple[0]), str(q.triple[1])) == about]
+        quoting = by_figure.get((finding.focus or "", finding.path or ""), [])
         if len({q.triple[2] for q in quoting}) < 2:
             assembly.findings.append(finding)
             continue
