@@ -48,11 +48,17 @@ _FIGURE = (
     r",\s*(?P<rest>.+)$"
 )
 FIGURE = re.compile(_FIGURE, re.IGNORECASE)
-# What opens like a survey-wide figure: a relation and a share before the first comma.
-FIGURE_LIKE = re.compile(
-    r"^(?:Along with|Like|Similar to|Unlike|As with)\b[^,]*?(?:\d\s?%|\bhalf\b)[^,]*,",
-    re.IGNORECASE,
+_FIGURE_OPENING = re.compile(
+    r"^(?:Along with|Like|Similar to|Unlike|As with)\b.*(?:\d\s?%|\bhalf\b)", re.IGNORECASE
 )
+
+
+def figure_like(text: str) -> bool:
+    """Whether a sentence opens like a survey-wide figure: a relation and a share before its
+    first comma (looked for in that opening only: linear in the sentence's length)."""
+    opening, comma, _ = text.partition(",")
+    return bool(comma) and _FIGURE_OPENING.match(opening) is not None
+
 
 # Sentence kind -> pattern, matched on one sentence (after any survey figure is split off).
 # Sentences must end with their full stop: a sentence cut short by a truncated file is not read.

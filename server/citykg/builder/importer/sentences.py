@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, QB, RDF, RDFS, XSD
 from citykg.builder.importer.answers import partnerships, placement_sentence, split_list
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import FIGURE_LIKE, Line, Sentence
+from citykg.builder.profile_text import Line, Sentence, figure_like
 from citykg.contract import iris
 from citykg.contract.findings import Severity
 
@@ -83,7 +83,7 @@ def sentence(ctx: Context, found: Sentence) -> None:
             )
         else:
             statistic(ctx, indicator, found.figure, line)
-    elif FIGURE_LIKE.match(found.text):
+    elif figure_like(found.text):
         opening = found.text.split(",", 1)[0]
         record.note(
             line,
