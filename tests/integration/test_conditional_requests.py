@@ -68,3 +68,12 @@ def test_a_range_of_a_dump_after_its_preconditions(client):
     assert part.status_code == 206 and part.data == whole[:10]
     failed = ask(client, DUMP, Range="bytes=0-9", **{"If-Unmodified-Since": PAST})
     assert failed.status_code == 412
+
+
+def test_a_failed_precondition_on_a_gzipped_answer_is_plain_text(client, target):
+    """A 412 is a short plain-text message, never labelled gzip or a file download."""
+    response = ask(client, target, **{"If-Match": '"other"', "Accept-Encoding": "gzip"})
+    assert response.status_code == 412
+    assert "Content-Encoding" not in response.headers
+    assert "Content-Disposition" not in response.headers
+    assert response.data.startswith(b"precondition failed")

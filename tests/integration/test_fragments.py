@@ -258,3 +258,12 @@ def test_a_variable_named_twice_is_one_variable(client, sparql):
     _, controls, _ = fragment(client, subject="?x", object="?y")
     [everything] = sparql.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert count(controls) > everything["n"]  # every data triple, and the VoID
+
+
+def test_a_query_string_with_characters_no_iri_holds_still_answers(client):
+    """The page URL is the requested one, with what an IRI cannot hold percent-encoded."""
+    asked = "/fragments?predicate=" + NAME + "&x=a|b^c"
+    response = client.get(asked, headers={"Accept": "application/trig"})
+    assert response.status_code == 200
+    [(_, topic)] = quads(trig(response), PRIMARY_TOPIC)
+    assert topic == "http://localhost/fragments?predicate=" + NAME + "&x=a%7Cb%5Ec"

@@ -546,3 +546,28 @@ def test_the_placement_sentence_ends_roles_prose(run, tmp_path):
     [statement] = values(result, LEIPZIG_PROFILE, CITYKG.placementStatement)
     assert "sprinkled throughout the municipal administration" in statement
     assert "missing-section" not in codes(result)
+
+
+def test_a_line_break_before_blank_looking_lines_ends_the_last_line(run, tmp_path):
+    """A whole last answer followed by a line holding only a no-break space or a bullet is
+    whole: the line break after it is there."""
+    text = LEIPZIG.read_text(encoding="utf-8")
+    cut = text[: text.index("Built environment") + len("Built environment")]
+    for tail in ("\n\u00a0", "\n  •", "\n"):
+        path = tmp_path / LEIPZIG.name
+        path.write_text(cut + tail, encoding="utf-8")
+        result = run(path)
+        assert "cut" not in codes(result), repr(tail)
+        assert f"{CONCEPT}policy-area/built-environment" in values(
+            result, LEIPZIG_PROFILE, CITYKG.sufficientDataFor
+        )
+
+
+def test_a_long_spotlight_line_is_kept_whole(run, tmp_path):
+    """A spotlight line of 800 KB that reads like the start of survey sentences is prose: it is
+    kept, and read without the sentence patterns' backtracking."""
+    long = "Leipzig approaches innovation capacity and " * 20_000
+    result = run(variant(tmp_path, "LEGO building blocks", long))
+    assert result.ok
+    descriptions = [str(o) for o in result.graph.objects(None, SCHEMA.description)]
+    assert any(long.strip() in d for d in descriptions)

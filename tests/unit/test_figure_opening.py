@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from citykg.builder.profile_text import figure_like
+from citykg.builder.survey_sentences import figure_like
 
 
 @pytest.mark.parametrize(

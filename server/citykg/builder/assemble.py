@@ -218,16 +218,23 @@ def _validate_merged(
         if len({q.triple[2] for q in quoting}) < 2:
             assembly.findings.append(finding)
             continue
+        by_value: dict[Node, list[Quote]] = {}
         for quote in sorted(quoting, key=lambda q: (q.file, q.line)):
-            others = ", ".join(
-                f"{q.file}:{q.line} quotes {_shown(q.triple[2])}"
-                for q in quoting
-                if q.triple[2] != quote.triple[2]
+            by_value.setdefault(quote.triple[2], []).append(quote)
+        for quote in sorted(quoting, key=lambda q: (q.file, q.line)):
+            others = "; ".join(
+                f"{_shown(value)} in {_profiles(len(them))}, first {them[0].file}:{them[0].line}"
+                for value, them in by_value.items()
+                if value != quote.triple[2]
             )
             message = f"{finding.message} This profile quotes {_shown(quote.triple[2])}; {others}."
             assembly.findings.append(
                 replace(finding, file=quote.file, line=quote.line, message=message)
             )
+
+
+def _profiles(count: int) -> str:
+    return "1 profile" if count == 1 else f"{count} profiles"
 
 
 def _shown(value: Node) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from citykg.builder.sentence_bounds import split_sentences
+from citykg.builder.survey_sentences import ENDS_WITH_FULL_STOP, FIGURE, SENTENCES
 from citykg.contract import survey
 from citykg.contract.findings import Finding, Severity
 
@@ -36,60 +37,6 @@ _PROSE = re.compile(r"^(?:(?:\S+\s+){6,}\S+|.*[.!?])$")
 # The 2018-wave snapshot note, wherever it stands: its own line or glued to the spotlight text.
 # The note is one sentence: it ends at its full stop, and what follows on the line is read on.
 WAVE_NOTE = re.compile(r"Note:\s*The City Innovation Snapshot\b.*?(?:\.(?=\s|$)|$)", re.IGNORECASE)
-
-# A survey-wide figure opening a sentence: "Along with 50% of cities surveyed, ...", "Similar
-# to 61% of participating cities in the 2020 survey, ...", "Like more than half of all cities
-# surveyed, ...". The cities it counts are named in up to two words before "cities" and
-# anything after it up to the comma (which may name a wave: "in the 2020 survey", "in 2020").
-_FIGURE = (
-    r"^(?P<relation>Along with|Like|Similar to|Unlike|As with)\s+"
-    r"(?P<share>(?:more than|over) half|half|\d{1,3}(?:\.\d+)?\s?%)\s+of\s+"
-    r"(?P<cities>(?:[A-Za-z-]+\s+){0,2}cities\b[^,]*)"
-    r",\s*(?P<rest>.+)$"
-)
-FIGURE = re.compile(_FIGURE, re.IGNORECASE)
-_FIGURE_OPENING = re.compile(
-    r"^(?:Along with|Like|Similar to|Unlike|As with)\b.*(?:\d\s?%|\bhalf\b)", re.IGNORECASE
-)
-
-
-def figure_like(text: str) -> bool:
-    """Whether a sentence opens like a survey-wide figure: a relation and a share before its
-    first comma (looked for in that opening only: linear in the sentence's length)."""
-    opening, comma, _ = text.partition(",")
-    return bool(comma) and _FIGURE_OPENING.match(opening) is not None
-
-
-# Sentence kind -> pattern, matched on one sentence (after any survey figure is split off).
-# Sentences must end with their full stop: a sentence cut short by a truncated file is not read.
-SENTENCES: dict[str, re.Pattern[str]] = {
-    key: re.compile(pattern, re.IGNORECASE)
-    for key, pattern in [
-        ("strategy", r"^.+? (?P<neg>does not have|has) an explicit innovation strategy\.$"),
-        ("approach", r"^.+? approaches innovation capacity (?P<how>.+?)\.$"),
-        ("placement", r"^.+?['’]s? innovation work (?:is|sits) (?P<where>.+?)\.$"),
-        ("no-team", r"^.+? (?P<where>does not have a dedicated (?:innovation )?team)(?P<more>.*)$"),
-        (
-            "dedicated-funding",
-            r"^.+? (?P<neg>does not have|has) dedicated funding to support innovation capacity\.$",
-        ),
-        (
-            "staff-training",
-            r"^.+?['’]s? funding for innovation capacity (?P<neg>is not|is also|is) directed "
-            r"towards training staff and building capacity\*?\.$",
-        ),
-        (
-            "partnerships",
-            r"^.+? has developed partnerships to promote innovation capacity with (?P<with>.+?)\.$",
-        ),
-        (
-            "data-partnerships",
-            r"^To improve data use, the city has also developed data partnerships with "
-            r"(?P<with>.+?)(?: to collect and analy[sz]e data)?\.$",
-        ),
-        ("option-footnote", r"^\*\s*[\"“].+[\"”] is not an option in the \d{4} survey"),
-    ]
-}
 
 
 @dataclass(frozen=True)
@@ -229,14 +176,15 @@ class _Splitter:
             current.lines.append(line)
             return
         key = current.key if current is not None else None
-        sentences = _sentences(line)
         # Prose is not cut into survey sentences; but the placement sentence, which follows
         # the roles answer ("…'s innovation work is sprinkled throughout …"), ends roles prose.
-        if key in survey.PROSE_SECTIONS and (key, [s.key for s in sentences]) != (
-            "roles-prose",
-            ["placement"],
-        ):
-            sentences = []
+        sentences = []
+        if key not in survey.PROSE_SECTIONS:
+            sentences = _sentences(line)
+        elif key == "roles-prose" and "innovation work" in line.text:
+            sentences = _sentences(line)
+            if [s.key for s in sentences] != ["placement"]:
+                sentences = []
         if sentences:
             profile.sentences.extend(sentences)
             self.current = None
@@ -304,6 +252,8 @@ def _sentences(line: Line) -> list[Sentence]:
         figure = FIGURE.match(part)
         text = figure.group("rest") if figure else part
         for key, pattern in SENTENCES.items():
+            if key in ENDS_WITH_FULL_STOP and not text.endswith("."):
+                continue  # cannot match: spares a long part the patterns' backtracking
             match = pattern.match(text)
             if match:
                 found.append(Sentence(key, line, match, figure, part))

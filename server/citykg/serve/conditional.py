@@ -49,6 +49,8 @@ def apply(req: Request, response: Response, length: int | None = None) -> Respon
     if status == 412:
         response.close()
         response.direct_passthrough = False
+        for header in ("Content-Encoding", "Content-Disposition", "Content-Range"):
+            response.headers.pop(header, None)
         response.set_data(
             b"precondition failed: the resource does not match If-Match or If-Unmodified-Since\n"
         )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
@@ -48,6 +48,7 @@ _LITERAL = re.compile(r'^"(?P<value>.*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^(?P<dt>\
 
 
 POSITIONS = ("subject", "predicate", "object")
+IRI_QUERY_SAFE = "/?:@!$&'()*+,;=%~-._"  # what a query string keeps as it is (RFC 3987)
 _VARIABLE = re.compile(r"^\?\w+$")
 
 
@@ -157,8 +158,9 @@ def matches(store: Store, selector: Selector, start: int) -> Found:
 
 
 def _requested_url() -> str:
-    """The URL the client asked for, as it asked (the specification's page URL)."""
-    query = request.query_string.decode("latin-1")
+    """The URL the client asked for, as it asked (the specification's page URL), with the
+    bytes an IRI cannot hold (``|``, ``^``, a space…) percent-encoded."""
+    query = quote(request.query_string, safe=IRI_QUERY_SAFE)
     return request.host_url + "fragments" + (f"?{query}" if query else "")
 
 

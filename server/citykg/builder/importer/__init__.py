@@ -113,7 +113,7 @@ def import_profile(
         result.findings.append(Finding(source.path, 1, Severity.ERROR, "empty", msg))
         return result
     profile, split_findings = split_profile(lines, source.path)
-    profile.last_line_ended = data.rstrip(b" \t\r").endswith(b"\n")
+    profile.last_line_ended = data.count(b"\n") >= profile.last_line  # a break follows it
     record = Record(source.path)
     ctx = Context(profile, source, schemes, links, record)
     _account_split(ctx, split_findings)

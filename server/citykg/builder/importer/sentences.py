@@ -16,7 +16,8 @@ from rdflib.namespace import PROV, QB, RDF, RDFS, XSD
 from citykg.builder.importer.answers import partnerships, placement_sentence, split_list
 from citykg.builder.importer.context import Context
 from citykg.builder.namespaces import CITYKG
-from citykg.builder.profile_text import Line, Sentence, figure_like
+from citykg.builder.profile_text import Line, Sentence
+from citykg.builder.survey_sentences import figure_like
 from citykg.contract import iris
 from citykg.contract.findings import Severity
 
