@@ -13,7 +13,7 @@ graph; the labels of what they mention from the default graph.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -43,14 +43,15 @@ BATCH = 200  # subjects a query asks about
 PART_DEPTH = 3
 
 
-def document(store: Store, iri: str) -> list[ox.Triple]:
-    """The triples of the document about ``iri`` (empty: nothing is published there)."""
+def document(store: Store, iri: str, sizes: Mapping[str, int] | None = None) -> list[ox.Triple]:
+    """The triples of the document about ``iri`` (empty: nothing is published there);
+    ``sizes``: the release's graph sizes as the build counted them (``graphs.json``)."""
     if iri in WHOLE_GRAPH:
         return _graph(store, WHOLE_GRAPH[iri])
     if is_line_graph(iri):  # a provenance graph, outside the default graph: all of it (small)
         return _graph(store, iri)
     if iri in SHARED_GRAPHS:
-        return _shared_graph(store, iri)
+        return _shared_graph(store, iri, (sizes or {}).get(iri))
     if iri.startswith(ONTOLOGY_IRI + "/"):  # a version IRI: the ontology while it is current
         return _graph(store, str(ONTOLOGY_GRAPH)) if iri in ontology_versions(store) else []
     out: dict[ox.Triple, None] = {}
@@ -110,17 +111,21 @@ def ontology_versions(store: Store) -> list[str]:
     ]
 
 
-def _shared_graph(store: Store, name: str) -> list[ox.Triple]:
-    """A graph every release has, described: what it holds, its size, where to query it,
-    and what the release says of it (the links graph names its source)."""
+def _shared_graph(store: Store, name: str, size: int | None) -> list[ox.Triple]:
+    """A graph every release has, described: what it holds, its size (``size``, or counted in
+    the store for a release built before the build counted it), where to query it, and what
+    the release says of it (the links graph names its source)."""
     if not store.has_graph(name):
         return []
-    [counted] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+    if size is None:
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+        size = int(next(iter(store.query(query)))["n"].value)
+    triples = ox.Literal(str(size), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer"))
     graph, comment = ox.NamedNode(name), ox.Literal(SHARED_GRAPHS[name], language="en")
     described = [
         ox.Triple(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(SD + "Graph")),
         ox.Triple(graph, ox.NamedNode(RDFS + "comment"), comment),
-        ox.Triple(graph, ox.NamedNode(VOID + "triples"), counted["n"]),
+        ox.Triple(graph, ox.NamedNode(VOID + "triples"), triples),
         ox.Triple(graph, ox.NamedNode(DCTERMS + "isPartOf"), ox.NamedNode(DATASET_IRI)),
         ox.Triple(graph, ox.NamedNode(VOID + "sparqlEndpoint"), ox.NamedNode(SPARQL_ENDPOINT_IRI)),
     ]

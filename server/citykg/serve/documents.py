@@ -28,14 +28,14 @@ from citykg.contract.iris import (
     id_kind,
     is_line_graph,
 )
-from citykg.contract.layout import SHAPES_FILE, VOID_FILE
+from citykg.contract.layout import GRAPHS_FILE, SHAPES_FILE, VOID_FILE
 from citykg.serve.describe import document, published
 from citykg.serve.engine.base import DocumentJob, NotFound
 from citykg.serve.links import link_for
 from citykg.serve.negotiation import serialize_graph
 from citykg.serve.pages import concepts, ontology, profile
 from citykg.serve.pages.select import query_link
-from citykg.serve.store import ReleaseInfo, Store
+from citykg.serve.store import ReleaseInfo, Store, release_json
 
 OFFERS = (*DOCUMENT_FORMATS, HTML)
 DUMPS_PREFIX = "dumps/"  # the dumps' path under the base; a release's own are releases/{id}/
@@ -103,7 +103,7 @@ class Documents:
             triples = self._dataset or document(store, job.iri)
             triples = _localise(triples, job.host_url, _release_prefix(job.path))
         else:
-            triples = document(store, job.iri)
+            triples = document(store, job.iri, self._graph_sizes)
         if not triples:
             raise NotFound(job.iri)
         return triples
@@ -117,6 +117,11 @@ class Documents:
     @cached_property
     def _shapes(self) -> list[ox.Triple]:
         return _read_turtle(self.release.path / SHAPES_FILE)
+
+    @cached_property
+    def _graph_sizes(self) -> dict[str, int]:
+        """Each named graph's triple count, as the build wrote them (none for an older release)."""
+        return dict(release_json(self.release.path, GRAPHS_FILE) or [])
 
     @cached_property
     def _dataset(self) -> list[ox.Triple]:
