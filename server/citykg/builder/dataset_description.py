@@ -16,9 +16,8 @@ from citykg.builder.namespaces import CITYKG, DQV, ORG, SCHEMA, SPDX
 from citykg.builder.report import REPORT_GRAPH, VALIDATION_REPORT
 from citykg.contract import dataset as described
 from citykg.contract import iris, layout
-from citykg.contract.formats import CSV_TABLE, CSVW_METADATA
+from citykg.contract.formats import CSV_TABLE, CSVW_METADATA, GZIP, IANA_MEDIA_TYPES
 
-IANA = "https://www.iana.org/assignments/media-types/"
 TPF_SPEC = "https://linkeddatafragments.org/specification/triple-pattern-fragments/"
 CSVW_SPEC = "https://www.w3.org/TR/tabular-data-model/"  # CSV on the Web: the tabular data model
 CSVW_METADATA_SPEC = "https://www.w3.org/TR/tabular-metadata/"
@@ -101,7 +100,7 @@ def void_description(
     for dump in layout.DUMPS:
         dist = _distribution(g, dataset, dump.name, dump.format.media_type, issued_at, sums, sizes)
         g.add((dataset, VOID.dataDump, URIRef(iris.dump(dump.name))))
-        g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
+        g.add((dist, DCAT.compressFormat, URIRef(IANA_MEDIA_TYPES + GZIP)))
     for name in (layout.TABLE_METADATA_FILE, *layout.TABLE_FILES):
         if name in sums:  # not RDF dumps: no void:dataDump
             _describe_table_file(g, dataset, name, issued_at, sums, sizes)
@@ -144,7 +143,7 @@ def _distribution(
     g.add((dist, RDF.type, DCAT.Distribution))
     g.add((dist, DCAT.downloadURL, url))
     g.add((dist, DCAT.accessURL, url))
-    g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+    g.add((dist, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + media_type)))
     g.add((dist, DCAT.byteSize, Literal(sizes[name], datatype=XSD.nonNegativeInteger)))
     g.add((dist, DCTERMS.issued, issued))
     g.add((dist, SPDX.checksum, checksum))

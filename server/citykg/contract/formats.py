@@ -123,6 +123,8 @@ GRAPH_FORMATS = tuple(f for f in FORMATS if f.kind == "graph")
 # Formats of a linked-data document (one graph): the four the linked-data contract names first.
 DOCUMENT_FORMATS = tuple(BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples"))
 GZIP = "application/gzip"
+# Where IANA registers a media type: a media type as an IRI (DCAT 3 dcat:mediaType).
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 
 def format_iri(fmt: Format) -> str | None:

@@ -17,7 +17,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from citykg.contract import dataset
-from citykg.contract.formats import BY_EXTENSION, BY_NAME, GRAPH_FORMATS, GZIP, HTML
+from citykg.contract.formats import (
+    BY_EXTENSION,
+    BY_NAME,
+    GRAPH_FORMATS,
+    GZIP,
+    HTML,
+    IANA_MEDIA_TYPES,
+)
 from citykg.contract.iris import CITYKG, DATASET_IRI, PREFIXES, RELEASES, release
 from citykg.contract.layout import (
     CHANGES_FILE,
@@ -56,7 +63,6 @@ GZIPPED = {
     **{dump.name: dump.format.media_type for dump in DUMPS},
     CHANGES_FILE: BY_NAME["trig"].media_type,
 }
-IANA = "https://www.iana.org/assignments/media-types/"
 DCAT, DCT, PROV = PREFIXES["dcat"], PREFIXES["dcterms"], PREFIXES["prov"]
 WRITTEN_PREFIXES = {"dcat": DCAT, "dcterms": DCT, "prov": PROV, "xsd": PREFIXES["xsd"]}
 
@@ -272,7 +278,7 @@ def _release_triples(described: dict) -> list[ox.Triple]:
             ox.Triple(
                 dist,
                 ox.NamedNode(DCAT + "mediaType"),
-                ox.NamedNode(IANA + GZIPPED.get(f["name"], f["type"])),
+                ox.NamedNode(IANA_MEDIA_TYPES + GZIPPED.get(f["name"], f["type"])),
             ),
             ox.Triple(
                 dist,
@@ -283,9 +289,8 @@ def _release_triples(described: dict) -> list[ox.Triple]:
             ),
         ]
         if f["name"] in GZIPPED:  # DCAT 3: the media type of the content, and how it is packed
-            out.append(
-                ox.Triple(dist, ox.NamedNode(DCAT + "compressFormat"), ox.NamedNode(IANA + GZIP))
-            )
+            gzip_iri = ox.NamedNode(IANA_MEDIA_TYPES + GZIP)
+            out.append(ox.Triple(dist, ox.NamedNode(DCAT + "compressFormat"), gzip_iri))
         if f["sha256"]:
             checksum = ox.NamedNode(f"{described['url']}#{f['name']}-sha256")
             spdx = PREFIXES["spdx"]
