@@ -214,14 +214,17 @@ def _validate_merged(
     for finding in found:
         if (finding.focus, finding.path, finding.message) in known:
             continue
-        quoting = by_figure.get((finding.focus or "", finding.path or ""), [])
-        if len({q.triple[2] for q in quoting}) < 2:
+        quoting = sorted(
+            by_figure.get((finding.focus or "", finding.path or ""), []),
+            key=lambda q: (q.file, q.line),
+        )
+        by_value: dict[Node, list[Quote]] = {}
+        for quote in quoting:
+            by_value.setdefault(quote.triple[2], []).append(quote)
+        if len(by_value) < 2:
             assembly.findings.append(finding)
             continue
-        by_value: dict[Node, list[Quote]] = {}
-        for quote in sorted(quoting, key=lambda q: (q.file, q.line)):
-            by_value.setdefault(quote.triple[2], []).append(quote)
-        for quote in sorted(quoting, key=lambda q: (q.file, q.line)):
+        for quote in quoting:
             others = "; ".join(
                 f"{_shown(value)} in {_profiles(len(them))}, first {them[0].file}:{them[0].line}"
                 for value, them in by_value.items()

@@ -12,7 +12,13 @@ from datetime import datetime
 from flask import Request, Response
 from werkzeug.http import parse_date, parse_etags
 
-PRECONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+# The headers evaluated here, kept from Werkzeug when it serves a range.
+PRECONDITIONS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+)
 
 
 def evaluate(req: Request, etag: str | None, weak: bool, modified: datetime | None) -> int | None:
@@ -60,9 +66,7 @@ def apply(req: Request, response: Response, length: int | None = None) -> Respon
     if status == 304:
         response.status_code = 304
         return response
-    environ = {k: v for k, v in req.environ.items() if k not in PRECONDITIONS}
-    environ.pop("HTTP_IF_NONE_MATCH", None)
-    environ.pop("HTTP_IF_MODIFIED_SINCE", None)
     if length is None:
         return response
+    environ = {k: v for k, v in req.environ.items() if k not in PRECONDITIONS}
     return response.make_conditional(environ, accept_ranges=True, complete_length=length)

@@ -160,8 +160,7 @@ def matches(store: Store, selector: Selector, start: int) -> Found:
 def _requested_url() -> str:
     """The URL the client asked for, as it asked (the specification's page URL), with the
     bytes an IRI cannot hold (``|``, ``^``, a space…) percent-encoded."""
-    query = quote(request.query_string, safe=IRI_QUERY_SAFE)
-    return request.host_url + "fragments" + (f"?{query}" if query else "")
+    return _fragments_url(quote(request.query_string, safe=IRI_QUERY_SAFE))
 
 
 def _links(selector: Selector, page: int, found: Found) -> dict[str, str]:
@@ -187,7 +186,7 @@ def _body(triples: list[ox.Triple], controls: list[ox.Triple], url: str, fmt: Fo
 def _controls(url: str, fragment_url: str, found: Found, links: dict[str, str]) -> list[ox.Triple]:
     """The Hydra hypermedia controls and VoID metadata of the page at ``url``: the count is
     said of the fragment, which holds the page as a subset."""
-    root = request.host_url + "fragments"
+    root = _fragments_url("")
     dataset, view, fragment = (
         ox.NamedNode(f"{root}#dataset"),
         ox.NamedNode(url),
@@ -229,7 +228,11 @@ def _controls(url: str, fragment_url: str, found: Found, links: dict[str, str]) 
 
 def _url(selector: Selector, page: int) -> str:
     params = selector.params() + ([("page", str(page))] if page > 1 else [])
-    query = urlencode(params)
+    return _fragments_url(urlencode(params))
+
+
+def _fragments_url(query: str) -> str:
+    """The URL of /fragments on this deployment with ``query``."""
     return request.host_url + "fragments" + (f"?{query}" if query else "")
 
 

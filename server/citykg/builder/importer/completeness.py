@@ -10,6 +10,7 @@ import re
 
 from citykg.builder.concept_schemes import normalise
 from citykg.builder.importer.context import Context
+from citykg.builder.importer.header import POPULATION
 from citykg.builder.namespaces import CITYKG
 from citykg.builder.profile_text import Line
 from citykg.builder.sentence_bounds import sentence_ends
@@ -22,7 +23,6 @@ EXPECTED_SENTENCES = ["strategy", "approach", "dedicated-funding", "partnerships
 _ENDED = re.compile(r"[.!?:;)\"”’*]$")
 # Lines of an answer list that are whole as they stand: a rank ("3. 3"), a chart's count.
 _WHOLE_NUMBERS = re.compile(r"^(?:\d+\.\s*\d+|\d+ cities)$", re.IGNORECASE)
-_POPULATION = re.compile(r"^[\d,.\s]+\(\d{4}\)$")
 
 
 def find_cut(ctx: Context) -> None:
@@ -88,7 +88,7 @@ def _cut_section(ctx: Context, key: str, lines: list[Line]) -> None:
     if key in survey.SCHEMES:
         whole = _whole_option(ctx, key, line)
     elif key == "population":
-        whole = bool(_POPULATION.match(line.text)) or ctx.profile.last_line_ended
+        whole = bool(POPULATION.match(line.text)) or ctx.profile.last_line_ended
     elif key in survey.HEADER_SECTIONS or key in survey.NUMBER_SECTIONS:
         whole = ctx.profile.last_line_ended
     elif key in survey.SENTENCE_SECTIONS:

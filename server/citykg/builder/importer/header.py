@@ -13,7 +13,8 @@ from citykg.builder.profile_text import Line
 from citykg.contract import iris
 from citykg.contract.findings import Severity
 
-_POPULATION = re.compile(r"^(?P<count>-?[\d][\d,.\s]*)\s*\((?P<year>\d{4})\)$")
+# A population as a page prints it, with the year it refers to: ``600,000 (2019)``.
+POPULATION = re.compile(r"^(?P<count>-?[\d][\d,.\s]*)\s*\((?P<year>\d{4})\)$")
 PLAUSIBLE_POPULATION = (1_000, 50_000_000)
 PLAUSIBLE_YEARS = (2010, 2021)
 
@@ -137,7 +138,7 @@ def population(ctx: Context) -> None:
     line = single_value(ctx, "population")
     if line is None:
         return
-    match = _POPULATION.match(line.text)
+    match = POPULATION.match(line.text)
     digits = re.sub(r"[,.\s]", "", match.group("count")) if match else ""
     if not match or not re.fullmatch(r"-?\d+", digits):
         ctx.record.skip(
